@@ -1,0 +1,101 @@
+import { resolve } from 'node:path';
+import * as v from 'valibot';
+
+/** The gateway's settings, read from the environment and checked before anything starts. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  demoAppSecret: string | undefined;
+  demoPassword: string | undefined;
+  /** Origins, besides the gateway's own, from which the console may be used. */
+  consoleOrigins: string[];
+  logLevel: string;
+  /** Largest WebSocket frame accepted, in bytes. */
+  maxFrameBytes: number;
+  /** Interval of WebSocket pings; a socket that misses one is dropped. */
+  heartbeatMs: number;
+  /** A socket whose unsent data passes this many bytes is cut off. */
+  maxBufferedBytes: number;
+  /** Frames a principal may send per second (burst twice that). */
+  rateLimitPerSecond: number;
+  /** Whether the session cookie is marked Secure (serve the console over HTTPS). */
+  secureCookies: boolean;
+}
+
+const int = (name: string, min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, `${name} must be a whole number between ${min} and ${max}`),
+    v.transform(Number),
+    v.minValue(min, `${name} must be a whole number between ${min} and ${max}`),
+    v.maxValue(max, `${name} must be a whole number between ${min} and ${max}`),
+  );
+
+const EnvSchema = v.object({
+  PORT: v.optional(int('PORT', 0, 65535), '3000'),
+  HOST: v.optional(v.pipe(v.string(), v.minLength(1, 'HOST must not be empty')), '0.0.0.0'),
+  DATABASE_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\/.+/, 'DATABASE_URL must be a postgres:// or postgresql:// URL')),
+  ),
+  PARLEY_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), '.data'),
+  PARLEY_DEMO_APP_SECRET: v.optional(
+    v.pipe(v.string(), v.minLength(16, 'PARLEY_DEMO_APP_SECRET must be at least 16 characters')),
+  ),
+  PARLEY_DEMO_PASSWORD: v.optional(v.pipe(v.string(), v.minLength(8, 'PARLEY_DEMO_PASSWORD must be at least 8 characters'))),
+  PARLEY_CONSOLE_ORIGINS: v.optional(v.string(), ''),
+  LOG_LEVEL: v.optional(
+    v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'),
+    'info',
+  ),
+  PARLEY_MAX_FRAME_BYTES: v.optional(int('PARLEY_MAX_FRAME_BYTES', 1024, 16 * 1024 * 1024), '65536'),
+  PARLEY_HEARTBEAT_MS: v.optional(int('PARLEY_HEARTBEAT_MS', 50, 600_000), '30000'),
+  PARLEY_MAX_BUFFERED_BYTES: v.optional(int('PARLEY_MAX_BUFFERED_BYTES', 1024, 1024 ** 3), '4194304'),
+  PARLEY_RATE_LIMIT: v.optional(int('PARLEY_RATE_LIMIT', 1, 1_000_000), '30'),
+  PARLEY_SECURE_COOKIES: v.optional(v.picklist(['true', 'false'], 'PARLEY_SECURE_COOKIES must be true or false'), 'false'),
+});
+
+/** A configuration error: names the variable and what it expects. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads the configuration from an environment. Throws a ConfigError naming every variable that
+ * is wrong and what it expects.
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = v.safeParse(EnvSchema, present);
+  if (!result.success) {
+    const lines = result.issues.map((issue) => {
+      const key = v.getDotPath(issue) ?? '';
+      const got = key in present ? ` (got ${JSON.stringify(present[key])})` : '';
+      return `  ${key}: ${issue.message}${got}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.output;
+  const consoleOrigins = e.PARLEY_CONSOLE_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of consoleOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError(`Invalid configuration:\n  PARLEY_CONSOLE_ORIGINS: each entry must be an origin like https://support.example.com (got ${JSON.stringify(origin)})`);
+    }
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(cwd, e.PARLEY_DATA_DIR),
+    demoAppSecret: e.PARLEY_DEMO_APP_SECRET,
+    demoPassword: e.PARLEY_DEMO_PASSWORD,
+    consoleOrigins,
+    logLevel: e.LOG_LEVEL,
+    maxFrameBytes: e.PARLEY_MAX_FRAME_BYTES,
+    heartbeatMs: e.PARLEY_HEARTBEAT_MS,
+    maxBufferedBytes: e.PARLEY_MAX_BUFFERED_BYTES,
+    rateLimitPerSecond: e.PARLEY_RATE_LIMIT,
+    secureCookies: e.PARLEY_SECURE_COOKIES === 'true',
+  };
+}

@@ -1,0 +1,3 @@
+export * from './conversations.ts';
+export * from './people.ts';
+export * from './workspaces.ts';

@@ -1,0 +1,61 @@
+import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { apps, workspaces } from './workspaces.ts';
+
+/** A person who answers chats in the console. */
+export const agents = pgTable('agents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  workspaceId: text('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ['agent', 'admin'] }).notNull().default('agent'),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A signed-in console session; only the SHA-256 of the cookie's token is stored. */
+export const agentSessions = pgTable(
+  'agent_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    agentId: uuid('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('agent_sessions_agent_idx').on(t.agentId)],
+);
+
+/** Someone chatting through an app's widget, anonymous until identified. */
+export const visitors = pgTable(
+  'visitors',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    name: text('name'),
+    email: text('email'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('visitors_app_idx').on(t.appId)],
+);
+
+/** A visitor's session: server-made random token, stored as its SHA-256. */
+export const visitorSessions = pgTable(
+  'visitor_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    visitorId: uuid('visitor_id')
+      .notNull()
+      .references(() => visitors.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('visitor_sessions_visitor_idx').on(t.visitorId)],
+);
+
+export type AgentRow = typeof agents.$inferSelect;
+export type VisitorRow = typeof visitors.$inferSelect;

@@ -1,0 +1,24 @@
+import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** A customer of Parley: owns apps, agents and conversations. */
+export const workspaces = pgTable('workspaces', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A website or product of a workspace: the unit the widget boots with (`appId`). */
+export const apps = pgTable('apps', {
+  id: text('id').primaryKey(),
+  workspaceId: text('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull().default([]),
+  identitySecret: text('identity_secret').notNull(),
+  maxMessageLength: integer('max_message_length').notNull().default(1000),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type WorkspaceRow = typeof workspaces.$inferSelect;
+export type AppRow = typeof apps.$inferSelect;

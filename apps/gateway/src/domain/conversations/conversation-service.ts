@@ -1,0 +1,110 @@
+import type { ConversationSummary, Message } from '@parley/protocol';
+import type { Database } from '../../db/database.ts';
+import type { ConversationRow, MessageRow } from '../../db/schema/index.ts';
+import { toAgentMessage, toAgentSummary, toVisitorMessage, toVisitorSummary } from '../audience.ts';
+import { notFound } from '../errors.ts';
+import type { Principal } from '../identity/principal.ts';
+import { createConversationRepository } from './conversation-repository.ts';
+import { createMessageWriter, mayWrite, type CommittedBatch, type WriteRequest } from './message-writer.ts';
+
+/** Most messages a resume replays for one conversation; further behind gets a reset. */
+export const MAX_REPLAY = 500;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What a send answers: the stored message as the sender sees it, and whether it was a resend. */
+export interface SendResult {
+  conversation: ConversationRow;
+  message: MessageRow;
+  /** The seq in the sender's audience (public seq for a visitor). */
+  seq: number;
+  duplicate: boolean;
+}
+
+/** What a resume answers for one cursor. */
+export type ReplayResult =
+  | { kind: 'messages'; messages: Message[] }
+  | { kind: 'reset'; lastSeq: number; reason: 'cursor_ahead' | 'too_far_behind' };
+
+/**
+ * Conversations and messages: send (idempotent, ordered), list, read, replay. Every read and
+ * write checks that the principal may touch the conversation; one that is not theirs answers
+ * exactly as one that does not exist.
+ */
+export function createConversationService({ db, onCommitted }: { db: Database; onCommitted: (batches: CommittedBatch[]) => void }) {
+  const repo = createConversationRepository(db);
+  const writer = createMessageWriter({ repo, onCommitted });
+
+  async function readable(principal: Principal, conversationId: string): Promise<ConversationRow> {
+    const conversation = UUID.test(conversationId) ? await repo.findConversation(conversationId) : undefined;
+    if (!conversation || !mayWrite(principal, conversation)) throw notFound();
+    return conversation;
+  }
+
+  const audienceOf = (principal: Principal) => principal.kind;
+  const serialize = (principal: Principal, rows: MessageRow[]): Message[] =>
+    principal.kind === 'agent' ? rows.map(toAgentMessage) : rows.flatMap((r) => toVisitorMessage(r) ?? []);
+
+  return {
+    /** Stores a message; a resend with the same client id returns the original. */
+    async send(request: WriteRequest): Promise<SendResult> {
+      if (request.conversationId !== undefined && !UUID.test(request.conversationId)) throw notFound();
+      const { message, conversation, duplicate } = await writer.write(request);
+      const seq = request.principal.kind === 'agent' ? message.seq : message.publicSeq!;
+      return { message, conversation, duplicate, seq };
+    },
+
+    /** The principal's conversations, most recently active first. */
+    async list(principal: Principal, options: { status?: 'open' | 'closed'; limit?: number } = {}): Promise<ConversationSummary[]> {
+      const limit = options.limit ?? 50;
+      if (principal.kind === 'visitor') {
+        const rows = await repo.listForVisitor(principal.visitorId, limit);
+        return rows.filter((r) => !options.status || r.status === options.status).map(toVisitorSummary);
+      }
+      const rows = await repo.listForWorkspace(principal.workspaceId, options.status ?? 'open', limit);
+      return rows.map((r) => toAgentSummary(r.conversation, r.visitor));
+    },
+
+    /** A page of messages, oldest first, before `beforeSeq`. */
+    async history(principal: Principal, conversationId: string, options: { beforeSeq?: number; limit?: number } = {}) {
+      await readable(principal, conversationId);
+      const limit = options.limit ?? 50;
+      const rows = await repo.page(conversationId, audienceOf(principal), options.beforeSeq, limit + 1);
+      const hasMore = rows.length > limit;
+      return { messages: serialize(principal, rows.slice(0, limit).reverse()), hasMore };
+    },
+
+    /** One conversation as the principal sees it. */
+    async get(principal: Principal, conversationId: string): Promise<ConversationSummary> {
+      const conversation = await readable(principal, conversationId);
+      if (principal.kind === 'visitor') return toVisitorSummary(conversation);
+      return toAgentSummary(conversation, await repo.findVisitor(conversation.visitorId));
+    },
+
+    /** Every message after a cursor, in order, or a reset when the cursor cannot be served. */
+    async replay(principal: Principal, conversationId: string, afterSeq: number): Promise<ReplayResult> {
+      const conversation = await readable(principal, conversationId);
+      const lastSeq = principal.kind === 'agent' ? conversation.lastSeq : conversation.lastPublicSeq;
+      if (afterSeq > lastSeq) return { kind: 'reset', lastSeq, reason: 'cursor_ahead' };
+      if (afterSeq === lastSeq) return { kind: 'messages', messages: [] };
+      const rows = await repo.after(conversationId, audienceOf(principal), afterSeq, MAX_REPLAY + 1);
+      if (rows.length > MAX_REPLAY) return { kind: 'reset', lastSeq, reason: 'too_far_behind' };
+      return { kind: 'messages', messages: serialize(principal, rows) };
+    },
+
+    /** Rows a node was told of by the bus, read back from the database. */
+    async committedRange(conversationId: string, fromSeq: number, toSeq: number): Promise<CommittedBatch | undefined> {
+      const conversation = await repo.findConversation(conversationId);
+      if (!conversation) return undefined;
+      return { conversation, messages: await repo.range(conversationId, fromSeq, toSeq) };
+    },
+
+    findVisitor: (id: string) => repo.findVisitor(id),
+
+    /** Resolves when all accepted writes have committed. */
+    flushed: writer.flushed,
+  };
+}
+
+/** The conversation service's interface. */
+export type ConversationService = ReturnType<typeof createConversationService>;

@@ -1,0 +1,60 @@
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Database } from '../../db/database.ts';
+import { agentSessions, agents, apps, visitorSessions, visitors, type AgentRow, type AppRow } from '../../db/schema/index.ts';
+
+/** Reads and writes apps, agents, visitors and their sessions. */
+export function createIdentityRepository(db: Database) {
+  return {
+    async findApp(appId: string): Promise<AppRow | undefined> {
+      const [row] = await db.select().from(apps).where(eq(apps.id, appId));
+      return row;
+    },
+
+    async createVisitorWithSession(appId: string, tokenHash: string): Promise<{ visitorId: string }> {
+      return db.transaction(async (tx) => {
+        const [visitor] = await tx.insert(visitors).values({ appId }).returning({ id: visitors.id });
+        await tx.insert(visitorSessions).values({ tokenHash, visitorId: visitor!.id });
+        return { visitorId: visitor!.id };
+      });
+    },
+
+    async findVisitorSession(tokenHash: string) {
+      const [row] = await db
+        .select({ visitor: visitors, app: apps })
+        .from(visitorSessions)
+        .innerJoin(visitors, eq(visitors.id, visitorSessions.visitorId))
+        .innerJoin(apps, eq(apps.id, visitors.appId))
+        .where(and(eq(visitorSessions.tokenHash, tokenHash), isNull(visitorSessions.revokedAt)));
+      return row;
+    },
+
+    async revokeVisitorSession(tokenHash: string): Promise<void> {
+      await db.update(visitorSessions).set({ revokedAt: new Date() }).where(eq(visitorSessions.tokenHash, tokenHash));
+    },
+
+    async findAgentByEmail(email: string): Promise<AgentRow | undefined> {
+      const [row] = await db.select().from(agents).where(eq(agents.email, email.toLowerCase()));
+      return row;
+    },
+
+    async createAgentSession(tokenHash: string, agentId: string, expiresAt: Date): Promise<void> {
+      await db.insert(agentSessions).values({ tokenHash, agentId, expiresAt });
+    },
+
+    async findAgentSession(tokenHash: string, now: Date): Promise<AgentRow | undefined> {
+      const [row] = await db
+        .select({ agent: agents })
+        .from(agentSessions)
+        .innerJoin(agents, eq(agents.id, agentSessions.agentId))
+        .where(and(eq(agentSessions.tokenHash, tokenHash), gt(agentSessions.expiresAt, now)));
+      return row?.agent;
+    },
+
+    async deleteAgentSession(tokenHash: string): Promise<void> {
+      await db.delete(agentSessions).where(eq(agentSessions.tokenHash, tokenHash));
+    },
+  };
+}
+
+/** The identity repository's interface. */
+export type IdentityRepository = ReturnType<typeof createIdentityRepository>;

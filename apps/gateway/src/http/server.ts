@@ -1,0 +1,40 @@
+import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.ts';
+import type { OpenDatabase } from '../db/database.ts';
+import { registerErrorHandler } from './errors.ts';
+import { agentRoutes } from './routes/agent.ts';
+import { healthRoutes } from './routes/health.ts';
+import { handleProtocols, socketRoutes } from './routes/socket.ts';
+import { staticRoutes } from './routes/static.ts';
+import { visitorRoutes } from './routes/visitor.ts';
+import { servicesPlugin } from './services.ts';
+
+/**
+ * Builds the gateway: external plugins (cookies, WebSocket), then the application's services,
+ * then the routes. It does not listen; the caller does.
+ */
+export async function buildGateway({
+  config,
+  database,
+  logger = { level: config.logLevel },
+}: {
+  config: Config;
+  database: OpenDatabase;
+  logger?: FastifyServerOptions['logger'];
+}): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  registerErrorHandler(app);
+  await app.register(cookie);
+  await app.register(websocket, {
+    options: { maxPayload: config.maxFrameBytes, handleProtocols },
+  });
+  await app.register(servicesPlugin, { config, database });
+  await app.register(healthRoutes);
+  await app.register(agentRoutes);
+  await app.register(visitorRoutes);
+  await app.register(socketRoutes);
+  await app.register(staticRoutes);
+  return app;
+}

@@ -1,0 +1,112 @@
+import {
+  ErrorCode,
+  MAX_RESUME_CURSORS,
+  parseClientFrame,
+  type ClientFrame,
+  type ServerFrame,
+} from '@parley/protocol';
+import type { ConversationService } from '../domain/conversations/conversation-service.ts';
+import { toAppError } from '../domain/errors.ts';
+import { principalId, type Principal } from '../domain/identity/principal.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+
+/** What a connection handler needs: who is on the socket, the services, and how to answer. */
+export interface ConnectionContext {
+  principal: Principal;
+  conversations: ConversationService;
+  limiter: RateLimiter;
+  send(frame: ServerFrame): void;
+  log: { error(obj: unknown, msg?: string): void };
+}
+
+/**
+ * The socket's frame handler, free of any transport: parse with the protocol's schemas, check
+ * the rate limit, call one service, encode the answer for the principal's audience. Every
+ * failure becomes an error frame naming the frame it answers; the socket stays usable.
+ */
+export function createConnectionHandler(ctx: ConnectionContext) {
+  const { principal, conversations, send } = ctx;
+  const limiterKey = `${principal.kind}:${principalId(principal)}`;
+
+  function fail(frameType: string | undefined, ref: string | undefined, error: unknown) {
+    const known = toAppError(error);
+    if (known.code === ErrorCode.INTERNAL) ctx.log.error({ err: error, frameType }, 'frame failed');
+    send({ type: 'error', ...(ref !== undefined && { ref }), ...(frameType && { frameType }), code: known.code, message: known.message });
+  }
+
+  async function handle(frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'message.send': {
+        const result = await conversations.send({
+          principal,
+          conversationId: frame.conversationId,
+          clientConversationId: frame.clientConversationId,
+          clientMessageId: frame.clientMessageId,
+          body: frame.body,
+          internal: frame.internal ?? false,
+        });
+        send({
+          type: 'message.ack',
+          ...(frame.ref !== undefined && { ref: frame.ref }),
+          conversationId: result.conversation.id,
+          ...(frame.clientConversationId !== undefined && { clientConversationId: frame.clientConversationId }),
+          clientMessageId: frame.clientMessageId,
+          messageId: result.message.id,
+          seq: result.seq,
+          createdAt: result.message.createdAt.toISOString(),
+          duplicate: result.duplicate,
+        });
+        return;
+      }
+      case 'resume': {
+        for (const cursor of frame.cursors.slice(0, MAX_RESUME_CURSORS)) {
+          try {
+            const replay = await conversations.replay(principal, cursor.conversationId, cursor.seq);
+            if (replay.kind === 'reset') {
+              send({ type: 'conversation.reset', ...(frame.ref !== undefined && { ref: frame.ref }), conversationId: cursor.conversationId, lastSeq: replay.lastSeq, reason: replay.reason });
+            } else {
+              for (const message of replay.messages) send({ type: 'message.created', message });
+            }
+          } catch (error) {
+            fail(frame.type, frame.ref, error);
+          }
+        }
+        send({ type: 'resume.done', ...(frame.ref !== undefined && { ref: frame.ref }) });
+        return;
+      }
+      case 'conversation.list': {
+        const list = await conversations.list(principal, { ...(frame.status && { status: frame.status }), ...(frame.limit && { limit: frame.limit }) });
+        send({ type: 'conversation.list.result', ...(frame.ref !== undefined && { ref: frame.ref }), conversations: list });
+        return;
+      }
+      case 'conversation.history': {
+        const page = await conversations.history(principal, frame.conversationId, {
+          ...(frame.beforeSeq !== undefined && { beforeSeq: frame.beforeSeq }),
+          ...(frame.limit && { limit: frame.limit }),
+        });
+        send({ type: 'conversation.history.result', ...(frame.ref !== undefined && { ref: frame.ref }), conversationId: frame.conversationId, ...page });
+        return;
+      }
+      case 'ping':
+        send({ type: 'pong', ...(frame.ref !== undefined && { ref: frame.ref }) });
+        return;
+    }
+  }
+
+  return {
+    /** Handles one text frame from the socket. Never throws. */
+    receive(text: string): Promise<void> {
+      const parsed = parseClientFrame(text);
+      if (!parsed.ok) {
+        send({ type: 'error', ...(parsed.ref !== undefined && { ref: parsed.ref }), ...(parsed.frameType && { frameType: parsed.frameType }), code: parsed.code, message: parsed.message });
+        return Promise.resolve();
+      }
+      const { frame } = parsed;
+      if (!ctx.limiter.take(limiterKey)) {
+        send({ type: 'error', ...(frame.ref !== undefined && { ref: frame.ref }), frameType: frame.type, code: ErrorCode.RATE_LIMITED, message: 'Too many frames; wait a moment and send again.' });
+        return Promise.resolve();
+      }
+      return handle(frame).catch((error) => fail(frame.type, frame.ref, error));
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { ServerFrame } from '@parley/protocol';
+import { toAgentMessage, toAgentSummary, toVisitorMessage } from '../domain/audience.ts';
+import type { CommittedBatch } from '../domain/conversations/message-writer.ts';
+import type { Principal } from '../domain/identity/principal.ts';
+
+/** A live socket as the hub sees it. */
+export interface Peer {
+  principal: Principal;
+  send(frame: ServerFrame): void;
+  close(code: number, reason: string): void;
+}
+
+/**
+ * This node's live sockets, by visitor and by workspace, and the fan-out of committed messages
+ * to them. Each frame passes the serializer of its audience: visitors get only their own
+ * conversations' public messages.
+ */
+export function createHub({ findVisitor }: { findVisitor: (id: string) => Promise<{ id: string; name: string | null } | undefined> }) {
+  const byVisitor = new Map<string, Set<Peer>>();
+  const byWorkspace = new Map<string, Set<Peer>>();
+  const visitorNames = new Map<string, { id: string; name: string | null }>();
+
+  const keyOf = (p: Principal) => (p.kind === 'visitor' ? p.visitorId : p.workspaceId);
+  const mapOf = (p: Principal) => (p.kind === 'visitor' ? byVisitor : byWorkspace);
+
+  async function visitorOf(id: string) {
+    let visitor = visitorNames.get(id);
+    if (!visitor) {
+      visitor = (await findVisitor(id)) ?? { id, name: null };
+      if (visitorNames.size > 10_000) visitorNames.clear();
+      visitorNames.set(id, visitor);
+    }
+    return visitor;
+  }
+
+  return {
+    add(peer: Peer): () => void {
+      const map = mapOf(peer.principal);
+      const key = keyOf(peer.principal);
+      const set = map.get(key) ?? new Set();
+      set.add(peer);
+      map.set(key, set);
+      return () => {
+        set.delete(peer);
+        if (!set.size) map.delete(key);
+      };
+    },
+
+    /** Sockets of one principal's kind and key (a visitor's tabs, a workspace's agents). */
+    peers(principal: Principal): Peer[] {
+      return [...(mapOf(principal).get(keyOf(principal)) ?? [])];
+    },
+
+    /** Closes every socket of a session's principal (sign-out). */
+    closeWhere(match: (p: Principal) => boolean, code: number, reason: string): void {
+      for (const map of [byVisitor, byWorkspace]) {
+        for (const set of map.values()) for (const peer of [...set]) if (match(peer.principal)) peer.close(code, reason);
+      }
+    },
+
+    /** Sends a committed batch to its visitor's sockets and its workspace's agents. */
+    deliver(batch: CommittedBatch): void {
+      const { conversation, messages } = batch;
+      const visitors = byVisitor.get(conversation.visitorId);
+      if (visitors?.size) {
+        const frames = messages.flatMap((m) => {
+          const message = toVisitorMessage(m);
+          return message ? [{ type: 'message.created' as const, message }] : [];
+        });
+        for (const peer of visitors) for (const frame of frames) peer.send(frame);
+      }
+      const agents = byWorkspace.get(conversation.workspaceId);
+      if (agents?.size) {
+        for (const m of messages) {
+          const frame = { type: 'message.created' as const, message: toAgentMessage(m) };
+          for (const peer of agents) peer.send(frame);
+        }
+        const visitorMessage = messages.find((m) => m.senderKind === 'visitor' && m.senderName);
+        if (visitorMessage) visitorNames.set(conversation.visitorId, { id: conversation.visitorId, name: visitorMessage.senderName });
+        void visitorOf(conversation.visitorId)
+          .catch(() => ({ id: conversation.visitorId, name: null }))
+          .then((visitor) => {
+            const frame = { type: 'conversation.updated' as const, conversation: toAgentSummary(conversation, visitor) };
+            for (const peer of byWorkspace.get(conversation.workspaceId) ?? []) peer.send(frame);
+          });
+      }
+    },
+
+    /** How many sockets are open on this node. */
+    size(): number {
+      let n = 0;
+      for (const map of [byVisitor, byWorkspace]) for (const set of map.values()) n += set.size;
+      return n;
+    },
+  };
+}
+
+/** The hub's interface. */
+export type Hub = ReturnType<typeof createHub>;

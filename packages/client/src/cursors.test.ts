@@ -1,0 +1,88 @@
+import type { Message } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
+import { createCursorTracker } from './cursors.ts';
+
+const msg = (seq: number, conversationId = 'c1'): Message => ({
+  id: `${conversationId}-m${seq}`,
+  conversationId,
+  seq,
+  author: { kind: 'agent', id: 'a1' },
+  body: `#${seq}`,
+  createdAt: '2024-01-01T00:00:00Z',
+});
+const seqs = (messages: Message[]) => messages.map((m) => m.seq);
+
+describe('createCursorTracker', () => {
+  it('delivers and advances when the first message or the next seq arrives', () => {
+    const t = createCursorTracker();
+    expect(seqs(t.receive(msg(5)).deliver)).toEqual([5]);
+    expect(seqs(t.receive(msg(6)).deliver)).toEqual([6]);
+    expect(t.get('c1')).toBe(6);
+    expect(t.list()).toEqual([{ conversationId: 'c1', seq: 6 }]);
+  });
+
+  it('delivers nothing when a message at or below the cursor arrives again', () => {
+    const t = createCursorTracker();
+    t.set('c1', 3);
+    expect(t.receive(msg(3)).deliver).toEqual([]);
+    expect(t.receive(msg(2)).deliver).toEqual([]);
+    expect(t.get('c1')).toBe(3);
+  });
+
+  it('asks to resume once from the cursor and buffers when seqs skip ahead', () => {
+    const t = createCursorTracker();
+    t.set('c1', 3);
+    expect(t.receive(msg(5))).toEqual({ deliver: [], resumeFrom: 3 });
+    expect(t.receive(msg(6))).toEqual({ deliver: [] });
+    expect(seqs(t.receive(msg(4)).deliver)).toEqual([4, 5, 6]);
+    expect(t.get('c1')).toBe(6);
+  });
+
+  it('delivers the buffer in order when the resume is answered without filling the gap', () => {
+    const t = createCursorTracker();
+    t.set('c1', 3);
+    t.receive(msg(7));
+    t.receive(msg(5));
+    expect(seqs(t.resumed(['c1']))).toEqual([5, 7]);
+    expect(t.get('c1')).toBe(7);
+    expect(t.receive(msg(9)).resumeFrom).toBe(7);
+  });
+
+  it('does not ask again while a resume sent after hello is in flight', () => {
+    const t = createCursorTracker();
+    t.set('c1', 1);
+    t.resuming(['c1']);
+    expect(t.receive(msg(3)).resumeFrom).toBeUndefined();
+    t.disconnected();
+    expect(t.receive(msg(3)).resumeFrom).toBe(1);
+  });
+
+  it('advances on an ack of the next seq and still delivers that message once when it is echoed', () => {
+    const t = createCursorTracker();
+    t.set('c1', 1);
+    expect(t.ack('c1', 3, 'x')).toEqual([]);
+    expect(t.get('c1')).toBe(1);
+    t.ack('c1', 2, 'c1-m2');
+    expect(t.get('c1')).toBe(2);
+    expect(seqs(t.receive(msg(2)).deliver)).toEqual([2]);
+    expect(t.receive(msg(2)).deliver).toEqual([]);
+  });
+
+  it('starts a cursor from an ack of seq 1 when the conversation is new', () => {
+    const t = createCursorTracker();
+    t.ack('new', 1, 'm');
+    expect(t.get('new')).toBe(1);
+    t.ack('other', 4, 'm4');
+    expect(t.get('other')).toBeUndefined();
+  });
+
+  it('forgets cursor and buffer when dropped', () => {
+    const t = createCursorTracker();
+    t.set('c1', 1);
+    t.receive(msg(3));
+    t.drop('c1');
+    expect(t.get('c1')).toBeUndefined();
+    expect(t.resumed(['c1'])).toEqual([]);
+    expect(seqs(t.receive(msg(8)).deliver)).toEqual([8]);
+  });
+});

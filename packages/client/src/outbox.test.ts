@@ -1,0 +1,111 @@
+import { PROTOCOL_VERSION } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
+import { localStorageOutboxStore, memoryOutboxStore, readEntry, toSendFrame, type OutboxEntry } from './outbox.ts';
+
+const entry = (over: Partial<OutboxEntry> = {}): OutboxEntry => ({
+  v: PROTOCOL_VERSION,
+  clientMessageId: 'm1',
+  conversationId: 'c1',
+  body: 'hello',
+  createdAt: 1,
+  ...over,
+});
+
+/** A Storage stand-in whose reads and writes can be made to fail. */
+function fakeStorage(initial: Record<string, string> = {}) {
+  const data = new Map(Object.entries(initial));
+  const storage = {
+    failWrites: false,
+    failReads: false,
+    getItem(k: string) {
+      if (storage.failReads) throw new Error('SecurityError');
+      return data.get(k) ?? null;
+    },
+    setItem(k: string, value: string) {
+      if (storage.failWrites) throw new Error('QuotaExceededError');
+      data.set(k, value);
+    },
+    removeItem(k: string) {
+      data.delete(k);
+    },
+    data,
+  };
+  return storage;
+}
+
+describe('readEntry', () => {
+  it('keeps a well-formed entry and drops unknown extra fields', () => {
+    expect(readEntry({ ...entry({ internal: true }), extra: 1 })).toEqual(entry({ internal: true }));
+  });
+
+  it('drops entries when their shape or version is wrong', () => {
+    const bad = [
+      null,
+      'x',
+      { ...entry(), v: PROTOCOL_VERSION + 1 },
+      { ...entry(), v: undefined },
+      { ...entry(), createdAt: 'yesterday' },
+      { ...entry(), body: '' },
+      { ...entry(), body: 42 },
+      { ...entry(), clientMessageId: 'has spaces' },
+      { ...entry(), clientConversationId: 'k1' },
+      { ...entry(), conversationId: undefined },
+      { ...entry(), internal: 'yes' },
+    ];
+    expect(bad.map(readEntry)).toEqual(bad.map(() => undefined));
+  });
+});
+
+describe('toSendFrame', () => {
+  it('copies ids, body and internal and omits fields that are not set', () => {
+    expect(toSendFrame(entry({ conversationId: undefined, clientConversationId: 'k1' }), 's1')).toEqual({
+      type: 'message.send',
+      ref: 's1',
+      clientConversationId: 'k1',
+      clientMessageId: 'm1',
+      body: 'hello',
+    });
+  });
+});
+
+describe('memoryOutboxStore', () => {
+  it('returns what was saved, as copies the caller cannot mutate', () => {
+    const store = memoryOutboxStore();
+    const saved = [entry()];
+    store.save(saved);
+    saved[0]!.body = 'changed';
+    expect(store.load()).toEqual([entry()]);
+  });
+});
+
+describe('localStorageOutboxStore', () => {
+  it('round-trips entries under the key and removes the key when empty', () => {
+    const storage = fakeStorage();
+    const store = localStorageOutboxStore(storage, 'parley.outbox');
+    store.save([entry(), entry({ clientMessageId: 'm2' })]);
+    expect(localStorageOutboxStore(storage, 'parley.outbox').load().map((e) => e.clientMessageId)).toEqual(['m1', 'm2']);
+    store.save([]);
+    expect(storage.data.has('parley.outbox')).toBe(false);
+  });
+
+  it('loads an empty outbox when the stored value is garbage', () => {
+    for (const garbage of ['{not json', '"a string"', '{"v":1}', 'null', '42']) {
+      expect(localStorageOutboxStore(fakeStorage({ k: garbage }), 'k').load()).toEqual([]);
+    }
+  });
+
+  it('keeps the valid entries when some stored entries are malformed', () => {
+    const stored = JSON.stringify([entry(), { nope: true }, entry({ clientMessageId: 'm3', body: '' }), entry({ clientMessageId: 'm4' })]);
+    const loaded = localStorageOutboxStore(fakeStorage({ k: stored }), 'k').load();
+    expect(loaded.map((e) => e.clientMessageId)).toEqual(['m1', 'm4']);
+  });
+
+  it('never throws when storage reads or writes fail', () => {
+    const storage = fakeStorage();
+    const store = localStorageOutboxStore(storage, 'k');
+    storage.failWrites = true;
+    expect(() => store.save([entry()])).not.toThrow();
+    storage.failReads = true;
+    expect(store.load()).toEqual([]);
+  });
+});

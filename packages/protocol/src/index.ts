@@ -1,0 +1,4 @@
+export * from './codes.ts';
+export * from './frames.ts';
+export * from './parse.ts';
+export * from './version.ts';

@@ -1,0 +1,49 @@
+import * as v from 'valibot';
+import { ErrorCode } from './codes.ts';
+import { CLIENT_FRAME_TYPES, ClientFrameSchema, type ClientFrame } from './frames.ts';
+
+/** The outcome of parsing one client frame: the frame, or a coded error naming what is wrong. */
+export type ParseResult =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: ErrorCode; message: string; frameType?: string; ref?: string };
+
+/**
+ * Parses raw socket text into a validated client frame. Never throws: invalid JSON, unknown
+ * types and wrong shapes come back as coded errors, with the frame's `type` and `ref` when
+ * they could be read, so the error frame can name the frame it answers.
+ */
+export function parseClientFrame(text: string): ParseResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, code: ErrorCode.BAD_JSON, message: 'The frame is not valid JSON.' };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { ok: false, code: ErrorCode.INVALID_FRAME, message: 'A frame must be a JSON object with a "type".' };
+  }
+  const record = data as Record<string, unknown>;
+  const ref = typeof record.ref === 'string' ? record.ref.slice(0, 64) : undefined;
+  const type = record.type;
+  if (typeof type !== 'string' || !(CLIENT_FRAME_TYPES as readonly string[]).includes(type)) {
+    return {
+      ok: false,
+      code: ErrorCode.UNKNOWN_TYPE,
+      message: `Unknown frame type ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : type ?? null)}; expected one of ${CLIENT_FRAME_TYPES.join(', ')}.`,
+      ...(ref !== undefined && { ref }),
+    };
+  }
+  const result = v.safeParse(ClientFrameSchema, data);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = issue ? v.getDotPath(issue) : null;
+    return {
+      ok: false,
+      code: ErrorCode.INVALID_FRAME,
+      message: `Invalid "${type}" frame: ${path ? `${path}: ` : ''}${issue?.message ?? 'wrong shape'}.`,
+      frameType: type,
+      ...(ref !== undefined && { ref }),
+    };
+  }
+  return { ok: true, frame: result.output };
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+// The two commands of the README: `npm start` and `npm test`.
+// Plain Node with no dependencies, so it runs on a machine that has only Node 20 and npm:
+// it installs pnpm into .parley/tools (corepack's signature check is not reliable), installs
+// the workspace, builds what the gateway serves, then starts it or runs the whole test suite.
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, readdirSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
+const toolsDir = join(root, '.parley', 'tools');
+
+function say(line) {
+  process.stdout.write(`[parley] ${line}\n`);
+}
+
+function fail(line) {
+  process.stderr.write(`[parley] ${line}\n`);
+  process.exit(1);
+}
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) fail(`could not run ${cmd}: ${result.error.message}`);
+  return result.status ?? 1;
+}
+
+function must(cmd, args, what, options) {
+  const status = run(cmd, args, options);
+  if (status !== 0) fail(`${what} failed (exit ${status}).`);
+}
+
+/** The pnpm binary: the pinned version from .parley/tools, installed there with npm if missing. */
+function ensurePnpm() {
+  const bin = join(toolsDir, 'bin', process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm');
+  if (existsSync(bin)) return bin;
+  say(`installing pnpm ${PNPM_VERSION} into .parley/tools (one time)…`);
+  mkdirSync(toolsDir, { recursive: true });
+  must('npm', ['install', '--global', '--no-audit', '--no-fund', '--prefix', toolsDir, `pnpm@${PNPM_VERSION}`], 'installing pnpm with npm');
+  if (!existsSync(bin)) fail(`pnpm was installed but ${bin} is missing; remove .parley/ and try again.`);
+  return bin;
+}
+
+function mtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Installs the workspace's dependencies when the lockfile is newer than the installed tree. */
+function ensureDeps(pnpm) {
+  const marker = join(root, 'node_modules', '.modules.yaml');
+  const installed = mtime(marker);
+  const wanted = Math.max(mtime(join(root, 'pnpm-lock.yaml')), ...workspacePackageJsons().map(mtime));
+  if (installed && installed >= wanted) return;
+  say('installing dependencies with pnpm…');
+  const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
+  must(pnpm, ['install', ...frozen], 'pnpm install');
+}
+
+function workspacePackageJsons() {
+  const files = [join(root, 'package.json')];
+  for (const group of ['packages', 'apps', 'examples']) {
+    const dir = join(root, group);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name, 'package.json');
+      if (existsSync(file)) files.push(file);
+    }
+  }
+  return files;
+}
+
+function build(pnpm) {
+  say('building the packages the gateway serves…');
+  must(pnpm, ['-r', '--if-present', 'run', 'build'], 'build');
+}
+
+function isRoot() {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** Debian's Chromium drives the browser journeys; installs it as root, else says how. */
+function ensureChromium() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  const found = candidates.find((p) => p && existsSync(p));
+  if (found) {
+    process.env.CHROMIUM_PATH = found;
+    return;
+  }
+  if (isRoot() && existsSync('/usr/bin/apt-get')) {
+    say('installing Chromium from Debian for the browser tests (apt-get install -y chromium)…');
+    run('apt-get', ['update', '-qq']);
+    must('apt-get', ['install', '-y', '-qq', 'chromium'], 'apt-get install chromium', {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    process.env.CHROMIUM_PATH = '/usr/bin/chromium';
+    return;
+  }
+  fail(
+    'the browser tests need Chromium. Install it (Debian/Ubuntu: `sudo apt-get install -y chromium`) ' +
+      'or set CHROMIUM_PATH to a Chromium or Chrome binary, then run `npm test` again.',
+  );
+}
+
+function portAnswers(host, port) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The database suites run on PGlite always, and on PostgreSQL when a server answers. */
+async function findPostgres() {
+  if (process.env.PARLEY_TEST_DATABASE_URL) return process.env.PARLEY_TEST_DATABASE_URL;
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  if (await portAnswers('127.0.0.1', 5432)) return 'postgres://postgres@127.0.0.1:5432/test';
+  return undefined;
+}
+
+async function test(pnpm) {
+  ensureChromium();
+  const pg = await findPostgres();
+  if (pg) {
+    process.env.PARLEY_TEST_DATABASE_URL = pg;
+    say(`database suites run on PGlite and on PostgreSQL at ${pg.replace(/\/\/[^@]*@/, '//')}`);
+  } else {
+    say(
+      'no PostgreSQL server answers at 127.0.0.1:5432 and DATABASE_URL is unset: the database suites run on PGlite only. ' +
+        'To run them on PostgreSQL too, start a server (Debian: `apt-get install -y postgresql`) or set DATABASE_URL.',
+    );
+  }
+  delete process.env.DATABASE_URL;
+  build(pnpm);
+  say('type-checking…');
+  must(pnpm, ['exec', 'tsc', '-p', 'tsconfig.json'], 'type-check');
+  say('checking bundle size budgets…');
+  must(pnpm, ['run', '--if-present', '--filter', '@parley/widget', 'size'], 'size budgets');
+  say('running the test suite…');
+  mkdirSync(join(root, 'test-output'), { recursive: true });
+  const report = join(root, 'test-output', 'vitest.json');
+  const status = run(pnpm, ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const counts = summarize(report);
+  if (!counts) fail(`the test runner wrote no report (exit ${status}).`);
+  const empty = counts.projects.filter((p) => p.total === 0).map((p) => p.name);
+  for (const p of counts.projects) say(`  ${p.name}: ${p.passed} passed, ${p.failed} failed`);
+  const expected = expectedProjects(pg);
+  const missing = expected.filter((name) => !counts.projects.some((p) => p.name === name));
+  if (empty.length || missing.length) {
+    say(`these test projects ran no test: ${[...empty, ...missing].join(', ')}`);
+  }
+  process.stdout.write(`${counts.passed} passed, ${counts.failed} failed\n`);
+  process.exit(status === 0 && counts.failed === 0 && !empty.length && !missing.length ? 0 : 1);
+}
+
+function expectedProjects(pg) {
+  const config = readFileSync(join(root, 'vitest.workspace.ts'), 'utf8');
+  const names = [...config.matchAll(/name:\s*'([^']+)'/g)].map((m) => m[1]);
+  return pg ? names : names.filter((n) => !n.endsWith(':postgres'));
+}
+
+function summarize(file) {
+  if (!existsSync(file)) return undefined;
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  const byProject = new Map();
+  let passed = 0;
+  let failed = 0;
+  for (const suite of data.testResults ?? []) {
+    for (const t of suite.assertionResults ?? []) {
+      const name = t.meta?.project ?? projectOf(suite.name);
+      const entry = byProject.get(name) ?? { name, passed: 0, failed: 0, total: 0 };
+      entry.total += 1;
+      if (t.status === 'passed') {
+        entry.passed += 1;
+        passed += 1;
+      } else if (t.status === 'failed') {
+        entry.failed += 1;
+        failed += 1;
+      }
+      byProject.set(name, entry);
+    }
+    if (suite.status === 'failed' && !(suite.assertionResults ?? []).length) failed += 1;
+  }
+  return { passed, failed, projects: [...byProject.values()] };
+}
+
+function projectOf(file) {
+  return readProjectMap().find((p) => file.includes(p.dir))?.name ?? 'unknown';
+}
+
+let projectMap;
+function readProjectMap() {
+  projectMap ??= JSON.parse(readFileSync(join(root, 'test-output', 'projects.json'), 'utf8'));
+  return projectMap;
+}
+
+async function start(pnpm) {
+  build(pnpm);
+  const child = spawn(pnpm, ['--filter', '@parley/gateway', 'run', 'start'], { cwd: root, stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+const command = process.argv[2];
+if (command !== 'start' && command !== 'test') fail('usage: node scripts/parley.mjs start|test');
+const pnpm = ensurePnpm();
+ensureDeps(pnpm);
+if (command === 'start') await start(pnpm);
+else await test(pnpm);
