@@ -4,7 +4,7 @@
 // it installs pnpm into .parley/tools (corepack's signature check is not reliable), installs
 // the workspace, builds what the gateway serves, then starts it or runs the whole test suite.
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,61 +148,26 @@ async function test(pnpm) {
   say('checking bundle size budgets…');
   must(pnpm, ['run', '--if-present', '--filter', '@parley/widget', 'size'], 'size budgets');
   say('running the test suite…');
-  mkdirSync(join(root, 'test-output'), { recursive: true });
-  const report = join(root, 'test-output', 'vitest.json');
-  const status = run(pnpm, ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
-  const counts = summarize(report);
-  if (!counts) fail(`the test runner wrote no report (exit ${status}).`);
-  const empty = counts.projects.filter((p) => p.total === 0).map((p) => p.name);
-  for (const p of counts.projects) say(`  ${p.name}: ${p.passed} passed, ${p.failed} failed`);
-  const expected = expectedProjects(pg);
-  const missing = expected.filter((name) => !counts.projects.some((p) => p.name === name));
-  if (empty.length || missing.length) {
-    say(`these test projects ran no test: ${[...empty, ...missing].join(', ')}`);
-  }
-  process.stdout.write(`${counts.passed} passed, ${counts.failed} failed\n`);
-  process.exit(status === 0 && counts.failed === 0 && !empty.length && !missing.length ? 0 : 1);
-}
-
-function expectedProjects(pg) {
-  const config = readFileSync(join(root, 'vitest.workspace.ts'), 'utf8');
-  const names = [...config.matchAll(/name:\s*'([^']+)'/g)].map((m) => m[1]);
-  return pg ? names : names.filter((n) => !n.endsWith(':postgres'));
-}
-
-function summarize(file) {
-  if (!existsSync(file)) return undefined;
-  const data = JSON.parse(readFileSync(file, 'utf8'));
-  const byProject = new Map();
+  const summaryFile = join(root, 'test-output', 'summary.json');
+  rmSync(summaryFile, { force: true });
+  const status = run(pnpm, ['exec', 'vitest', 'run', '--reporter=default', '--reporter=./scripts/summary-reporter.ts']);
+  if (!existsSync(summaryFile)) fail(`the test runner wrote no summary (exit ${status}).`);
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  const expected = summary.configured;
+  const ran = new Map(summary.projects.map((p) => [p.name, p]));
+  const empty = expected.filter((name) => !(ran.get(name)?.passed + ran.get(name)?.failed > 0));
   let passed = 0;
-  let failed = 0;
-  for (const suite of data.testResults ?? []) {
-    for (const t of suite.assertionResults ?? []) {
-      const name = t.meta?.project ?? projectOf(suite.name);
-      const entry = byProject.get(name) ?? { name, passed: 0, failed: 0, total: 0 };
-      entry.total += 1;
-      if (t.status === 'passed') {
-        entry.passed += 1;
-        passed += 1;
-      } else if (t.status === 'failed') {
-        entry.failed += 1;
-        failed += 1;
-      }
-      byProject.set(name, entry);
-    }
-    if (suite.status === 'failed' && !(suite.assertionResults ?? []).length) failed += 1;
+  let failed = summary.unhandledErrors;
+  for (const name of expected) {
+    const p = ran.get(name) ?? { passed: 0, failed: 0, skipped: 0 };
+    passed += p.passed;
+    failed += p.failed;
+    say(`  ${name}: ${p.passed} passed, ${p.failed} failed${p.skipped ? `, ${p.skipped} skipped` : ''}`);
   }
-  return { passed, failed, projects: [...byProject.values()] };
-}
-
-function projectOf(file) {
-  return readProjectMap().find((p) => file.includes(p.dir))?.name ?? 'unknown';
-}
-
-let projectMap;
-function readProjectMap() {
-  projectMap ??= JSON.parse(readFileSync(join(root, 'test-output', 'projects.json'), 'utf8'));
-  return projectMap;
+  if (empty.length) say(`these test projects ran no test, which counts as a failure: ${empty.join(', ')}`);
+  if (summary.unhandledErrors) say(`${summary.unhandledErrors} unhandled error(s) during the run count as failures.`);
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  process.exit(status === 0 && failed === 0 && !empty.length ? 0 : 1);
 }
 
 async function start(pnpm) {

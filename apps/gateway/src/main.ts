@@ -14,10 +14,11 @@ async function main() {
   const database = await openDatabase(
     config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
   );
-  const seed = await seedDemo(database.db, { port: config.port, appSecret: config.demoAppSecret, password: config.demoPassword });
   const app = await buildGateway({ config, database });
   await app.listen({ port: config.port, host: config.host });
+  // Seeded after listening, so the demo app's origins carry the real port (PORT=0 picks one).
   const port = (app.server.address() as { port: number }).port;
+  const seed = await seedDemo(database.db, { port, appSecret: config.demoAppSecret, password: config.demoPassword });
   const base = `http://localhost:${port}`;
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (PGlite; for trying Parley and small single-node sites)` : 'PostgreSQL';
   const lines = [

@@ -27,6 +27,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The client speaks a protocol version the gateway no longer accepts. */
   VERSION_UNSUPPORTED: 'VERSION_UNSUPPORTED',
+  /** An HTTP request body exceeds the size limit. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** The request body or query is invalid (HTTP). */
   INVALID_REQUEST: 'INVALID_REQUEST',
   /** Wrong e-mail or password. */

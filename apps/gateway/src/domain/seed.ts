@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import { agents, apps, workspaces } from '../db/schema/index.ts';
 import { hashPassword, newPassword } from './identity/secrets.ts';
@@ -21,6 +21,17 @@ export const DEMO_AGENT_EMAIL = 'agent@example.com';
  * port's origins to the app and applies PARLEY_DEMO_PASSWORD when set; nothing else changes.
  */
 export async function seedDemo(
+  db: Database,
+  { port, appSecret, password }: { port: number; appSecret?: string | undefined; password?: string | undefined },
+): Promise<SeedResult> {
+  // Several nodes may start at once on one PostgreSQL server: they seed one at a time.
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(727271)`);
+    return seedLocked(tx as unknown as Database, { port, appSecret, password });
+  });
+}
+
+async function seedLocked(
   db: Database,
   { port, appSecret, password }: { port: number; appSecret?: string | undefined; password?: string | undefined },
 ): Promise<SeedResult> {

@@ -12,7 +12,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof AppError) known = error;
     else if ((error as FastifyError).statusCode && (error as FastifyError).statusCode! < 500) {
       const status = (error as FastifyError).statusCode!;
-      const code = status === 413 ? ErrorCode.FRAME_TOO_LARGE : status === 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INVALID_REQUEST;
+      const code = status === 413 ? ErrorCode.PAYLOAD_TOO_LARGE : status === 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INVALID_REQUEST;
       known = new AppError(code, error.message, { status });
     } else known = toAppError(error);
     if (known.status >= 500) request.log.error({ err: error }, 'request failed');

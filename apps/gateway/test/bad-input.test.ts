@@ -1,0 +1,180 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cid, startGateway, type TestGateway } from './support/gateway.ts';
+import type { TestSocket } from './support/socket.ts';
+
+let gw: TestGateway;
+let cookie: string;
+let socket: TestSocket;
+let bystander: TestSocket;
+let conversationId: string;
+
+beforeAll(async () => {
+  gw = await startGateway({ PARLEY_MAX_FRAME_BYTES: '16384' });
+  cookie = await gw.login();
+  const { token } = await gw.visitor();
+  socket = await gw.connectVisitor(token);
+  await socket.next('hello');
+  socket.send({ type: 'message.send', ref: 'first', clientConversationId: cid(), clientMessageId: cid(), body: 'stored before the attack' });
+  conversationId = (await socket.next('message.ack', (f) => f.ref === 'first')).conversationId;
+  bystander = await gw.connectAgent(cookie);
+  await bystander.next('hello');
+});
+afterAll(async () => {
+  socket.close();
+  bystander.close();
+  await gw.close();
+});
+
+async function storedBodies(): Promise<string[]> {
+  const res = await fetch(`${gw.url}/api/agent/conversations/${conversationId}/messages?limit=200`, { headers: { cookie } });
+  return (await res.json()).messages.map((m: { body: string }) => m.body);
+}
+
+/** Sends a frame, expects an error frame with `code`, then proves the socket still works. */
+async function expectError(frame: string, code: string) {
+  const from = socket.frames.length;
+  socket.sendRaw(frame);
+  const error = await socket.next('error', undefined, { from });
+  expect(error.code).toBe(code);
+  expect(error.message.length).toBeGreaterThan(10);
+  const ref = cid();
+  socket.send({ type: 'ping', ref });
+  await socket.next('pong', (f) => f.ref === ref);
+  return error;
+}
+
+describe('bad input on the visitor socket', () => {
+  it.each([
+    ['invalid JSON', '{"type": "message.send",', 'BAD_JSON'],
+    ['a JSON array', '[1,2,3]', 'INVALID_FRAME'],
+    ['a JSON string', '"hello"', 'INVALID_FRAME'],
+    ['null', 'null', 'INVALID_FRAME'],
+    ['an unknown type', '{"type":"conversation.delete","conversationId":"x"}', 'UNKNOWN_TYPE'],
+    ['a missing type', '{"body":"hi"}', 'UNKNOWN_TYPE'],
+    ['a type that is an object', '{"type":{"toString":"message.send"}}', 'UNKNOWN_TYPE'],
+    ['an object where the body belongs', JSON.stringify({ type: 'message.send', conversationId: 'c', clientMessageId: 'm', body: { text: 'hi' } }), 'INVALID_FRAME'],
+    ['a number where the id belongs', JSON.stringify({ type: 'message.send', conversationId: 'c', clientMessageId: 42, body: 'hi' }), 'INVALID_FRAME'],
+    ['__proto__ pollution', '{"type":"message.send","__proto__":{"internal":true},"clientConversationId":"c","clientMessageId":"m","body":"x"}', 'INVALID_FRAME'],
+    ['constructor pollution', '{"type":"ping","constructor":{"prototype":{"polluted":true}}}', 'INVALID_FRAME'],
+    ['both conversation ids', JSON.stringify({ type: 'message.send', conversationId: 'a', clientConversationId: 'b', clientMessageId: 'm', body: 'x' }), 'INVALID_FRAME'],
+    ['an id with a path in it', JSON.stringify({ type: 'conversation.history', conversationId: '../../etc/passwd' }), 'INVALID_FRAME'],
+    ['an empty body', JSON.stringify({ type: 'message.send', clientConversationId: 'c', clientMessageId: 'm', body: '' }), 'INVALID_FRAME'],
+    ['a negative cursor', JSON.stringify({ type: 'resume', cursors: [{ conversationId: 'c', seq: -1 }] }), 'INVALID_FRAME'],
+    ['a fractional cursor', JSON.stringify({ type: 'resume', cursors: [{ conversationId: 'c', seq: 1.5 }] }), 'INVALID_FRAME'],
+  ])('answers %s with a coded error and stays usable', async (_name, frame, code) => {
+    await expectError(frame, code);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).internal).toBeUndefined();
+  });
+
+  it('names the frame it answers', async () => {
+    const error = await expectError(JSON.stringify({ type: 'message.send', ref: 'named', conversationId, clientMessageId: 7, body: 'x' }), 'INVALID_FRAME');
+    expect(error).toMatchObject({ ref: 'named', frameType: 'message.send' });
+    expect(error.message).toContain('clientMessageId');
+  });
+
+  it('refuses a message over the app\'s length limit (1000 by default) and stores nothing', async () => {
+    const before = await storedBodies();
+    await expectError(JSON.stringify({ type: 'message.send', conversationId, clientMessageId: cid(), body: 'x'.repeat(1001) }), 'MESSAGE_TOO_LONG');
+    socket.send({ type: 'message.send', ref: 'limit', conversationId, clientMessageId: cid(), body: 'y'.repeat(1000) });
+    await socket.next('message.ack', (f) => f.ref === 'limit');
+    expect(await storedBodies()).toEqual([...before, 'y'.repeat(1000)]);
+  });
+
+  it('applies a per-app length limit', async () => {
+    await gw.database.db.execute(sql`update apps set max_message_length = 20 where id = 'demo'`);
+    const { token } = await gw.visitor();
+    const small = await gw.connectVisitor(token);
+    await small.next('hello');
+    expect((await small.next('hello')).limits.maxMessageLength).toBe(20);
+    small.send({ type: 'message.send', ref: 'l', clientConversationId: cid(), clientMessageId: cid(), body: 'x'.repeat(21) });
+    expect(await small.next('error', (f) => f.ref === 'l')).toMatchObject({ code: 'MESSAGE_TOO_LONG' });
+    await gw.database.db.execute(sql`update apps set max_message_length = 1000 where id = 'demo'`);
+    small.close();
+  });
+
+  it('answers a binary frame with a coded error', async () => {
+    const from = socket.frames.length;
+    socket.sendRaw(Buffer.from([0xde, 0xad, 0xbe, 0xef]));
+    expect((await socket.next('error', undefined, { from })).code).toBe('INVALID_FRAME');
+  });
+
+  it('closes with 1009 on an oversize frame; other clients and stored messages are unaffected', async () => {
+    const before = await storedBodies();
+    const { token } = await gw.visitor();
+    const victim = await gw.connectVisitor(token);
+    await victim.next('hello');
+    victim.sendRaw(JSON.stringify({ type: 'message.send', conversationId, clientMessageId: cid(), body: 'z'.repeat(20_000) }));
+    expect((await victim.closed).code).toBe(1009);
+    socket.send({ type: 'ping', ref: 'still' });
+    await socket.next('pong', (f) => f.ref === 'still');
+    bystander.send({ type: 'ping', ref: 'still' });
+    await bystander.next('pong', (f) => f.ref === 'still');
+    expect(await storedBodies()).toEqual(before);
+  });
+
+  it('rate-limits a flood with RATE_LIMITED errors and keeps the socket', async () => {
+    const limited = await startGateway({ PARLEY_RATE_LIMIT: '5' }, gw.database);
+    try {
+      const { token } = await limited.visitor();
+      const s = await limited.connectVisitor(token);
+      await s.next('hello');
+      for (let i = 0; i < 40; i++) s.send({ type: 'ping', ref: `p${i}` });
+      const error = await s.next('error', (f) => f.code === 'RATE_LIMITED');
+      expect(error.frameType).toBe('ping');
+      expect(s.ws.readyState).toBe(s.ws.OPEN);
+      s.close();
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('bad input over HTTP', () => {
+  it.each([
+    ['no body', undefined, 'INVALID_REQUEST'],
+    ['a wrong type', JSON.stringify({ appId: 42 }), 'INVALID_REQUEST'],
+    ['an unknown key', JSON.stringify({ appId: 'demo', admin: true }), 'INVALID_REQUEST'],
+    ['malformed JSON', '{"appId":', 'INVALID_REQUEST'],
+  ])('answers a visitor session request with %s with 400 and a code', async (_name, body, code) => {
+    const res = await fetch(`${gw.url}/api/visitor/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: gw.origin },
+      ...(body !== undefined && { body }),
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe(code);
+  });
+
+  it('answers an unknown app with NOT_FOUND and a foreign origin with FORBIDDEN_ORIGIN', async () => {
+    const post = (appId: string, origin: string) =>
+      fetch(`${gw.url}/api/visitor/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ appId }) });
+    const unknown = await post('nope', gw.origin);
+    expect([unknown.status, (await unknown.json()).error.code]).toEqual([404, 'NOT_FOUND']);
+    const foreign = await post('demo', 'https://evil.example');
+    expect([foreign.status, (await foreign.json()).error.code]).toEqual([403, 'FORBIDDEN_ORIGIN']);
+  });
+
+  it('answers an agent post with a wrong shape with 400 and stores nothing', async () => {
+    const before = await storedBodies();
+    const res = await fetch(`${gw.url}/api/agent/conversations/${conversationId}/messages`, {
+      method: 'POST',
+      headers: { cookie, origin: gw.origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientMessageId: cid(), body: ['not', 'a', 'string'] }),
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('INVALID_REQUEST');
+    expect(await storedBodies()).toEqual(before);
+  });
+
+  it('answers an oversize HTTP body with 413', async () => {
+    const res = await fetch(`${gw.url}/api/visitor/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: gw.origin },
+      body: JSON.stringify({ appId: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});

@@ -1,0 +1,24 @@
+// The list of test projects. The root vitest.config.ts imports it (Vitest 4 ignores this file
+// on its own). Database suites run once on PGlite and, when a PostgreSQL server answers
+// (PARLEY_TEST_DATABASE_URL, set by `npm test`), once more on it.
+import type { TestProjectConfiguration } from 'vitest/config';
+
+const database = (kind: 'pglite' | 'postgres'): TestProjectConfiguration => ({
+  test: {
+    name: `gateway:${kind}`,
+    root: './apps/gateway',
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    env: { PARLEY_TEST_DB: kind },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export const projects: TestProjectConfiguration[] = [
+  { test: { name: 'protocol', root: './packages/protocol', include: ['src/**/*.test.ts'], environment: 'node' } },
+  { test: { name: 'client', root: './packages/client', include: ['src/**/*.test.ts'], environment: 'node' } },
+  { test: { name: 'gateway', root: './apps/gateway', include: ['src/**/*.test.ts'], environment: 'node' } },
+  database('pglite'),
+  ...(process.env.PARLEY_TEST_DATABASE_URL ? [database('postgres')] : []),
+];
