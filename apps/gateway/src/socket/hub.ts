@@ -3,10 +3,13 @@ import { toAgentMessage, toAgentSummary, toVisitorMessage } from '../domain/audi
 import type { CommittedBatch } from '../domain/conversations/message-writer.ts';
 import type { Principal } from '../domain/identity/principal.ts';
 
+const encode = (frame: ServerFrame) => JSON.stringify(frame);
+
 /** A live socket as the hub sees it. */
 export interface Peer {
   principal: Principal;
-  send(frame: ServerFrame): void;
+  /** Sends one serialized frame; the hub serializes each frame once for all its peers. */
+  send(text: string): void;
   close(code: number, reason: string): void;
 }
 
@@ -65,14 +68,14 @@ export function createHub({ findVisitor }: { findVisitor: (id: string) => Promis
       if (visitors?.size) {
         const frames = messages.flatMap((m) => {
           const message = toVisitorMessage(m);
-          return message ? [{ type: 'message.created' as const, message }] : [];
+          return message ? [encode({ type: 'message.created', message })] : [];
         });
         for (const peer of visitors) for (const frame of frames) peer.send(frame);
       }
       const agents = byWorkspace.get(conversation.workspaceId);
       if (agents?.size) {
         for (const m of messages) {
-          const frame = { type: 'message.created' as const, message: toAgentMessage(m) };
+          const frame = encode({ type: 'message.created', message: toAgentMessage(m) });
           for (const peer of agents) peer.send(frame);
         }
         const visitorMessage = messages.find((m) => m.senderKind === 'visitor' && m.senderName);
@@ -80,7 +83,7 @@ export function createHub({ findVisitor }: { findVisitor: (id: string) => Promis
         void visitorOf(conversation.visitorId)
           .catch(() => ({ id: conversation.visitorId, name: null }))
           .then((visitor) => {
-            const frame = { type: 'conversation.updated' as const, conversation: toAgentSummary(conversation, visitor) };
+            const frame = encode({ type: 'conversation.updated', conversation: toAgentSummary(conversation, visitor) });
             for (const peer of byWorkspace.get(conversation.workspaceId) ?? []) peer.send(frame);
           });
       }

@@ -7,9 +7,6 @@ export interface LockedConversation extends ConversationRow {
   maxMessageLength: number;
 }
 
-/** A message about to be inserted; seq numbers are assigned by the caller under the lock. */
-export type NewMessage = typeof messages.$inferInsert;
-
 /** What a conversation's counters and preview become after a batch. */
 export interface ConversationAdvance {
   id: string;
@@ -55,41 +52,60 @@ export function createConversationRepository(db: Database) {
         .select({ conversation: conversations, maxMessageLength: apps.maxMessageLength })
         .from(conversations)
         .innerJoin(apps, eq(apps.id, conversations.appId))
-        .where(inArray(conversations.id, ids))
+        .where(sql`${conversations.id} in (select value::uuid from json_array_elements_text(${JSON.stringify(ids)}::json))`)
         .orderBy(asc(conversations.id))
         .for('update', { of: conversations });
       return new Map(rows.map((r) => [r.conversation.id, { ...r.conversation, maxMessageLength: r.maxMessageLength }]));
     },
 
-    /** Messages already stored under any of these client ids (a superset; the caller matches exactly). */
-    async findByClientIds(tx: Tx, conversationIds: string[], clientMessageIds: string[]): Promise<MessageRow[]> {
-      if (!conversationIds.length) return [];
+    /** Messages already stored under these (conversation, sender, client id) keys. */
+    async findByClientIds(tx: Tx, keys: { c: string; k: string; s: string; m: string }[]): Promise<MessageRow[]> {
+      if (!keys.length) return [];
+      // One JSON parameter instead of four per key: a batch of hundreds stays one small statement.
       return tx
         .select()
         .from(messages)
-        .where(and(inArray(messages.conversationId, conversationIds), inArray(messages.clientMessageId, clientMessageIds)));
+        .where(
+          sql`(${messages.conversationId}, ${messages.senderKind}, ${messages.senderId}, ${messages.clientMessageId}) in (select c, k, s, m from json_to_recordset(${JSON.stringify(keys)}::json) as x(c uuid, k text, s text, m text))`,
+        );
     },
 
-    async insertMessages(tx: Tx, rows: NewMessage[]): Promise<MessageRow[]> {
-      if (!rows.length) return [];
-      return tx.insert(messages).values(rows).returning();
+    /** Inserts complete rows (ids and times made by the caller) in one statement with one parameter. */
+    async insertMessages(tx: Tx, rows: MessageRow[]): Promise<void> {
+      if (!rows.length) return;
+      const json = JSON.stringify(
+        rows.map((r) => ({
+          id: r.id,
+          conversation_id: r.conversationId,
+          seq: r.seq,
+          public_seq: r.publicSeq,
+          sender_kind: r.senderKind,
+          sender_id: r.senderId,
+          sender_name: r.senderName,
+          client_message_id: r.clientMessageId,
+          body: r.body,
+          internal: r.internal,
+          created_at: r.createdAt.toISOString(),
+        })),
+      );
+      await tx.execute(sql`
+        insert into ${messages} (id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at)
+        select id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at
+        from json_to_recordset(${json}::json) as x(id uuid, conversation_id uuid, seq int, public_seq int, sender_kind text, sender_id text,
+          sender_name text, client_message_id text, body text, internal boolean, created_at timestamptz)`);
     },
 
     /** Moves each conversation's counters and preview forward, all in one statement. */
     async advanceConversations(tx: Tx, advances: ConversationAdvance[]): Promise<void> {
       if (!advances.length) return;
-      const values = sql.join(
-        advances.map(
-          (a) =>
-            sql`(${a.id}::uuid, ${a.lastSeq}::int, ${a.lastPublicSeq}::int, ${a.lastMessageAt.toISOString()}::timestamptz, ${a.preview}::text, ${a.publicPreview}::text)`,
-        ),
-        sql`, `,
+      const json = JSON.stringify(
+        advances.map((a) => ({ ...a, lastMessageAt: a.lastMessageAt.toISOString() })),
       );
       await tx.execute(sql`
         update ${conversations} as c set
-          last_seq = v.last_seq, last_public_seq = v.last_public_seq, last_message_at = v.last_message_at,
-          preview = v.preview, public_preview = coalesce(v.public_preview, c.public_preview), status = 'open'
-        from (values ${values}) as v(id, last_seq, last_public_seq, last_message_at, preview, public_preview)
+          last_seq = v."lastSeq", last_public_seq = v."lastPublicSeq", last_message_at = v."lastMessageAt",
+          preview = v.preview, public_preview = coalesce(v."publicPreview", c.public_preview), status = 'open'
+        from json_to_recordset(${json}::json) as v(id uuid, "lastSeq" int, "lastPublicSeq" int, "lastMessageAt" timestamptz, preview text, "publicPreview" text)
         where c.id = v.id`);
     },
 

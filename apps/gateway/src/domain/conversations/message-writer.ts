@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@parley/protocol';
 import type { ConversationRow, MessageRow } from '../../db/schema/index.ts';
 import { AppError, notFound, toAppError } from '../errors.ts';
 import type { Principal } from '../identity/principal.ts';
 import { principalId } from '../identity/principal.ts';
-import type { ConversationAdvance, ConversationRepository, LockedConversation, NewMessage } from './conversation-repository.ts';
+import type { ConversationAdvance, ConversationRepository, LockedConversation } from './conversation-repository.ts';
 
 /** One message to store. Exactly one of `conversationId` and `clientConversationId` is set. */
 export interface WriteRequest {
@@ -53,19 +54,13 @@ export function createMessageWriter({
   maxBatch?: number;
 }) {
   let queue: Pending[] = [];
-  let running = false;
-  let idle: Promise<void> = Promise.resolve();
-  let markIdle = () => {};
+  let running: Promise<void> | undefined;
 
   function write(request: WriteRequest): Promise<WriteSuccess> {
     return new Promise((resolve, reject) => {
       queue.push({ request, resolve, reject });
-      if (!running) {
-        running = true;
-        idle = new Promise((r) => (markIdle = r));
-        // Let the frames that arrived in this turn of the event loop join the first batch.
-        setImmediate(drain);
-      }
+      // Let the frames that arrived in this turn of the event loop join the first batch.
+      running ??= new Promise((done) => setImmediate(() => void drain().then(done)));
     });
   }
 
@@ -73,7 +68,7 @@ export function createMessageWriter({
     while (queue.length) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
-      let committed: CommittedBatch[] = [];
+      let committed: CommittedBatch[];
       try {
         committed = await writeBatch(batch);
       } catch {
@@ -89,8 +84,7 @@ export function createMessageWriter({
       }
       if (committed.length) setImmediate(() => onCommitted(committed));
     }
-    running = false;
-    markIdle();
+    running = undefined;
   }
 
   async function writeBatch(batch: Pending[]): Promise<CommittedBatch[]> {
@@ -105,10 +99,16 @@ export function createMessageWriter({
         r.conversationId ?? (r.principal.kind === 'visitor' ? byClientId.get(`${r.principal.visitorId}/${r.clientConversationId}`) : undefined);
       const ids = [...new Set(batch.map((p) => target(p.request)).filter((id): id is string => !!id))];
       const locked = await repo.lockConversations(tx, ids);
-      const stored = await repo.findByClientIds(tx, ids, [...new Set(batch.map((p) => p.request.clientMessageId))]);
+      const stored = await repo.findByClientIds(
+        tx,
+        batch.flatMap(({ request: r }) => {
+          const c = target(r);
+          return c && locked.has(c) ? [{ c, k: r.principal.kind, s: principalId(r.principal), m: r.clientMessageId }] : [];
+        }),
+      );
       const existing = new Map(stored.map((m) => [`${m.conversationId}/${m.senderKind}/${m.senderId}/${m.clientMessageId}`, m]));
 
-      const fresh: NewMessage[] = [];
+      const fresh: MessageRow[] = [];
       const advances = new Map<string, ConversationAdvance>();
       const now = new Date();
       const results: (AppError | { key: string; duplicate: boolean; conversation: LockedConversation })[] = batch.map(({ request: r }) => {
@@ -146,7 +146,8 @@ export function createMessageWriter({
           advance.publicPreview = advance.preview;
         }
         advances.set(conversation.id, advance);
-        const row: NewMessage = {
+        const row: MessageRow = {
+          id: randomUUID(),
           conversationId: conversation.id,
           seq: advance.lastSeq,
           publicSeq: r.internal ? null : advance.lastPublicSeq,
@@ -160,20 +161,19 @@ export function createMessageWriter({
         };
         fresh.push(row);
         // A second copy later in this same batch is a resend of this one.
-        existing.set(key, row as MessageRow);
+        existing.set(key, row);
         return { key, duplicate: false, conversation };
       });
 
-      const inserted = await repo.insertMessages(tx, fresh);
+      await repo.insertMessages(tx, fresh);
       await repo.advanceConversations(tx, [...advances.values()]);
-      for (const m of inserted) existing.set(`${m.conversationId}/${m.senderKind}/${m.senderId}/${m.clientMessageId}`, m);
       const after = new Map(
         [...locked.values()].map(({ maxMessageLength: _, ...c }) => {
           const a = advances.get(c.id);
           return [c.id, a ? { ...c, ...a, status: 'open' as const, publicPreview: a.publicPreview ?? c.publicPreview } : c];
         }),
       );
-      return { results, existing, inserted, after };
+      return { results, existing, inserted: fresh, after };
     });
 
     batch.forEach((item, i) => {
@@ -198,7 +198,7 @@ export function createMessageWriter({
   return {
     write,
     /** Resolves when every queued write has settled (for shutdown). */
-    flushed: () => (running ? idle : Promise.resolve()),
+    flushed: () => running ?? Promise.resolve(),
   };
 }
 

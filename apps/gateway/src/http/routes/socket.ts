@@ -22,6 +22,8 @@ declare module 'fastify' {
 
 type Alive = WebSocket & { parleyAlive?: boolean };
 
+const CORK_LIMIT = 64 * 1024;
+
 function offeredProtocols(request: FastifyRequest): string[] {
   const header = request.headers['sec-websocket-protocol'];
   return typeof header === 'string' ? header.split(',').map((p) => p.trim()) : [];
@@ -61,16 +63,35 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
   }
 
   function attach(socket: Alive, request: FastifyRequest) {
-    const send = (frame: ServerFrame) => {
+    // Frames sent in one turn of the event loop leave in one write: the TCP socket stays corked
+    // until setImmediate, which turns an ack, its fan-out and the list update into one writev.
+    // A turn never holds back more than CORK_LIMIT bytes.
+    const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    let corkedBytes = -1;
+    const flush = () => {
+      if (corkedBytes < 0) return;
+      corkedBytes = -1;
+      tcp?.uncork();
+    };
+    const sendText = (text: string) => {
       if (socket.readyState !== socket.OPEN) return;
-      // A client that stops reading is cut off before its buffer grows without bound.
-      if (socket.bufferedAmount > config.maxBufferedBytes) {
+      // A client that stops reading is cut off before its buffer grows without bound. What this
+      // turn holds corked does not count: only what the client has not taken.
+      if (socket.bufferedAmount - Math.max(0, corkedBytes) > config.maxBufferedBytes) {
         request.log.warn({ buffered: socket.bufferedAmount }, 'slow consumer cut off');
         socket.terminate();
         return;
       }
-      socket.send(JSON.stringify(frame));
+      if (tcp && corkedBytes > CORK_LIMIT) flush();
+      if (tcp && corkedBytes < 0) {
+        corkedBytes = 0;
+        tcp.cork();
+        setImmediate(flush);
+      }
+      socket.send(text);
+      if (corkedBytes >= 0) corkedBytes += text.length;
     };
+    const send = (frame: ServerFrame) => sendText(JSON.stringify(frame));
     socket.on('error', (error) => request.log.debug({ err: error }, 'socket error'));
 
     const version = Number((request.query as { v?: string }).v);
@@ -95,7 +116,7 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
     });
     socket.parleyAlive = true;
     socket.on('pong', () => (socket.parleyAlive = true));
-    const remove = hub.add({ principal, send, close: (code, reason) => socket.close(code, reason) });
+    const remove = hub.add({ principal, send: sendText, close: (code, reason) => socket.close(code, reason) });
     socket.on('close', remove);
     send({
       type: 'hello',
