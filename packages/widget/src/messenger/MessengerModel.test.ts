@@ -1,0 +1,266 @@
+import { localStorageOutboxStore, memoryOutboxStore, type OutboxStore } from '@parley/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storageKeys } from '../shared/storage-keys.ts';
+import { createFakeGateway, message, settle, type FakeGateway } from './fake-transport.ts';
+import { createMessengerModel, type KeyValueStorage, type MessengerModel } from './MessengerModel.ts';
+
+const keys = storageKeys('demo');
+
+function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    getItem: (key) => data.get(key) ?? null,
+    setItem: (key, value) => void data.set(key, value),
+    removeItem: (key) => void data.delete(key),
+  };
+}
+
+describe('createMessengerModel', () => {
+  let gateway: FakeGateway;
+  let storage: ReturnType<typeof memoryStorage>;
+  let outbox: OutboxStore;
+  let model: MessengerModel;
+  let ids: number;
+
+  const create = () => {
+    model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', newId: () => `cc-${++ids}` });
+    return model;
+  };
+
+  beforeEach(() => {
+    gateway = createFakeGateway();
+    storage = memoryStorage();
+    outbox = localStorageOutboxStore(storage, keys.outbox);
+    ids = 0;
+  });
+  afterEach(() => model?.dispose());
+
+  it('does nothing until it is opened', async () => {
+    create();
+    await settle();
+    expect(gateway.sessionsCreated).toBe(0);
+    expect(gateway.sockets).toHaveLength(0);
+    expect(storage.data.size).toBe(0);
+  });
+
+  it('creates a session, stores its token and connects with it when opened by a new visitor', async () => {
+    create().setOpen(true);
+    await settle();
+    expect(gateway.sessionsCreated).toBe(1);
+    expect(storage.data.get(keys.session)).toBe(gateway.tokens[0]);
+    expect(gateway.socket().url).toBe('ws://gateway.test/ws/visitor?v=1');
+    expect(gateway.socket().protocols).toEqual(['parley', `parley-token.${gateway.tokens[0]}`]);
+    expect(model.status.value).toBe('connecting');
+    gateway.socket().hello(500);
+    expect(model.status.value).toBe('online');
+    expect(model.maxLength.value).toBe(500);
+  });
+
+  it('stores a fresh client conversation id before the first message leaves, then the conversation id from the ack', async () => {
+    create().setOpen(true);
+    await settle();
+    const socket = gateway.socket();
+    socket.hello();
+    let storedWhenSent: string | null | undefined;
+    gateway.onSend = (frame) => {
+      if (frame.type === 'message.send') storedWhenSent = storage.getItem(keys.conversation);
+    };
+    model.draft.value = '  Hello there  ';
+    expect(model.send()).toBe(true);
+    expect(model.draft.value).toBe('');
+    const [frame] = socket.frames('message.send');
+    expect(frame).toMatchObject({ clientConversationId: 'cc-1', body: 'Hello there' });
+    expect(JSON.parse(storedWhenSent!)).toEqual({ clientConversationId: 'cc-1' });
+    expect(model.items.value).toMatchObject([{ body: 'Hello there', from: 'me', state: 'sending' }]);
+
+    socket.serverSend({
+      type: 'message.ack',
+      ref: frame!.ref as string,
+      conversationId: 'conv-1',
+      clientConversationId: 'cc-1',
+      clientMessageId: frame!.clientMessageId as string,
+      messageId: 'm-1',
+      seq: 1,
+      createdAt: new Date().toISOString(),
+      duplicate: false,
+    });
+    expect(model.items.value).toMatchObject([{ key: 'm-1', body: 'Hello there', from: 'me', state: 'sent' }]);
+    expect(JSON.parse(storage.getItem(keys.conversation)!)).toEqual({ id: 'conv-1', clientConversationId: 'cc-1' });
+    expect(outbox.load()).toEqual([]);
+
+    model.draft.value = 'Second';
+    model.send();
+    expect(socket.frames('message.send')[1]).toMatchObject({ conversationId: 'conv-1', body: 'Second' });
+  });
+
+  it('does not send an empty draft', async () => {
+    create();
+    model.draft.value = '  \n ';
+    expect(model.send()).toBe(false);
+    expect(outbox.load()).toEqual([]);
+  });
+
+  it("shows the returning visitor's most recent conversation and resumes from its last seq", async () => {
+    storage.setItem(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
+    gateway.conversations = [
+      { id: 'conv-9', appId: 'demo', status: 'open', lastSeq: 2, lastMessageAt: null, createdAt: '2025-01-01T00:00:00Z', preview: null, clientConversationId: 'cc-old' },
+      { id: 'conv-1', appId: 'demo', status: 'open', lastSeq: 5, lastMessageAt: null, createdAt: '2024-01-01T00:00:00Z', preview: null },
+    ];
+    gateway.histories['conv-9'] = [
+      message({ conversationId: 'conv-9', seq: 1, body: 'Hi', author: { kind: 'visitor', id: 'v' }, clientMessageId: 'x1' }),
+      message({ conversationId: 'conv-9', seq: 2, body: 'Hello, how can I help?' }),
+    ];
+    create().setOpen(true);
+    await settle();
+    expect(gateway.sessionsCreated).toBe(0);
+    expect(gateway.socket().protocols).toContain('parley-token.stored-token-abcdefghijklmnopqrstuvwxyz');
+    gateway.socket().hello();
+    await settle();
+    expect(JSON.parse(storage.getItem(keys.conversation)!)).toEqual({ id: 'conv-9', clientConversationId: 'cc-old' });
+    expect(model.items.value).toMatchObject([
+      { body: 'Hi', from: 'me', state: 'sent' },
+      { body: 'Hello, how can I help?', from: 'agent', authorName: 'Dana' },
+    ]);
+
+    gateway.socket().serverSend({ type: 'message.created', message: message({ conversationId: 'conv-9', seq: 3, body: 'Still there?' }) });
+    gateway.socket().serverSend({ type: 'message.created', message: message({ conversationId: 'other', seq: 1, body: 'Not this one' }) });
+    expect(model.items.value.map((i) => i.body)).toEqual(['Hi', 'Hello, how can I help?', 'Still there?']);
+
+    // The connection drops; the next socket resumes after the last seq shown.
+    gateway.socket().serverClose(1006);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(gateway.sockets).toHaveLength(2);
+    gateway.socket().hello();
+    expect(gateway.socket().frames('resume')[0]?.cursors).toContainEqual({ conversationId: 'conv-9', seq: 3 });
+    expect(gateway.socket().frames('conversation.history')).toEqual([]);
+  });
+
+  it('forgets a stored conversation the gateway does not know and starts a new one on the next message', async () => {
+    storage.setItem(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
+    storage.setItem(keys.conversation, JSON.stringify({ id: 'gone' }));
+    create().setOpen(true);
+    await settle();
+    gateway.socket().hello();
+    await settle();
+    expect(storage.getItem(keys.conversation)).toBeNull();
+    model.draft.value = 'New start';
+    model.send();
+    expect(gateway.socket().frames('message.send')[0]).toMatchObject({ clientConversationId: 'cc-1', body: 'New start' });
+  });
+
+  it('resends a message left in the outbox by an earlier page, to the same conversation', async () => {
+    storage.setItem(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
+    storage.setItem(keys.conversation, JSON.stringify({ clientConversationId: 'cc-7' }));
+    outbox.save([{ v: 1, clientMessageId: 'msg-left-behind', clientConversationId: 'cc-7', body: 'Typed before the tab closed', createdAt: 1 }]);
+    create().start();
+    await settle();
+    expect(model.items.value).toMatchObject([{ body: 'Typed before the tab closed', state: 'sending' }]);
+    gateway.socket().hello();
+    await settle();
+    expect(gateway.socket().frames('message.send')).toEqual([
+      expect.objectContaining({ clientMessageId: 'msg-left-behind', clientConversationId: 'cc-7', body: 'Typed before the tab closed' }),
+    ]);
+    expect(model.open.value).toBe(false);
+  });
+
+  it('replaces a session the socket no longer knows (4001) and keeps what the visitor typed', async () => {
+    storage.setItem(keys.session, 'gone-token-abcdefghijklmnopqrstuvwxyz');
+    storage.setItem(keys.conversation, JSON.stringify({ id: 'conv-old' }));
+    create().setOpen(true);
+    await settle();
+    model.draft.value = 'Anyone?';
+    model.send();
+    gateway.socket().serverClose(4001, 'unauthorized');
+    await settle();
+    await settle();
+    expect(gateway.sessionsCreated).toBe(1);
+    expect(storage.getItem(keys.session)).toBe(gateway.tokens[0]);
+    expect(storage.getItem(keys.conversation)).toBe(JSON.stringify({ clientConversationId: 'cc-1' }));
+    expect(gateway.sockets).toHaveLength(2);
+    expect(gateway.socket().protocols).toContain(`parley-token.${gateway.tokens[0]}`);
+    gateway.socket().hello();
+    expect(gateway.socket().frames('message.send')).toEqual([expect.objectContaining({ body: 'Anyone?', clientConversationId: 'cc-1' })]);
+    expect(gateway.socket().frames('message.send')[0]).not.toHaveProperty('conversationId');
+  });
+
+  it('stops instead of looping when a brand-new session is refused too', async () => {
+    create().setOpen(true);
+    await settle();
+    gateway.socket().serverClose(4001);
+    await settle();
+    expect(gateway.sessionsCreated).toBe(2);
+    gateway.socket().serverClose(4001);
+    await settle();
+    expect(gateway.sessionsCreated).toBe(2);
+    expect(model.status.value).toBe('failed');
+  });
+
+  it('asks for a reload when the gateway no longer speaks its protocol version', async () => {
+    create().setOpen(true);
+    await settle();
+    gateway.socket().serverSend({ type: 'reload', reason: 'old', versions: [2] });
+    expect(model.status.value).toBe('reload');
+  });
+
+  it('starts over with a new connection when the visitor sends after the gateway refused the site', async () => {
+    create().setOpen(true);
+    await settle();
+    gateway.socket().serverClose(4003, 'forbidden origin');
+    expect(model.status.value).toBe('failed');
+    expect(model.notice.value).toBe('Chat is not enabled for this website.');
+    model.draft.value = 'Still want to ask';
+    model.send();
+    await settle();
+    expect(gateway.sockets).toHaveLength(2);
+    gateway.socket().hello();
+    expect(gateway.socket().frames('message.send')).toEqual([expect.objectContaining({ body: 'Still want to ask' })]);
+  });
+
+  it('tells the visitor when the gateway refuses a message for good, and drops it from the list', async () => {
+    create().setOpen(true);
+    await settle();
+    const socket = gateway.socket();
+    socket.hello();
+    model.draft.value = 'x'.repeat(20);
+    model.send();
+    const frame = socket.frames('message.send')[0]!;
+    socket.serverSend({ type: 'error', ref: frame.ref as string, frameType: 'message.send', code: 'MESSAGE_TOO_LONG', message: 'Messages can be at most 10 characters.' });
+    expect(model.notice.value).toBe('A message could not be sent: Messages can be at most 10 characters.');
+    expect(model.items.value).toEqual([]);
+    socket.serverSend({ type: 'error', frameType: 'message.send', code: 'RATE_LIMITED', message: 'Slow down.' });
+    expect(model.notice.value).toBe('A message could not be sent: Messages can be at most 10 characters.');
+  });
+
+  it('shows a failure with a retry when the gateway cannot be reached', async () => {
+    let fail = true;
+    const original = gateway.transport.createSession;
+    gateway.transport.createSession = () => (fail ? Promise.reject(Object.assign(new Error('offline'), { name: 'TransportError', code: 'NETWORK', status: 0 })) : original());
+    create().setOpen(true);
+    await settle();
+    expect(model.status.value).toBe('failed');
+    expect(model.notice.value).toMatch(/Cannot reach/);
+    fail = false;
+    model.retry();
+    await settle();
+    expect(model.status.value).toBe('connecting');
+    expect(model.notice.value).toBeNull();
+  });
+
+  it('keeps messages once each and in seq order whatever order they arrive in', async () => {
+    storage.setItem(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
+    storage.setItem(keys.conversation, JSON.stringify({ id: 'c' }));
+    gateway.histories.c = [message({ conversationId: 'c', seq: 1, body: 'one' })];
+    outbox = memoryOutboxStore();
+    create().setOpen(true);
+    await settle();
+    const socket = gateway.socket();
+    socket.hello();
+    await settle();
+    socket.serverSend({ type: 'message.created', message: message({ conversationId: 'c', seq: 3, body: 'three' }) });
+    socket.serverSend({ type: 'message.created', message: message({ conversationId: 'c', seq: 2, body: 'two' }) });
+    socket.serverSend({ type: 'resume.done' });
+    socket.serverSend({ type: 'message.created', message: message({ conversationId: 'c', seq: 2, body: 'two' }) });
+    expect(model.items.value.map((i) => i.body)).toEqual(['one', 'two', 'three']);
+  });
+});
