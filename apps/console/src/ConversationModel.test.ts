@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './api.ts';
+import { createConversationModel } from './ConversationModel.ts';
+import { fakeApi, fakeClient, flush, message, summary } from './test-support/fakes.ts';
+
+const me = { id: 'a1' };
+const page = (...seqs: number[]) => ({ messages: seqs.map((s) => message('c1', s)), hasMore: false });
+
+function setup(routes: Record<string, (body?: unknown) => unknown> = {}, client = fakeClient()) {
+  const api = fakeApi({
+    'GET /api/agent/conversations/c1/messages?limit=50': () => page(1, 2),
+    'GET /api/agent/conversations/c1': () => ({ conversation: summary('c1', { lastSeq: 2 }) }),
+    ...routes,
+  });
+  const model = createConversationModel({ api, client, conversationId: 'c1', me });
+  return { api, client, model };
+}
+
+const bodies = (model: ReturnType<typeof setup>['model']) => model.items.value.map((i) => i.body);
+
+describe('createConversationModel', () => {
+  it('loads the latest page and the summary, and resumes from the newest seq after a reconnect', async () => {
+    const { model, client } = setup();
+    expect(model.status.value).toBe('loading');
+    await model.load();
+    expect(model.status.value).toBe('ready');
+    expect(bodies(model)).toEqual(['Message 1', 'Message 2']);
+    expect(model.summary.value?.id).toBe('c1');
+    expect(client.cursor('c1')).toBe(2);
+  });
+
+  it('does not move the cursor back when the client is already past the page', async () => {
+    const client = fakeClient();
+    client.setCursor('c1', 9);
+    const { model } = setup({}, client);
+    await model.load();
+    expect(client.cursor('c1')).toBe(9);
+  });
+
+  it('merges live messages that arrive while the history loads, in seq order, once each', async () => {
+    const { model, client } = setup();
+    const loading = model.load();
+    client.emit('message', message('c1', 3));
+    client.emit('message', message('c1', 2));
+    await loading;
+    client.emit('message', message('c1', 3));
+    expect(bodies(model)).toEqual(['Message 1', 'Message 2', 'Message 3']);
+  });
+
+  it('replaces the local copy with the echoed message when it arrives', async () => {
+    const { model, client } = setup();
+    await model.load();
+    model.setDraft('  Hello there  ');
+    expect(model.send()).toBe(true);
+    expect(model.draft.value).toBe('');
+    expect(client.sent[0]).toEqual({ conversationId: 'c1', body: 'Hello there', internal: false, clientMessageId: 'cm-1' });
+    expect(model.items.value.at(-1)).toMatchObject({ body: 'Hello there', delivery: 'sending', mine: true, authorLabel: 'You' });
+    client.ack('cm-1', 3, 'srv-3');
+    await flush();
+    expect(model.items.value.at(-1)?.delivery).toBe('sent');
+    client.emit('message', message('c1', 3, { id: 'srv-3', clientMessageId: 'cm-1', body: 'Hello there', author: { kind: 'agent', id: 'a1', name: 'Ada' } }));
+    expect(bodies(model)).toEqual(['Message 1', 'Message 2', 'Hello there']);
+    expect(model.items.value.at(-1)).toMatchObject({ key: 'srv-3', delivery: 'sent', authorLabel: 'You' });
+  });
+
+  it('sends nothing when the draft is blank', async () => {
+    const { model, client } = setup();
+    model.setDraft(' \n ');
+    expect(model.send()).toBe(false);
+    expect(client.sent).toEqual([]);
+  });
+
+  it('sends an internal note in note mode and keeps the mode for the next one', async () => {
+    const { model, client } = setup();
+    model.setMode('note');
+    model.setDraft('psst');
+    model.send();
+    expect(client.sent[0]).toMatchObject({ internal: true });
+    expect(model.items.value.at(-1)).toMatchObject({ internal: true, body: 'psst' });
+    expect(model.mode.value).toBe('note');
+  });
+
+  it('marks a message the gateway refused as not sent, with the reason', async () => {
+    const { model, client } = setup();
+    model.setDraft('x'.repeat(5));
+    model.send();
+    client.fail('cm-1', 'MESSAGE_TOO_LONG', 'The message is too long.');
+    await flush();
+    expect(model.items.value.at(-1)).toMatchObject({ delivery: 'failed', error: 'The message is too long.' });
+  });
+
+  it('shows messages still in the outbox from before a reload as sending', () => {
+    const client = fakeClient([
+      { v: 1, clientMessageId: 'old-1', conversationId: 'c1', body: 'typed before reload', internal: true, createdAt: 1 },
+      { v: 1, clientMessageId: 'old-2', conversationId: 'c2', body: 'elsewhere', createdAt: 2 },
+    ]);
+    const { model } = setup({}, client);
+    expect(model.items.value).toEqual([expect.objectContaining({ key: 'old-1', body: 'typed before reload', internal: true, delivery: 'sending' })]);
+    client.emit('ack', { type: 'message.ack', conversationId: 'c1', clientMessageId: 'old-1', messageId: 'm', seq: 3, createdAt: 'x', duplicate: false });
+    expect(model.items.value[0]?.delivery).toBe('sent');
+  });
+
+  it('labels authors: You, another agent by name, the visitor by name or "Visitor"', async () => {
+    const { model } = setup({
+      'GET /api/agent/conversations/c1/messages?limit=50': () => ({
+        messages: [
+          message('c1', 1, { author: { kind: 'visitor', id: 'v' } }),
+          message('c1', 2, { author: { kind: 'agent', id: 'a2', name: 'Bob' } }),
+          message('c1', 3, { author: { kind: 'agent', id: 'a1', name: 'Ada' } }),
+          message('c1', 4, { author: { kind: 'visitor', id: 'v', name: 'Vera' } }),
+        ],
+        hasMore: false,
+      }),
+    });
+    await model.load();
+    expect(model.items.value.map((i) => i.authorLabel)).toEqual(['Visitor', 'Bob', 'You', 'Vera']);
+  });
+
+  it('loads earlier messages before the first one shown', async () => {
+    const { model, api } = setup({
+      'GET /api/agent/conversations/c1/messages?limit=50': () => ({ messages: [message('c1', 51)], hasMore: true }),
+      'GET /api/agent/conversations/c1/messages?beforeSeq=51&limit=50': () => ({ messages: [message('c1', 50)], hasMore: false }),
+    });
+    await model.load();
+    expect(model.hasMore.value).toBe(true);
+    await model.loadEarlier();
+    expect(api.calls).toContain('GET /api/agent/conversations/c1/messages?beforeSeq=51&limit=50');
+    expect(model.items.value.map((i) => i.key)).toEqual(['c1-m50', 'c1-m51']);
+    expect(model.hasMore.value).toBe(false);
+  });
+
+  it('starts over from the latest page when the gateway resets the conversation', async () => {
+    let answer = page(1, 2);
+    const { model, client } = setup({ 'GET /api/agent/conversations/c1/messages?limit=50': () => answer });
+    await model.load();
+    answer = page(700, 701);
+    client.emit('reset', { type: 'conversation.reset', conversationId: 'c1', lastSeq: 701, reason: 'too_far_behind' });
+    await flush();
+    expect(model.items.value.map((i) => i.key)).toEqual(['c1-m700', 'c1-m701']);
+  });
+
+  it('explains a conversation that does not exist', async () => {
+    const { model } = setup({
+      'GET /api/agent/conversations/c1/messages?limit=50': () => {
+        throw new ApiError(404, 'NOT_FOUND', 'Not found.');
+      },
+    });
+    await model.load();
+    expect(model.status.value).toBe('error');
+    expect(model.error.value).toMatch(/does not exist/);
+  });
+
+  it('takes newer summaries from conversation.updated and ignores older ones', async () => {
+    const { model, client } = setup();
+    await model.load();
+    client.emit('frame', { type: 'conversation.updated', conversation: summary('c1', { lastSeq: 5, preview: 'new' }) });
+    client.emit('frame', { type: 'conversation.updated', conversation: summary('c1', { lastSeq: 4, preview: 'old' }) });
+    expect(model.summary.value?.preview).toBe('new');
+  });
+
+  it('stops listening when disposed', async () => {
+    const { model, client } = setup();
+    await model.load();
+    model.dispose();
+    expect(client.listeners('message')).toBe(0);
+    client.emit('message', message('c1', 3));
+    expect(bodies(model)).toEqual(['Message 1', 'Message 2']);
+  });
+});

@@ -1,0 +1,85 @@
+import { within } from '@testing-library/dom';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../api.ts';
+import { createConsoleModel } from '../ConsoleModel.ts';
+import { fakeApi, fakeClient, message, summary, type FakeClient } from '../test-support/fakes.ts';
+import { render, settle } from '../test-support/render.ts';
+import { App } from './App.tsx';
+
+const agent = { id: 'a1', name: 'Ada Agent', email: 'agent@example.com', role: 'admin', workspaceId: 'w1' };
+let unmount = () => {};
+afterEach(() => unmount());
+
+async function setup(signedIn: boolean) {
+  let session = signedIn;
+  const api = fakeApi({
+    'GET /api/agent/me': () => {
+      if (!session) throw new ApiError(401, 'UNAUTHORIZED', 'Sign in first.');
+      return { agent };
+    },
+    'POST /api/agent/login': () => ((session = true), { agent }),
+    'POST /api/agent/logout': () => ((session = false), { ok: true }),
+    'GET /api/agent/conversations?status=open': () => ({ conversations: [summary('c1', { visitor: { id: 'v1', name: 'Vera' }, preview: 'Hi there' })] }),
+    'GET /api/agent/conversations/c1/messages?limit=50': () => ({
+      messages: [message('c1', 1, { body: 'Hi there', author: { kind: 'visitor', id: 'v1', name: 'Vera' } })],
+      hasMore: false,
+    }),
+    'GET /api/agent/conversations/c1': () => ({ conversation: summary('c1', { visitor: { id: 'v1', name: 'Vera' } }) }),
+  });
+  const clients: FakeClient[] = [];
+  const model = createConsoleModel({
+    api,
+    createClient: () => {
+      clients.push(fakeClient());
+      return clients.at(-1)!;
+    },
+    tick: () => () => {},
+  });
+  const view = await render(<App model={model} />);
+  unmount = () => {
+    view.unmount();
+    model.dispose();
+  };
+  await settle(() => model.start());
+  return { model, clients, api, screen: within(view.container), user: userEvent.setup() };
+}
+
+describe('App', () => {
+  it('shows the sign-in form when /me says nobody is signed in', async () => {
+    const { screen } = await setup(false);
+    expect(screen.getByRole('heading', { name: 'Sign in to the console' })).toBeTruthy();
+    expect(screen.queryByRole('navigation')).toBeNull();
+  });
+
+  it('shows the inbox and an empty conversation pane when signed in, with landmarks and headings', async () => {
+    const { screen, clients } = await setup(true);
+    expect(screen.getByRole('banner')).toBeTruthy();
+    expect(screen.getByRole('navigation', { name: /Open conversations/ })).toBeTruthy();
+    expect(screen.getByRole('main')).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('Parley');
+    expect(screen.getByRole('heading', { name: 'No conversation open' })).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toBe('Connecting…');
+    await settle(() => clients[0]!.emit('state', 'open'));
+    expect(screen.getByRole('status').textContent).toBe('Live');
+  });
+
+  it('signs in, opens a conversation, replies, and signs out back to the form', async () => {
+    const { screen, user, clients, api } = await setup(false);
+    await user.type(screen.getByLabelText('Email'), 'agent@example.com');
+    await user.type(screen.getByLabelText('Password'), 'demo-password-1');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await settle();
+    await user.click(screen.getByRole('link', { name: /Vera/ }));
+    await settle();
+    expect(screen.getByRole('heading', { name: 'Vera', level: 2 })).toBeTruthy();
+    await user.type(screen.getByRole('textbox', { name: 'Reply' }), 'Hello Vera{Enter}');
+    await settle();
+    expect(clients[0]!.sent).toMatchObject([{ conversationId: 'c1', body: 'Hello Vera', internal: false }]);
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
+    await settle();
+    expect(api.calls).toContain('POST /api/agent/logout');
+    expect(clients[0]!.closed).toBe(true);
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
+  });
+});

@@ -1,0 +1,45 @@
+import type { ConversationModel } from '../ConversationModel.ts';
+import { conversationTitle, fullTime } from '../format.ts';
+import { Composer } from './Composer.tsx';
+import { MessageList } from './MessageList.tsx';
+
+/** The open conversation: who it is with, its messages, and the composer. */
+export function ConversationView({ model }: { model: ConversationModel }) {
+  const summary = model.summary.value;
+  const status = model.status.value;
+  const title = summary ? conversationTitle(summary) : 'Conversation';
+  return (
+    <section class="conversation" aria-labelledby="conversation-title">
+      <header class="conversation__header">
+        <h2 id="conversation-title">{title}</h2>
+        {summary && (
+          <p class="conversation__sub">
+            Started <time dateTime={summary.createdAt}>{fullTime(summary.createdAt)}</time>
+            {summary.status === 'closed' && ' · Closed'}
+          </p>
+        )}
+      </header>
+      {model.error.value && (
+        <p class="conversation__error" role="alert">
+          {model.error.value}
+        </p>
+      )}
+      {status === 'loading' && (
+        <p class="conversation__loading" role="status">
+          Loading messages…
+        </p>
+      )}
+      {status === 'ready' && (
+        <>
+          {model.hasMore.value && (
+            <button class="button button--quiet conversation__earlier" type="button" disabled={model.loadingEarlier.value} onClick={() => void model.loadEarlier()}>
+              Load earlier messages
+            </button>
+          )}
+          <MessageList items={model.items.value} />
+          <Composer model={model} />
+        </>
+      )}
+    </section>
+  );
+}
