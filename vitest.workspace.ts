@@ -15,10 +15,18 @@ const database = (kind: 'pglite' | 'postgres'): TestProjectConfiguration => ({
   },
 });
 
+// Component tests of the Preact surfaces run in happy-dom.
+const dom = (name: string, root: string): TestProjectConfiguration => ({
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  test: { name, root, include: ['src/**/*.test.{ts,tsx}'], environment: 'happy-dom' },
+});
+
 export const projects: TestProjectConfiguration[] = [
   { test: { name: 'protocol', root: './packages/protocol', include: ['src/**/*.test.ts'], environment: 'node' } },
   { test: { name: 'client', root: './packages/client', include: ['src/**/*.test.ts'], environment: 'node' } },
   { test: { name: 'gateway', root: './apps/gateway', include: ['src/**/*.test.ts'], environment: 'node' } },
+  dom('widget', './packages/widget'),
+  dom('console', './apps/console'),
   database('pglite'),
   ...(process.env.PARLEY_TEST_DATABASE_URL ? [database('postgres')] : []),
 ];

@@ -54,7 +54,7 @@ export const ConversationListSchema = v.strictObject({
   limit: LimitSchema,
 });
 
-/** Read a page of a conversation's messages, newest first before `beforeSeq`. */
+/** Read a page of a conversation's messages before `beforeSeq` (the latest page without it), oldest first. */
 export const ConversationHistorySchema = v.strictObject({
   type: v.literal('conversation.history'),
   ref: RefSchema,

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -13,22 +12,25 @@ export const STATIC_DIRS = {
   demo: join(root, 'examples', 'script-tag', 'dist'),
 };
 
-/** Serves what the build produced: the demo site at `/`, the console at `/console/`, the widget. */
+/**
+ * Serves what the build produced: the widget at `/widget.js` and `/widget/*` (to any origin,
+ * since every customer's site loads it), the console at `/console/`, the demo site at `/`.
+ * Files are looked up per request, so a rebuild needs no restart.
+ */
 export async function staticRoutes(app: FastifyInstance): Promise<void> {
-  const common = { wildcard: false, decorateReply: false, index: ['index.html'] };
-  if (existsSync(STATIC_DIRS.widget)) {
-    await app.register(fastifyStatic, { ...common, root: STATIC_DIRS.widget, prefix: '/widget/', decorateReply: true });
-    app.get('/widget.js', (_request, reply) => reply.sendFile('widget.js', STATIC_DIRS.widget, { maxAge: 300_000 }));
-  }
-  if (existsSync(STATIC_DIRS.console)) {
-    await app.register(fastifyStatic, { ...common, root: STATIC_DIRS.console, prefix: '/console/' });
-    app.get('/console', (_request, reply) => reply.redirect('/console/'));
-  }
-  if (existsSync(STATIC_DIRS.demo)) {
-    await app.register(fastifyStatic, { ...common, root: STATIC_DIRS.demo, prefix: '/' });
-  } else {
-    app.get('/', async (_request, reply) =>
-      reply.type('text/html').send('<!doctype html><title>Parley</title><p>Parley is running. Build the demo site with <code>pnpm -r run build</code>.</p>'),
-    );
-  }
+  await app.register(async (widget) => {
+    widget.addHook('onSend', async (_request, reply) => {
+      reply.header('Access-Control-Allow-Origin', '*');
+      reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
+    });
+    await widget.register(fastifyStatic, { root: STATIC_DIRS.widget, prefix: '/widget/', maxAge: 300_000 });
+    widget.get('/widget.js', (_request, reply) => reply.sendFile('widget.js', STATIC_DIRS.widget));
+  });
+  await app.register(async (consoleApp) => {
+    await consoleApp.register(fastifyStatic, { root: STATIC_DIRS.console, prefix: '/console/', decorateReply: false });
+    consoleApp.get('/console', (_request, reply) => reply.redirect('/console/'));
+  });
+  await app.register(async (demo) => {
+    await demo.register(fastifyStatic, { root: STATIC_DIRS.demo, prefix: '/', decorateReply: false, index: ['index.html'] });
+  });
 }

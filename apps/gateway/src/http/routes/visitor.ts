@@ -28,9 +28,13 @@ function cors(request: FastifyRequest, reply: FastifyReply) {
   reply.header('Access-Control-Max-Age', '600');
 }
 
+/**
+ * A browser page of another origin is refused. A request without an Origin is not a cross-site
+ * one (a same-origin GET, or a server or app client), and it carries a bearer token, not a cookie.
+ */
 function checkOrigin(request: FastifyRequest, allowed: string[]) {
   const origin = originOf(request);
-  if (!origin || !allowed.includes(origin)) {
+  if (origin && !allowed.includes(origin)) {
     throw new AppError(
       ErrorCode.FORBIDDEN_ORIGIN,
       `The origin ${origin ?? '(none)'} is not allowed for this app; add it to the app's allowed origins.`,
