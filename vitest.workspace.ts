@@ -8,6 +8,7 @@ const database = (kind: 'pglite' | 'postgres'): TestProjectConfiguration => ({
     name: `gateway:${kind}`,
     root: './apps/gateway',
     include: ['test/**/*.test.ts'],
+    exclude: ['test/browser/**'],
     environment: 'node',
     env: { PARLEY_TEST_DB: kind },
     testTimeout: 30_000,
@@ -28,5 +29,18 @@ export const projects: TestProjectConfiguration[] = [
   dom('widget', './packages/widget'),
   dom('console', './apps/console'),
   database('pglite'),
+  // User journeys in headless Chromium against a gateway on PGlite, one file at a time.
+  {
+    test: {
+      name: 'browser',
+      root: './apps/gateway',
+      include: ['test/browser/**/*.test.ts'],
+      environment: 'node',
+      env: { PARLEY_TEST_DB: 'pglite' },
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+      fileParallelism: false,
+    },
+  },
   ...(process.env.PARLEY_TEST_DATABASE_URL ? [database('postgres')] : []),
 ];

@@ -1,0 +1,149 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cid, DEMO_PASSWORD, startGateway, type TestGateway } from '../support/gateway.ts';
+import { launchBrowser, recordTraffic, SHOTS, signIn } from './support.ts';
+
+let gw: TestGateway;
+let browser: Browser;
+let cookie: string;
+
+beforeAll(async () => {
+  gw = await startGateway();
+  cookie = await gw.login();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await gw?.close();
+});
+
+async function messagesOf(conversationId: string): Promise<{ body: string; internal: boolean }[]> {
+  const res = await fetch(`${gw.url}/api/agent/conversations/${conversationId}/messages?limit=200`, { headers: { cookie } });
+  return (await res.json()).messages;
+}
+
+async function conversations(): Promise<{ id: string; preview: string }[]> {
+  const res = await fetch(`${gw.url}/api/agent/conversations`, { headers: { cookie } });
+  return (await res.json()).conversations;
+}
+
+describe('the first conversation in a browser', () => {
+  it('a visitor writes from the demo site, an agent answers in the console, the visitor sees it live and after a reload; an internal note never reaches the visitor', async () => {
+    const canary = `CANARY-${cid()}`;
+    const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const visitor = await visitorContext.newPage();
+    const traffic = recordTraffic(visitor);
+    await visitor.goto(`${gw.url}/`);
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    const box = visitor.getByRole('textbox', { name: 'Message' });
+    await box.fill('Do you ship orchids to Utrecht? <b>bold?</b>');
+    await box.press('Enter');
+    await expect.poll(() => visitor.getByText('Sent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+
+    const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const agent = await signIn(agentContext, gw.url, DEMO_PASSWORD);
+    await agent.getByText('Do you ship orchids to Utrecht?').first().click();
+    const reply = agent.getByRole('textbox', { name: 'Reply' });
+    await reply.fill('Yes, within two days.');
+    await reply.press('Enter');
+    await agent.getByRole('radio', { name: 'Internal note' }).check();
+    await reply.fill(`${canary} customer seems unsure`);
+    await reply.press('Enter');
+    await agent.getByText(canary).waitFor();
+    await agent.screenshot({ path: join(SHOTS, 'console.png') });
+
+    // Live, without a reload.
+    await visitor.getByText('Yes, within two days.').waitFor({ timeout: 15_000 });
+    // HTML in a message shows as text on both sides.
+    await visitor.getByText('<b>bold?</b>', { exact: false }).first().waitFor();
+    expect(await visitor.locator('b').count()).toBe(0);
+    await agent.getByText('<b>bold?</b>', { exact: false }).first().waitFor();
+    await visitor.screenshot({ path: join(SHOTS, 'messenger.png') });
+
+    const [conversation] = await conversations();
+    const stored = await messagesOf(conversation!.id);
+    expect(stored.map((m) => m.internal)).toEqual([false, false, true]);
+
+    // After a reload the visitor sees the conversation again.
+    await visitor.reload();
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    await visitor.getByText('Yes, within two days.').waitFor({ timeout: 15_000 });
+    await visitor.getByText('Do you ship orchids to Utrecht?', { exact: false }).waitFor();
+
+    // The note is nowhere the visitor's page can read: frames, responses, DOM, storage.
+    const page = [
+      ...traffic.frames,
+      ...traffic.responses,
+      await visitor.content(),
+      await visitor.evaluate(() => JSON.stringify({ ...localStorage })),
+      await visitor.evaluate(() => document.querySelector('[data-parley]')?.shadowRoot?.innerHTML ?? [...document.querySelectorAll('*')].map((e) => e.shadowRoot?.innerHTML ?? '').join('')),
+    ];
+    expect(traffic.frames.length).toBeGreaterThan(0);
+    for (const text of page) expect(text).not.toContain(canary);
+    expect(traffic.errors).toEqual([]);
+    await visitorContext.close();
+    await agentContext.close();
+  });
+
+  it('sends a message left unacknowledged in the outbox exactly once when the page comes back', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${gw.url}/`);
+    // The first visit: the session is made, then the socket cannot reach the gateway.
+    await page.routeWebSocket(/\/ws\/visitor/, () => {});
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('typed just before the tab closed');
+    await box.press('Enter');
+    await page.getByText('Sending…').first().waitFor();
+    const outbox = await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.includes('outbox')).map(([, v]) => v).join(''));
+    expect(outbox).toContain('typed just before the tab closed');
+    await page.close();
+
+    // The page comes back with a working connection: the outbox is sent, once.
+    const again = await context.newPage();
+    await again.goto(`${gw.url}/`);
+    await expect
+      .poll(async () => {
+        const list = await conversations();
+        return list.filter((c) => c.preview === 'typed just before the tab closed').length;
+      }, { timeout: 15_000 })
+      .toBe(1);
+    const target = (await conversations()).find((c) => c.preview === 'typed just before the tab closed')!;
+    await again.waitForTimeout(500);
+    await again.reload();
+    await again.getByRole('button', { name: 'Open chat' }).click();
+    await again.getByText('typed just before the tab closed').waitFor();
+    expect((await messagesOf(target.id)).filter((m) => m.body === 'typed just before the tab closed')).toHaveLength(1);
+    await context.close();
+  });
+
+  it('stores one row when the message arrived but its ack was lost, and the page resends it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Frames pass through, except the gateway's acks, which are dropped.
+    await page.routeWebSocket(/\/ws\/visitor/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => server.send(m));
+      server.onMessage((m) => {
+        if (!String(m).includes('"message.ack"')) ws.send(m);
+      });
+    });
+    await page.goto(`${gw.url}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('ack lost on the way');
+    await box.press('Enter');
+    await expect.poll(async () => (await conversations()).filter((c) => c.preview === 'ack lost on the way').length, { timeout: 15_000 }).toBe(1);
+    await page.close();
+
+    const again = await context.newPage();
+    await again.goto(`${gw.url}/`);
+    await again.getByRole('button', { name: 'Open chat' }).click();
+    await again.getByText('Sent').first().waitFor({ timeout: 15_000 });
+    const target = (await conversations()).find((c) => c.preview === 'ack lost on the way')!;
+    expect((await messagesOf(target.id)).map((m) => m.body)).toEqual(['ack lost on the way']);
+    await context.close();
+  });
+});

@@ -1,0 +1,51 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+
+/** Where screenshots of each surface are saved. */
+export const SHOTS = join(repo, 'test-output', 'screenshots');
+
+/** Launches Debian's headless Chromium (CHROMIUM_PATH overrides). */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium is not at ${executablePath}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+  for (const built of ['packages/widget/dist/widget.js', 'apps/console/dist/index.html', 'examples/script-tag/dist/index.html']) {
+    if (!existsSync(join(repo, built))) throw new Error(`${built} is missing: build first (pnpm -r run build).`);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Everything a page received: socket frames, response bodies, console messages. */
+export function recordTraffic(page: Page): { frames: string[]; responses: string[]; errors: string[] } {
+  const traffic = { frames: [] as string[], responses: [] as string[], errors: [] as string[] };
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => traffic.frames.push(String(f.payload))));
+  page.on('response', async (response) => {
+    try {
+      traffic.responses.push(await response.text());
+    } catch {
+      // Redirects and aborted requests have no body.
+    }
+  });
+  page.on('pageerror', (error) => traffic.errors.push(String(error)));
+  return traffic;
+}
+
+/** Signs the demo agent in to the console in a fresh context. */
+export async function signIn(context: BrowserContext, url: string, password: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${url}/console/`);
+  await page.getByLabel('Email').fill('agent@example.com');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('textbox', { name: 'Reply' }).or(page.getByRole('navigation')).first().waitFor();
+  return page;
+}
