@@ -6,7 +6,7 @@
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -172,7 +172,10 @@ async function test(pnpm) {
 
 async function start(pnpm) {
   build(pnpm);
-  const child = spawn(pnpm, ['--filter', '@parley/gateway', 'run', 'start'], { cwd: root, stdio: 'inherit' });
+  // The gateway runs in its own folder; the data folder is named relative to where `npm start` ran.
+  const dataDir = resolvePath(process.cwd(), process.env.PARLEY_DATA_DIR || '.data');
+  const env = { ...process.env, PARLEY_DATA_DIR: dataDir };
+  const child = spawn(pnpm, ['--filter', '@parley/gateway', 'run', 'start'], { cwd: root, stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

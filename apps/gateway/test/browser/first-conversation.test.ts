@@ -50,7 +50,7 @@ describe('the first conversation in a browser', () => {
     await agent.getByRole('radio', { name: 'Internal note' }).check();
     await reply.fill(`${canary} customer seems unsure`);
     await reply.press('Enter');
-    await agent.getByText(canary).waitFor();
+    await agent.getByRole('log', { name: 'Messages' }).getByText(canary).waitFor();
     await agent.screenshot({ path: join(SHOTS, 'console.png') });
 
     // Live, without a reload.
