@@ -52,7 +52,7 @@ async function baseline(): Promise<LoadResult> {
 }
 
 async function parley(database: OpenDatabase): Promise<LoadResult> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT: '1000000', PARLEY_HEARTBEAT_MS: '600000' });
+  const config = loadConfig({ LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT: '1000000', PARLEY_AUTH_RATE_LIMIT: '1000000', PARLEY_HEARTBEAT_MS: '600000' });
   const app = await buildGateway({ config, database });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;

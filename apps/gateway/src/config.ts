@@ -20,6 +20,8 @@ export interface Config {
   maxBufferedBytes: number;
   /** Frames a principal may send per second (burst twice that). */
   rateLimitPerSecond: number;
+  /** Sign-ins and new visitor sessions an IP address may make per minute (each counted apart). */
+  authRateLimitPerMinute: number;
   /** Whether the session cookie is marked Secure (serve the console over HTTPS). */
   secureCookies: boolean;
 }
@@ -53,6 +55,7 @@ const EnvSchema = v.object({
   PARLEY_HEARTBEAT_MS: v.optional(int('PARLEY_HEARTBEAT_MS', 50, 600_000), '30000'),
   PARLEY_MAX_BUFFERED_BYTES: v.optional(int('PARLEY_MAX_BUFFERED_BYTES', 1024, 1024 ** 3), '4194304'),
   PARLEY_RATE_LIMIT: v.optional(int('PARLEY_RATE_LIMIT', 1, 1_000_000), '30'),
+  PARLEY_AUTH_RATE_LIMIT: v.optional(int('PARLEY_AUTH_RATE_LIMIT', 1, 1_000_000), '30'),
   PARLEY_SECURE_COOKIES: v.optional(v.picklist(['true', 'false'], 'PARLEY_SECURE_COOKIES must be true or false'), 'false'),
 });
 
@@ -96,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     heartbeatMs: e.PARLEY_HEARTBEAT_MS,
     maxBufferedBytes: e.PARLEY_MAX_BUFFERED_BYTES,
     rateLimitPerSecond: e.PARLEY_RATE_LIMIT,
+    authRateLimitPerMinute: e.PARLEY_AUTH_RATE_LIMIT,
     secureCookies: e.PARLEY_SECURE_COOKIES === 'true',
   };
 }

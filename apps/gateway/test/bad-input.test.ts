@@ -121,10 +121,35 @@ describe('bad input on the visitor socket', () => {
       const s = await limited.connectVisitor(token);
       await s.next('hello');
       for (let i = 0; i < 40; i++) s.send({ type: 'ping', ref: `p${i}` });
-      const error = await s.next('error', (f) => f.code === 'RATE_LIMITED');
-      expect(error.frameType).toBe('ping');
+      await s.next('error', (f) => f.code === 'RATE_LIMITED');
+      expect(s.frames.filter((f) => f.type === 'pong').length).toBeLessThan(40);
       expect(s.ws.readyState).toBe(s.ws.OPEN);
+      // Garbage costs tokens too: it is no way around the limit.
+      const from = s.frames.length;
+      for (let i = 0; i < 40; i++) s.sendRaw('not json');
+      await s.next('error', (f) => f.code === 'RATE_LIMITED', { from });
       s.close();
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits sign-ins and new visitor sessions per address with 429 RATE_LIMITED', async () => {
+    const limited = await startGateway({ PARLEY_AUTH_RATE_LIMIT: '3' }, gw.database);
+    try {
+      const attempt = () =>
+        fetch(`${limited.url}/api/agent/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: limited.origin },
+          body: JSON.stringify({ email: 'agent@example.com', password: 'guess' }),
+        });
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await attempt()).status);
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+      const limitedRes = await attempt();
+      expect((await limitedRes.json()).error.code).toBe('RATE_LIMITED');
+      for (let i = 0; i < 3; i++) await limited.visitor();
+      await expect(limited.visitor()).rejects.toThrow(/429/);
     } finally {
       await limited.close();
     }

@@ -38,7 +38,7 @@ describe('authorization', () => {
       ['theirs', 'missing', 'junk'].map(async (ref) => [
         await socket.next('error', (f) => f.ref === ref),
         await socket.next('error', (f) => f.ref === `${ref}-send`),
-        await socket.next('error', (f) => f.ref === `${ref}-resume`),
+        await socket.next('error', (f) => f.frameType === 'resume' && f.conversationId === (ref === 'theirs' ? alice.conversationId : ref === 'missing' ? missing : 'not-a-uuid')),
       ]),
     );
     const strip = (f: { code: string; message: string }) => ({ code: f.code, message: f.message });

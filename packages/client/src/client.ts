@@ -138,7 +138,6 @@ const RETRY_SEND_CODES = new Set<string>([ErrorCode.RATE_LIMITED, ErrorCode.UNAV
 const CLOSE_ERRORS: Record<number, string> = {
   [CloseCode.UNAUTHORIZED]: ErrorCode.UNAUTHORIZED,
   [CloseCode.RELOAD]: ErrorCode.VERSION_UNSUPPORTED,
-  [CloseCode.FORBIDDEN_ORIGIN]: ErrorCode.FORBIDDEN_ORIGIN,
   [CloseCode.SESSION_ENDED]: 'SESSION_ENDED',
 };
 const OPEN = 1;
@@ -160,7 +159,7 @@ const parleyError = (code: string, message: string): ParleyError => Object.assig
  *
  * @example
  * const client = createClient({
- *   url: 'wss://chat.example.com/ws?app=app_1',
+ *   url: 'wss://chat.example.com/ws/visitor',
  *   protocols: () => [TOKEN_SUBPROTOCOL_PREFIX + sessionToken],
  *   outbox: localStorageOutboxStore(localStorage, 'parley.outbox'),
  * });

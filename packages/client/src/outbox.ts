@@ -1,4 +1,4 @@
-import { MessageSendSchema, PROTOCOL_VERSION, type ClientFrame } from '@parley/protocol';
+import { MessageSendSchema, SUPPORTED_VERSIONS, type ClientFrame } from '@parley/protocol';
 import { validate } from './validate.ts';
 
 /** A message waiting for its `message.ack`; `v` is the protocol version that wrote it. */
@@ -35,11 +35,12 @@ export function toSendFrame(entry: OutboxEntry, ref?: string): Extract<ClientFra
 export function readEntry(value: unknown): OutboxEntry | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const e = value as Partial<Record<keyof OutboxEntry, unknown>>;
-  if (e.v !== PROTOCOL_VERSION || typeof e.createdAt !== 'number' || !Number.isFinite(e.createdAt)) return undefined;
+  // Entries written by the previous protocol version are still sent: the gateway accepts it.
+  if (typeof e.v !== 'number' || !SUPPORTED_VERSIONS.includes(e.v) || typeof e.createdAt !== 'number' || !Number.isFinite(e.createdAt)) return undefined;
   const result = validate(MessageSendSchema, toSendFrame(e as OutboxEntry));
   if (!result.ok) return undefined;
   const { type: _type, ref: _ref, ...fields } = result.value;
-  return { v: PROTOCOL_VERSION, ...fields, createdAt: e.createdAt };
+  return { v: e.v, ...fields, createdAt: e.createdAt };
 }
 
 /** An outbox that lives as long as the page: enough when nothing must survive a reload. */

@@ -48,29 +48,19 @@ export const CloseCode = {
   NORMAL: 1000,
   /** The gateway is shutting down; reconnect. */
   GOING_AWAY: 1001,
-  /** A frame exceeded the size limit (RFC 6455 "message too big"). */
+  /** A frame exceeded the size limit (RFC 6455 "message too big"). A client that stops reading
+   * or misses heartbeats is dropped without a close frame (1006): it would never read one. */
   FRAME_TOO_LARGE: 1009,
   /** No valid session: sign in again or create a new visitor session. */
   UNAUTHORIZED: 4001,
   /** The client's protocol version is not accepted: reload the page. */
   RELOAD: 4002,
-  /** The Origin is not allowed. */
-  FORBIDDEN_ORIGIN: 4003,
-  /** The client did not read fast enough and its send buffer hit the cap. */
-  SLOW_CONSUMER: 4008,
   /** The session ended (signed out or shut down elsewhere). */
   SESSION_ENDED: 4010,
-  /** Too many rate limit violations. */
-  RATE_LIMITED: 4029,
 } as const;
 
 /** One of Parley's close codes. */
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Close codes after which a client must not reconnect on its own. */
-export const TERMINAL_CLOSE_CODES: readonly number[] = [
-  CloseCode.UNAUTHORIZED,
-  CloseCode.RELOAD,
-  CloseCode.FORBIDDEN_ORIGIN,
-  CloseCode.SESSION_ENDED,
-];
+export const TERMINAL_CLOSE_CODES: readonly number[] = [CloseCode.UNAUTHORIZED, CloseCode.RELOAD, CloseCode.SESSION_ENDED];

@@ -173,6 +173,8 @@ export const ServerFrameSchema = v.variant('type', [
     type: v.literal('error'),
     ref: Ref,
     frameType: v.optional(v.string()),
+    /** Set when the error concerns one conversation of a frame that named several (a resume cursor). */
+    conversationId: v.optional(v.string()),
     code: v.string(),
     message: v.string(),
   }),

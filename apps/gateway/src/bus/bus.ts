@@ -1,11 +1,29 @@
+import type { SQL } from 'drizzle-orm';
 import type { CommittedBatch } from '../domain/conversations/message-writer.ts';
+
+/** That a conversation gained the messages `fromSeq`..`toSeq`: the ids a notification carries. */
+export interface CommitNotice {
+  conversationId: string;
+  fromSeq: number;
+  toSeq: number;
+}
+
+/** What a bus needs of the writing transaction to announce from inside it. */
+export interface Executor {
+  execute(query: SQL): Promise<unknown>;
+}
 
 /**
  * Carries committed messages to every gateway node's sockets. The database is the source of
  * truth; the bus is a hint that rows exist (DESIGN.md, Scale out).
  */
 export interface Bus {
-  /** Announces committed batches, to this node at once and to the others through the bus. */
+  /**
+   * Announces messages to the other nodes from inside the writing transaction, so the
+   * announcement is sent only if it commits, and in commit order. Absent on a single node.
+   */
+  announce?(tx: Executor, notices: CommitNotice[]): Promise<void>;
+  /** Delivers committed batches to this node's listeners. */
   publish(batches: CommittedBatch[]): void;
   /** Calls `listener` for every batch committed on any node, in seq order per conversation. */
   subscribe(listener: (batch: CommittedBatch) => void): () => void;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql as query } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { CommittedBatch } from '../domain/conversations/message-writer.ts';
 import { createListeners, type Bus } from './bus.ts';
@@ -8,7 +9,9 @@ const CHANNEL = 'parley_messages';
 /**
  * Fan-out between gateway nodes through PostgreSQL LISTEN/NOTIFY. A notification carries only
  * ids (node, conversation, seq range); the receiving nodes read the rows from the database.
- * Notifications are handled one at a time, so each conversation's messages stay in seq order.
+ * NOTIFY runs inside the writing transaction: PostgreSQL delivers notifications only for
+ * committed transactions and in commit order, and they are handled one at a time, so each
+ * conversation's messages reach the other nodes in seq order.
  */
 export async function createPostgresBus({
   sql,
@@ -33,13 +36,11 @@ export async function createPostgresBus({
       .catch(onError);
   });
   return {
-    publish(batches) {
-      for (const batch of batches) {
-        listeners.emit(batch);
-        const seqs = batch.messages.map((m) => m.seq);
-        sql.notify(CHANNEL, [node, batch.conversation.id, Math.min(...seqs), Math.max(...seqs)].join('|')).catch(onError);
-      }
+    async announce(tx, notices) {
+      const payloads = notices.map((n) => [node, n.conversationId, n.fromSeq, n.toSeq].join('|'));
+      await tx.execute(query`select pg_notify(${CHANNEL}, value) from json_array_elements_text(${JSON.stringify(payloads)}::json)`);
     },
+    publish: (batches) => batches.forEach(listeners.emit),
     subscribe: listeners.add,
     close: () => subscription.unlisten(),
   };

@@ -42,3 +42,10 @@ export async function requireVisitor(request: FastifyRequest, _reply: FastifyRep
   if (!visitor) throw unauthorized('The visitor session is missing or has ended; create a new one with POST /api/visitor/sessions.');
   request.visitor = visitor;
 }
+
+/** Refuses the request with 429 when its IP address has used up its allowance for `what`. */
+export function limitByAddress(request: FastifyRequest, what: string): void {
+  if (!request.server.parley.authLimiter.take(`${what}:${request.ip}`)) {
+    throw new AppError(ErrorCode.RATE_LIMITED, 'Too many attempts from this address; wait a minute and try again.', { status: 429 });
+  }
+}

@@ -18,6 +18,8 @@ export interface Services {
   hub: Hub;
   bus: Bus;
   limiter: RateLimiter;
+  /** Per IP address: sign-ins and new visitor sessions, against guessing and flooding. */
+  authLimiter: RateLimiter;
 }
 
 declare module 'fastify' {
@@ -29,7 +31,11 @@ declare module 'fastify' {
 /** Builds the services: storage first, then the bus, then the hub that listens to it. */
 export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(async (app: FastifyInstance, { config, database }) => {
   let bus: Bus | undefined;
-  const conversations = createConversationService({ db: database.db, onCommitted: (batches) => bus?.publish(batches) });
+  const conversations = createConversationService({
+    db: database.db,
+    onCommitted: (batches) => bus?.publish(batches),
+    announce: (tx, notices) => bus?.announce?.(tx, notices) ?? Promise.resolve(),
+  });
   bus = database.sql
     ? await createPostgresBus({
         sql: database.sql,
@@ -47,6 +53,7 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
     hub,
     bus,
     limiter: createRateLimiter({ perSecond: config.rateLimitPerSecond }),
+    authLimiter: createRateLimiter({ perSecond: config.authRateLimitPerMinute / 60, burst: config.authRateLimitPerMinute }),
   });
   app.addHook('onClose', async () => {
     await conversations.flushed();

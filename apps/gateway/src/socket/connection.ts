@@ -7,7 +7,7 @@ import {
 } from '@parley/protocol';
 import type { ConversationService } from '../domain/conversations/conversation-service.ts';
 import { toAppError } from '../domain/errors.ts';
-import { principalId, type Principal } from '../domain/identity/principal.ts';
+import { rateKey, type Principal } from '../domain/identity/principal.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 /** What a connection handler needs: who is on the socket, the services, and how to answer. */
@@ -26,7 +26,7 @@ export interface ConnectionContext {
  */
 export function createConnectionHandler(ctx: ConnectionContext) {
   const { principal, conversations, send } = ctx;
-  const limiterKey = `${principal.kind}:${principalId(principal)}`;
+  const limiterKey = rateKey(principal);
 
   function fail(frameType: string | undefined, ref: string | undefined, error: unknown) {
     const known = toAppError(error);
@@ -68,7 +68,9 @@ export function createConnectionHandler(ctx: ConnectionContext) {
               for (const message of replay.messages) send({ type: 'message.created', message });
             }
           } catch (error) {
-            fail(frame.type, frame.ref, error);
+            // One cursor's failure is not the resume's answer: no ref, so the client waits for resume.done.
+            const known = toAppError(error);
+            send({ type: 'error', frameType: frame.type, conversationId: cursor.conversationId, code: known.code, message: known.message });
           }
         }
         send({ type: 'resume.done', ...(frame.ref !== undefined && { ref: frame.ref }) });
@@ -96,16 +98,17 @@ export function createConnectionHandler(ctx: ConnectionContext) {
   return {
     /** Handles one text frame from the socket. Never throws. */
     receive(text: string): Promise<void> {
+      // Every frame costs a token, a malformed one too: garbage is no way around the limit.
+      if (!ctx.limiter.take(limiterKey)) {
+        send({ type: 'error', code: ErrorCode.RATE_LIMITED, message: 'Too many frames; wait a moment and send again.' });
+        return Promise.resolve();
+      }
       const parsed = parseClientFrame(text);
       if (!parsed.ok) {
         send({ type: 'error', ...(parsed.ref !== undefined && { ref: parsed.ref }), ...(parsed.frameType && { frameType: parsed.frameType }), code: parsed.code, message: parsed.message });
         return Promise.resolve();
       }
       const { frame } = parsed;
-      if (!ctx.limiter.take(limiterKey)) {
-        send({ type: 'error', ...(frame.ref !== undefined && { ref: frame.ref }), frameType: frame.type, code: ErrorCode.RATE_LIMITED, message: 'Too many frames; wait a moment and send again.' });
-        return Promise.resolve();
-      }
       return handle(frame).catch((error) => fail(frame.type, frame.ref, error));
     },
   };

@@ -33,7 +33,7 @@ export interface TestGateway {
 /** Starts a gateway on port 0 over a fresh database, seeded with the demo workspace. */
 export async function startGateway(env: Record<string, string> = {}, shared?: OpenDatabase): Promise<TestGateway> {
   const database = shared ?? (await openTestDatabase());
-  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', PARLEY_RATE_LIMIT: '100000', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', PARLEY_RATE_LIMIT: '100000', PARLEY_AUTH_RATE_LIMIT: '100000', ...env });
   const app = await buildGateway({ config, database });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;

@@ -207,7 +207,6 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
     const closeCode = 'closeCode' in error ? error.closeCode : undefined;
     if (closeCode === CloseCode.UNAUTHORIZED || closeCode === CloseCode.SESSION_ENDED) return renewSession();
     if (closeCode === CloseCode.RELOAD) return void (status.value = 'reload');
-    if (closeCode === CloseCode.FORBIDDEN_ORIGIN) return fail(NOT_ENABLED);
     // A message the gateway (or the client, before sending) refused for good; retried ones are not news.
     const refused = 'frameType' in error ? error.frameType === 'message.send' && !RETRIED.has(error.code) : LOCALLY_REFUSED.has(error.code);
     if (refused) notice.value = `A message could not be sent: ${error.message}`;

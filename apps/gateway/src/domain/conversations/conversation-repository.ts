@@ -2,11 +2,6 @@ import { and, asc, desc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm
 import type { Database } from '../../db/database.ts';
 import { apps, conversations, messages, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
 
-/** A conversation row locked for writing, with its app's message length limit. */
-export interface LockedConversation extends ConversationRow {
-  maxMessageLength: number;
-}
-
 /** What a conversation's counters and preview become after a batch. */
 export interface ConversationAdvance {
   id: string;
@@ -46,16 +41,15 @@ export function createConversationRepository(db: Database) {
     },
 
     /** Locks the conversations in id order (so two batches never deadlock) and reads them. */
-    async lockConversations(tx: Tx, ids: string[]): Promise<Map<string, LockedConversation>> {
+    async lockConversations(tx: Tx, ids: string[]): Promise<Map<string, ConversationRow>> {
       if (!ids.length) return new Map();
       const rows = await tx
-        .select({ conversation: conversations, maxMessageLength: apps.maxMessageLength })
+        .select()
         .from(conversations)
-        .innerJoin(apps, eq(apps.id, conversations.appId))
         .where(sql`${conversations.id} in (select value::uuid from json_array_elements_text(${JSON.stringify(ids)}::json))`)
         .orderBy(asc(conversations.id))
-        .for('update', { of: conversations });
-      return new Map(rows.map((r) => [r.conversation.id, { ...r.conversation, maxMessageLength: r.maxMessageLength }]));
+        .for('update');
+      return new Map(rows.map((r) => [r.id, r]));
     },
 
     /** Messages already stored under these (conversation, sender, client id) keys. */
@@ -115,11 +109,11 @@ export function createConversationRepository(db: Database) {
     },
 
     /** A visitor's conversations, most recently active first. */
-    async listForVisitor(visitorId: string, limit: number): Promise<ConversationRow[]> {
+    async listForVisitor(visitorId: string, status: 'open' | 'closed' | undefined, limit: number): Promise<ConversationRow[]> {
       return db
         .select()
         .from(conversations)
-        .where(eq(conversations.visitorId, visitorId))
+        .where(and(eq(conversations.visitorId, visitorId), status ? eq(conversations.status, status) : undefined))
         .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.createdAt))
         .limit(limit);
     },

@@ -1,4 +1,5 @@
 import type { ConversationSummary, Message } from '@parley/protocol';
+import type { CommitNotice, Executor } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
 import type { ConversationRow, MessageRow } from '../../db/schema/index.ts';
 import { toAgentMessage, toAgentSummary, toVisitorMessage, toVisitorSummary } from '../audience.ts';
@@ -31,9 +32,17 @@ export type ReplayResult =
  * write checks that the principal may touch the conversation; one that is not theirs answers
  * exactly as one that does not exist.
  */
-export function createConversationService({ db, onCommitted }: { db: Database; onCommitted: (batches: CommittedBatch[]) => void }) {
+export function createConversationService({
+  db,
+  onCommitted,
+  announce,
+}: {
+  db: Database;
+  onCommitted: (batches: CommittedBatch[]) => void;
+  announce?: (tx: Executor, notices: CommitNotice[]) => Promise<void>;
+}) {
   const repo = createConversationRepository(db);
-  const writer = createMessageWriter({ repo, onCommitted });
+  const writer = createMessageWriter({ repo, onCommitted, announce });
 
   async function readable(principal: Principal, conversationId: string): Promise<ConversationRow> {
     const conversation = UUID.test(conversationId) ? await repo.findConversation(conversationId) : undefined;
@@ -58,8 +67,8 @@ export function createConversationService({ db, onCommitted }: { db: Database; o
     async list(principal: Principal, options: { status?: 'open' | 'closed'; limit?: number } = {}): Promise<ConversationSummary[]> {
       const limit = options.limit ?? 50;
       if (principal.kind === 'visitor') {
-        const rows = await repo.listForVisitor(principal.visitorId, limit);
-        return rows.filter((r) => !options.status || r.status === options.status).map(toVisitorSummary);
+        const rows = await repo.listForVisitor(principal.visitorId, options.status, limit);
+        return rows.map(toVisitorSummary);
       }
       const rows = await repo.listForWorkspace(principal.workspaceId, options.status ?? 'open', limit);
       return rows.map((r) => toAgentSummary(r.conversation, r.visitor));

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '@parley/protocol';
+import { ErrorCode, MAX_BODY_CHARS } from '@parley/protocol';
 import type { ConversationRow, MessageRow } from '../../db/schema/index.ts';
 import { AppError, notFound, toAppError } from '../errors.ts';
 import type { Principal } from '../identity/principal.ts';
 import { principalId } from '../identity/principal.ts';
-import type { ConversationAdvance, ConversationRepository, LockedConversation } from './conversation-repository.ts';
+import type { CommitNotice, Executor } from '../../bus/bus.ts';
+import type { ConversationAdvance, ConversationRepository } from './conversation-repository.ts';
 
 /** One message to store. Exactly one of `conversationId` and `clientConversationId` is set. */
 export interface WriteRequest {
@@ -47,10 +48,13 @@ const PREVIEW_CHARS = 140;
 export function createMessageWriter({
   repo,
   onCommitted,
+  announce,
   maxBatch = 256,
 }: {
   repo: ConversationRepository;
   onCommitted: (batches: CommittedBatch[]) => void;
+  /** Runs inside each transaction, before it commits, with what it adds (for the bus). */
+  announce?: ((tx: Executor, notices: CommitNotice[]) => Promise<void>) | undefined;
   maxBatch?: number;
 }) {
   let queue: Pending[] = [];
@@ -111,7 +115,7 @@ export function createMessageWriter({
       const fresh: MessageRow[] = [];
       const advances = new Map<string, ConversationAdvance>();
       const now = new Date();
-      const results: (AppError | { key: string; duplicate: boolean; conversation: LockedConversation })[] = batch.map(({ request: r }) => {
+      const results: (AppError | { key: string; duplicate: boolean; conversation: ConversationRow })[] = batch.map(({ request: r }) => {
         const id = target(r);
         const conversation = id ? locked.get(id) : undefined;
         if (!conversation || !mayWrite(r.principal, conversation)) return notFound();
@@ -127,7 +131,8 @@ export function createMessageWriter({
           }
           return { key, duplicate: true, conversation };
         }
-        const limit = r.principal.kind === 'visitor' ? r.principal.maxMessageLength : conversation.maxMessageLength;
+        // The app's limit binds visitors; agents answer within the protocol's ceiling.
+        const limit = r.principal.kind === 'visitor' ? r.principal.maxMessageLength : MAX_BODY_CHARS;
         if ([...r.body].length > limit) {
           return new AppError(ErrorCode.MESSAGE_TOO_LONG, `The message has ${[...r.body].length} characters; the limit is ${limit}. Shorten it or split it in two.`, { status: 413 });
         }
@@ -167,8 +172,16 @@ export function createMessageWriter({
 
       await repo.insertMessages(tx, fresh);
       await repo.advanceConversations(tx, [...advances.values()]);
+      if (announce && advances.size) {
+        const notices = [...advances.values()].map((a) => ({
+          conversationId: a.id,
+          fromSeq: locked.get(a.id)!.lastSeq + 1,
+          toSeq: a.lastSeq,
+        }));
+        await announce(tx, notices);
+      }
       const after = new Map(
-        [...locked.values()].map(({ maxMessageLength: _, ...c }) => {
+        [...locked.values()].map((c) => {
           const a = advances.get(c.id);
           return [c.id, a ? { ...c, ...a, status: 'open' as const, publicPreview: a.publicPreview ?? c.publicPreview } : c];
         }),

@@ -30,3 +30,8 @@ export type Principal = VisitorPrincipal | AgentPrincipal;
 export function principalId(principal: Principal): string {
   return principal.kind === 'visitor' ? principal.visitorId : principal.agentId;
 }
+
+/** The key a principal's rate limit is kept under: one allowance for all of its sockets. */
+export function rateKey(principal: Principal): string {
+  return `${principal.kind}:${principalId(principal)}`;
+}

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { IdSchema } from '@parley/protocol';
-import { requireAgent, SESSION_COOKIE } from '../auth.ts';
+import { limitByAddress, requireAgent, SESSION_COOKIE } from '../auth.ts';
 import { isConsoleOrigin } from '../origin.ts';
 import { parseInput } from '../validate.ts';
 import { AppError } from '../../domain/errors.ts';
@@ -34,6 +34,7 @@ export async function agentRoutes(app: FastifyInstance): Promise<void> {
     if (!isConsoleOrigin(request, config.consoleOrigins)) {
       throw new AppError(ErrorCode.FORBIDDEN_ORIGIN, 'Sign in from the Parley console.', { status: 403 });
     }
+    limitByAddress(request, 'login');
     const { email, password } = parseInput(LoginSchema, request.body);
     const session = await identity.login(email, password);
     reply.setCookie(SESSION_COOKIE, session.token, {

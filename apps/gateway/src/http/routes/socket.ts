@@ -1,6 +1,7 @@
 import {
   CloseCode,
   ErrorCode,
+  MAX_BODY_CHARS,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   SUPPORTED_VERSIONS,
@@ -9,7 +10,7 @@ import {
 } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { Principal } from '../../domain/identity/principal.ts';
+import { rateKey, type Principal } from '../../domain/identity/principal.ts';
 import { createConnectionHandler } from '../../socket/connection.ts';
 import { SESSION_COOKIE } from '../auth.ts';
 import { isConsoleOrigin, originOf } from '../origin.ts';
@@ -45,8 +46,10 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
   async function authenticateVisitor(request: FastifyRequest, reply: FastifyReply) {
     const entry = offeredProtocols(request).find((p) => p.startsWith(TOKEN_SUBPROTOCOL_PREFIX));
     const visitor = entry ? await identity.authenticateVisitor(entry.slice(TOKEN_SUBPROTOCOL_PREFIX.length)) : undefined;
+    // A browser always sends Origin on a WebSocket; a page elsewhere is refused. Without one the
+    // caller is not a browser (an app), and its bearer token is its only credential anyway.
     const origin = originOf(request);
-    if (visitor && (!origin || !visitor.allowedOrigins.includes(origin))) {
+    if (visitor && origin && !visitor.allowedOrigins.includes(origin)) {
       return refuse(reply, 403, ErrorCode.FORBIDDEN_ORIGIN, `The origin ${origin ?? '(none)'} is not allowed for this app.`);
     }
     // An unknown session still gets its socket, closed at once with 4001, so a browser (which
@@ -117,7 +120,11 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
     socket.parleyAlive = true;
     socket.on('pong', () => (socket.parleyAlive = true));
     const remove = hub.add({ principal, send: sendText, close: (code, reason) => socket.close(code, reason) });
-    socket.on('close', remove);
+    socket.on('close', () => {
+      remove();
+      const key = rateKey(principal);
+      if (!hub.peers(principal).some((peer) => rateKey(peer.principal) === key)) limiter.forget(key);
+    });
     send({
       type: 'hello',
       protocol: PROTOCOL_VERSION,
@@ -125,7 +132,7 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
       principal: { kind: principal.kind, id: principal.kind === 'visitor' ? principal.visitorId : principal.agentId },
       heartbeatMs: config.heartbeatMs,
       limits: {
-        maxMessageLength: principal.kind === 'visitor' ? principal.maxMessageLength : 10_000,
+        maxMessageLength: principal.kind === 'visitor' ? principal.maxMessageLength : MAX_BODY_CHARS,
         maxFrameBytes: config.maxFrameBytes,
       },
     });
@@ -147,7 +154,12 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
     }
   }, config.heartbeatMs);
   timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  // On shutdown every client is told to come back (1001), so it reconnects to another node or
+  // to this one once it has restarted, and resumes where it was.
+  app.addHook('preClose', async () => {
+    clearInterval(timer);
+    for (const client of app.websocketServer.clients) client.close(CloseCode.GOING_AWAY, 'server restarting');
+  });
 }
 
 /** Picks Parley's subprotocol from the client's list; the token entry is never echoed back. */

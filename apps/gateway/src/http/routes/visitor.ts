@@ -2,7 +2,7 @@ import { CloseCode, ErrorCode, IdSchema } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as v from 'valibot';
 import { AppError } from '../../domain/errors.ts';
-import { bearerToken, requireVisitor } from '../auth.ts';
+import { bearerToken, limitByAddress, requireVisitor } from '../auth.ts';
 import { originOf } from '../origin.ts';
 import { parseInput } from '../validate.ts';
 
@@ -50,6 +50,7 @@ export async function visitorRoutes(app: FastifyInstance): Promise<void> {
   app.options('/api/visitor/*', async (_request, reply) => reply.status(204).send());
 
   app.post('/api/visitor/sessions', async (request, reply) => {
+    limitByAddress(request, 'visitor-session');
     const { appId } = parseInput(SessionSchema, request.body);
     const found = await identity.findApp(appId);
     if (!found) throw new AppError(ErrorCode.NOT_FOUND, `No app ${appId}; check the appId in the snippet.`, { status: 404 });
