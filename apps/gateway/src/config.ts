@@ -24,6 +24,8 @@ export interface Config {
   authRateLimitPerMinute: number;
   /** Whether the session cookie is marked Secure (serve the console over HTTPS). */
   secureCookies: boolean;
+  /** Whether to take the client's address from X-Forwarded-For (behind a load balancer). */
+  trustProxy: boolean;
 }
 
 const int = (name: string, min: number, max: number) =>
@@ -57,6 +59,7 @@ const EnvSchema = v.object({
   PARLEY_RATE_LIMIT: v.optional(int('PARLEY_RATE_LIMIT', 1, 1_000_000), '30'),
   PARLEY_AUTH_RATE_LIMIT: v.optional(int('PARLEY_AUTH_RATE_LIMIT', 1, 1_000_000), '30'),
   PARLEY_SECURE_COOKIES: v.optional(v.picklist(['true', 'false'], 'PARLEY_SECURE_COOKIES must be true or false'), 'false'),
+  PARLEY_TRUST_PROXY: v.optional(v.picklist(['true', 'false'], 'PARLEY_TRUST_PROXY must be true or false'), 'false'),
 });
 
 /** A configuration error: names the variable and what it expects. */
@@ -101,5 +104,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     rateLimitPerSecond: e.PARLEY_RATE_LIMIT,
     authRateLimitPerMinute: e.PARLEY_AUTH_RATE_LIMIT,
     secureCookies: e.PARLEY_SECURE_COOKIES === 'true',
+    trustProxy: e.PARLEY_TRUST_PROXY === 'true',
   };
 }

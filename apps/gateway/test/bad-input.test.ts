@@ -121,12 +121,14 @@ describe('bad input on the visitor socket', () => {
       const s = await limited.connectVisitor(token);
       await s.next('hello');
       for (let i = 0; i < 40; i++) s.send({ type: 'ping', ref: `p${i}` });
-      await s.next('error', (f) => f.code === 'RATE_LIMITED');
+      const refused = await s.next('error', (f) => f.code === 'RATE_LIMITED');
+      // The error names the frame it refused, so a client can retry that one.
+      expect(refused).toMatchObject({ frameType: 'ping', ref: expect.stringMatching(/^p\d+$/) });
       expect(s.frames.filter((f) => f.type === 'pong').length).toBeLessThan(40);
       expect(s.ws.readyState).toBe(s.ws.OPEN);
       // Garbage costs tokens too: it is no way around the limit.
       const from = s.frames.length;
-      for (let i = 0; i < 40; i++) s.sendRaw('not json');
+      for (let i = 0; i < 40; i++) s.sendRaw(i % 2 ? 'not json' : Buffer.from([1, 2, 3]));
       await s.next('error', (f) => f.code === 'RATE_LIMITED', { from });
       s.close();
     } finally {

@@ -82,6 +82,17 @@ describe('slow consumers', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('tells connected clients to come back with 1001', async () => {
+    const node = await startGateway({}, gw.database);
+    const { token } = await node.visitor();
+    const socket = await node.connectVisitor(token);
+    await socket.next('hello');
+    await node.app.close();
+    expect(await socket.closed).toMatchObject({ code: 1001 });
+  });
+});
+
 describe('health', () => {
   it('answers 200 when the database answers and 503 when it does not', async () => {
     const other = await startGateway();

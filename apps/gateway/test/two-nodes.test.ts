@@ -43,7 +43,7 @@ describe.runIf(TEST_DB === 'postgres')('two gateway nodes on one PostgreSQL data
     for (const s of [visitorOnA, agentOnB, visitorOnB]) s.close();
   });
 
-  it('announces nothing for a write that does not commit', async () => {
+  it('announces nothing to the other node when a write stores nothing', async () => {
     const { token } = await a.visitor();
     const visitor = await a.connectVisitor(token);
     await visitor.next('hello');

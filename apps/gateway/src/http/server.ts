@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
+import { CloseCode } from '@parley/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import type { OpenDatabase } from '../db/database.ts';
@@ -24,11 +25,17 @@ export async function buildGateway({
   database: OpenDatabase;
   logger?: FastifyServerOptions['logger'];
 }): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  const app = Fastify({ logger, bodyLimit: 1024 * 1024, forceCloseConnections: true, trustProxy: config.trustProxy });
   registerErrorHandler(app);
   await app.register(cookie);
   await app.register(websocket, {
     options: { maxPayload: config.maxFrameBytes, handleProtocols },
+    // On shutdown every client is told to come back (1001), so it reconnects to another node
+    // or to this one once it has restarted, and resumes where it was.
+    preClose(done) {
+      for (const client of app.websocketServer.clients) client.close(CloseCode.GOING_AWAY, 'server restarting');
+      app.websocketServer.close(() => done());
+    },
   });
   await app.register(servicesPlugin, { config, database });
   await app.register(healthRoutes);

@@ -2,6 +2,7 @@ import {
   ErrorCode,
   MAX_RESUME_CURSORS,
   parseClientFrame,
+  type ParseResult,
   type ClientFrame,
   type ServerFrame,
 } from '@parley/protocol';
@@ -70,6 +71,7 @@ export function createConnectionHandler(ctx: ConnectionContext) {
           } catch (error) {
             // One cursor's failure is not the resume's answer: no ref, so the client waits for resume.done.
             const known = toAppError(error);
+            if (known.code === ErrorCode.INTERNAL) ctx.log.error({ err: error }, 'resume failed');
             send({ type: 'error', frameType: frame.type, conversationId: cursor.conversationId, code: known.code, message: known.message });
           }
         }
@@ -96,14 +98,16 @@ export function createConnectionHandler(ctx: ConnectionContext) {
   }
 
   return {
-    /** Handles one text frame from the socket. Never throws. */
-    receive(text: string): Promise<void> {
+    /** Handles one frame from the socket (undefined for a binary one). Never throws. */
+    receive(text: string | undefined): Promise<void> {
+      const parsed: ParseResult =
+        text === undefined ? { ok: false, code: ErrorCode.INVALID_FRAME, message: 'Frames must be JSON text, not binary.' } : parseClientFrame(text);
       // Every frame costs a token, a malformed one too: garbage is no way around the limit.
       if (!ctx.limiter.take(limiterKey)) {
-        send({ type: 'error', code: ErrorCode.RATE_LIMITED, message: 'Too many frames; wait a moment and send again.' });
+        const { ref, type } = parsed.ok ? { ref: parsed.frame.ref, type: parsed.frame.type } : { ref: parsed.ref, type: parsed.frameType };
+        send({ type: 'error', ...(ref !== undefined && { ref }), ...(type && { frameType: type }), code: ErrorCode.RATE_LIMITED, message: 'Too many frames; wait a moment and send again.' });
         return Promise.resolve();
       }
-      const parsed = parseClientFrame(text);
       if (!parsed.ok) {
         send({ type: 'error', ...(parsed.ref !== undefined && { ref: parsed.ref }), ...(parsed.frameType && { frameType: parsed.frameType }), code: parsed.code, message: parsed.message });
         return Promise.resolve();

@@ -17,4 +17,15 @@ describe('createRateLimiter', () => {
     expect(limiter.take('b')).toBe(true);
     expect(limiter.take('a')).toBe(false);
   });
+
+  it('forgets keys whose bucket has refilled, so memory does not grow with every address', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ perSecond: 1, burst: 1, now: () => now });
+    for (let i = 0; i < 5000; i++) limiter.take(`a${i}`);
+    expect(limiter.size()).toBe(5000);
+    now = 10_000;
+    for (let i = 0; i < 5000; i++) limiter.take(`b${i}`);
+    expect(limiter.size()).toBeLessThan(10_000);
+    expect(limiter.take('b4999')).toBe(false);
+  });
 });

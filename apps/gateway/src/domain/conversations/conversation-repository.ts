@@ -14,6 +14,37 @@ export interface ConversationAdvance {
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
+/** A message row as `json_agg` returns it. */
+interface MessageJson {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  public_seq: number | null;
+  sender_kind: MessageRow['senderKind'];
+  sender_id: string;
+  sender_name: string | null;
+  client_message_id: string;
+  body: string;
+  internal: boolean;
+  created_at: string;
+}
+
+function fromJson(m: MessageJson): MessageRow {
+  return {
+    id: m.id,
+    conversationId: m.conversation_id,
+    seq: m.seq,
+    publicSeq: m.public_seq,
+    senderKind: m.sender_kind,
+    senderId: m.sender_id,
+    senderName: m.sender_name,
+    clientMessageId: m.client_message_id,
+    body: m.body,
+    internal: m.internal,
+    createdAt: new Date(m.created_at),
+  };
+}
+
 /** The queries of the conversation aggregate. Only this module touches its tables. */
 export function createConversationRepository(db: Database) {
   return {
@@ -40,32 +71,43 @@ export function createConversationRepository(db: Database) {
       return new Map(rows.map((r) => [`${r.visitorId}/${r.clientConversationId}`, r.id]));
     },
 
-    /** Locks the conversations in id order (so two batches never deadlock) and reads them. */
-    async lockConversations(tx: Tx, ids: string[]): Promise<Map<string, ConversationRow>> {
-      if (!ids.length) return new Map();
+    /**
+     * Locks the conversations in id order (so two batches never deadlock) and reads them, with
+     * the messages already stored under the batch's (sender, client id) keys: one round trip.
+     */
+    async lockWithDuplicates(
+      tx: Tx,
+      ids: string[],
+      keys: { c: string; k: string; s: string; m: string }[],
+    ): Promise<{ locked: Map<string, ConversationRow>; duplicates: MessageRow[] }> {
+      if (!ids.length) return { locked: new Map(), duplicates: [] };
       const rows = await tx
-        .select()
+        .select({
+          conversation: conversations,
+          // Written out in full: Drizzle leaves a lone table's columns unqualified, and inside
+          // this subquery a bare "id" would be the message's.
+          duplicates: sql<MessageJson[] | null>`(
+            select json_agg(msg) from ${messages} msg
+            where msg.conversation_id = "conversations"."id"
+              and (msg.sender_kind, msg.sender_id, msg.client_message_id) in (
+                select x.k, x.s, x.m from json_to_recordset(${JSON.stringify(keys)}::json) as x(c uuid, k text, s text, m text)
+                where x.c = "conversations"."id"))`,
+        })
         .from(conversations)
         .where(sql`${conversations.id} in (select value::uuid from json_array_elements_text(${JSON.stringify(ids)}::json))`)
         .orderBy(asc(conversations.id))
-        .for('update');
-      return new Map(rows.map((r) => [r.id, r]));
+        .for('update', { of: conversations });
+      return {
+        locked: new Map(rows.map((r) => [r.conversation.id, r.conversation])),
+        duplicates: rows.flatMap((r) => (r.duplicates ?? []).map(fromJson)),
+      };
     },
 
-    /** Messages already stored under these (conversation, sender, client id) keys. */
-    async findByClientIds(tx: Tx, keys: { c: string; k: string; s: string; m: string }[]): Promise<MessageRow[]> {
-      if (!keys.length) return [];
-      // One JSON parameter instead of four per key: a batch of hundreds stays one small statement.
-      return tx
-        .select()
-        .from(messages)
-        .where(
-          sql`(${messages.conversationId}, ${messages.senderKind}, ${messages.senderId}, ${messages.clientMessageId}) in (select c, k, s, m from json_to_recordset(${JSON.stringify(keys)}::json) as x(c uuid, k text, s text, m text))`,
-        );
-    },
-
-    /** Inserts complete rows (ids and times made by the caller) in one statement with one parameter. */
-    async insertMessages(tx: Tx, rows: MessageRow[]): Promise<void> {
+    /**
+     * Inserts complete rows (ids and times made by the caller) and moves each conversation's
+     * counters and preview forward, in one statement with two parameters.
+     */
+    async store(tx: Tx, rows: MessageRow[], advances: ConversationAdvance[]): Promise<void> {
       if (!rows.length) return;
       const json = JSON.stringify(
         rows.map((r) => ({
@@ -82,25 +124,20 @@ export function createConversationRepository(db: Database) {
           created_at: r.createdAt.toISOString(),
         })),
       );
+      const counters = JSON.stringify(advances.map((a) => ({ ...a, lastMessageAt: a.lastMessageAt.toISOString() })));
       await tx.execute(sql`
-        insert into ${messages} (id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at)
-        select id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at
-        from json_to_recordset(${json}::json) as x(id uuid, conversation_id uuid, seq int, public_seq int, sender_kind text, sender_id text,
-          sender_name text, client_message_id text, body text, internal boolean, created_at timestamptz)`);
-    },
-
-    /** Moves each conversation's counters and preview forward, all in one statement. */
-    async advanceConversations(tx: Tx, advances: ConversationAdvance[]): Promise<void> {
-      if (!advances.length) return;
-      const json = JSON.stringify(
-        advances.map((a) => ({ ...a, lastMessageAt: a.lastMessageAt.toISOString() })),
-      );
-      await tx.execute(sql`
+        with inserted as (
+          insert into ${messages} (id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at)
+          select id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at
+          from json_to_recordset(${json}::json) as x(id uuid, conversation_id uuid, seq int, public_seq int, sender_kind text, sender_id text,
+            sender_name text, client_message_id text, body text, internal boolean, created_at timestamptz)
+          returning 1
+        )
         update ${conversations} as c set
           last_seq = v."lastSeq", last_public_seq = v."lastPublicSeq", last_message_at = v."lastMessageAt",
           preview = v.preview, public_preview = coalesce(v."publicPreview", c.public_preview), status = 'open'
-        from json_to_recordset(${json}::json) as v(id uuid, "lastSeq" int, "lastPublicSeq" int, "lastMessageAt" timestamptz, preview text, "publicPreview" text)
-        where c.id = v.id`);
+        from json_to_recordset(${counters}::json) as v(id uuid, "lastSeq" int, "lastPublicSeq" int, "lastMessageAt" timestamptz, preview text, "publicPreview" text)
+        where c.id = v.id and (select count(*) from inserted) > 0`);
     },
 
     async findConversation(id: string): Promise<ConversationRow | undefined> {

@@ -102,14 +102,11 @@ export function createMessageWriter({
       const target = (r: WriteRequest) =>
         r.conversationId ?? (r.principal.kind === 'visitor' ? byClientId.get(`${r.principal.visitorId}/${r.clientConversationId}`) : undefined);
       const ids = [...new Set(batch.map((p) => target(p.request)).filter((id): id is string => !!id))];
-      const locked = await repo.lockConversations(tx, ids);
-      const stored = await repo.findByClientIds(
-        tx,
-        batch.flatMap(({ request: r }) => {
-          const c = target(r);
-          return c && locked.has(c) ? [{ c, k: r.principal.kind, s: principalId(r.principal), m: r.clientMessageId }] : [];
-        }),
-      );
+      const keys = batch.flatMap(({ request: r }) => {
+        const c = target(r);
+        return c ? [{ c, k: r.principal.kind, s: principalId(r.principal), m: r.clientMessageId }] : [];
+      });
+      const { locked, duplicates: stored } = await repo.lockWithDuplicates(tx, ids, keys);
       const existing = new Map(stored.map((m) => [`${m.conversationId}/${m.senderKind}/${m.senderId}/${m.clientMessageId}`, m]));
 
       const fresh: MessageRow[] = [];
@@ -170,8 +167,7 @@ export function createMessageWriter({
         return { key, duplicate: false, conversation };
       });
 
-      await repo.insertMessages(tx, fresh);
-      await repo.advanceConversations(tx, [...advances.values()]);
+      await repo.store(tx, fresh, [...advances.values()]);
       if (announce && advances.size) {
         const notices = [...advances.values()].map((a) => ({
           conversationId: a.id,

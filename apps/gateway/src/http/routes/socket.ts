@@ -10,7 +10,7 @@ import {
 } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { rateKey, type Principal } from '../../domain/identity/principal.ts';
+import type { Principal } from '../../domain/identity/principal.ts';
 import { createConnectionHandler } from '../../socket/connection.ts';
 import { SESSION_COOKIE } from '../auth.ts';
 import { isConsoleOrigin, originOf } from '../origin.ts';
@@ -111,20 +111,12 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
 
     const handler = createConnectionHandler({ principal, conversations, limiter, send, log: request.log });
     socket.on('message', (data, isBinary) => {
-      if (isBinary) {
-        send({ type: 'error', code: ErrorCode.INVALID_FRAME, message: 'Frames must be JSON text, not binary.' });
-        return;
-      }
-      void handler.receive(data.toString());
+      void handler.receive(isBinary ? undefined : data.toString());
     });
     socket.parleyAlive = true;
     socket.on('pong', () => (socket.parleyAlive = true));
     const remove = hub.add({ principal, send: sendText, close: (code, reason) => socket.close(code, reason) });
-    socket.on('close', () => {
-      remove();
-      const key = rateKey(principal);
-      if (!hub.peers(principal).some((peer) => rateKey(peer.principal) === key)) limiter.forget(key);
-    });
+    socket.on('close', remove);
     send({
       type: 'hello',
       protocol: PROTOCOL_VERSION,
@@ -154,12 +146,7 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
     }
   }, config.heartbeatMs);
   timer.unref();
-  // On shutdown every client is told to come back (1001), so it reconnects to another node or
-  // to this one once it has restarted, and resumes where it was.
-  app.addHook('preClose', async () => {
-    clearInterval(timer);
-    for (const client of app.websocketServer.clients) client.close(CloseCode.GOING_AWAY, 'server restarting');
-  });
+  app.addHook('onClose', async () => clearInterval(timer));
 }
 
 /** Picks Parley's subprotocol from the client's list; the token entry is never echoed back. */
