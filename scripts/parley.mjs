@@ -180,9 +180,16 @@ async function start(pnpm) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-const command = process.argv[2];
-if (command !== 'start' && command !== 'test') fail('usage: node scripts/parley.mjs start|test');
+const [command, ...rest] = process.argv.slice(2);
+const commands = {
+  start: (pnpm) => start(pnpm),
+  test: (pnpm) => test(pnpm),
+  build: (pnpm) => build(pnpm),
+  // Arguments pass through, e.g. `npm run bench -- --pairs 20 --db postgres`.
+  bench: (pnpm) => process.exit(run(pnpm, ['--filter', '@parley/gateway', 'run', 'bench', ...rest])),
+  'db:generate': (pnpm) => process.exit(run(pnpm, ['--filter', '@parley/gateway', 'run', 'db:generate', ...rest])),
+};
+if (!(command in commands)) fail(`usage: node scripts/parley.mjs ${Object.keys(commands).join('|')}`);
 const pnpm = ensurePnpm();
 ensureDeps(pnpm);
-if (command === 'start') await start(pnpm);
-else await test(pnpm);
+await commands[command](pnpm);
