@@ -203,20 +203,6 @@ describe('createMessengerModel', () => {
     expect(model.status.value).toBe('reload');
   });
 
-  it('starts over with a new connection when the visitor sends after the gateway refused the site', async () => {
-    create().setOpen(true);
-    await settle();
-    gateway.socket().serverClose(4003, 'forbidden origin');
-    expect(model.status.value).toBe('failed');
-    expect(model.notice.value).toBe('Chat is not enabled for this website.');
-    model.draft.value = 'Still want to ask';
-    model.send();
-    await settle();
-    expect(gateway.sockets).toHaveLength(2);
-    gateway.socket().hello();
-    expect(gateway.socket().frames('message.send')).toEqual([expect.objectContaining({ body: 'Still want to ask' })]);
-  });
-
   it('tells the visitor when the gateway refuses a message for good, and drops it from the list', async () => {
     create().setOpen(true);
     await settle();
