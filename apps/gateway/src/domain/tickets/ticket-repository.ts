@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { Attachment } from '@parley/protocol';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { CommitNotice, Executor } from '../../bus/bus.ts';
+import type { Database } from '../../db/database.ts';
+import {
+  conversations,
+  FIRST_TICKET_NUMBER,
+  messages,
+  ticketCounters,
+  tickets,
+  visitors,
+  type ConversationRow,
+  type MessageRow,
+  type TicketRow,
+} from '../../db/schema/index.ts';
+
+/** A ticket with the conversation that backs it (and so says whose it is). */
+export interface TicketWithConversation {
+  ticket: TicketRow;
+  conversation: ConversationRow;
+}
+
+/** A ticket as agents list it: with its visitor's id, name and verified contact. */
+export interface TicketForAgent extends TicketWithConversation {
+  visitor: { id: string; name: string | null; contactId: string | null };
+}
+
+/** What a new ticket is made of; ids and the time are made by the caller. */
+export interface NewTicket {
+  workspaceId: string;
+  appId: string;
+  visitorId: string;
+  subject: string;
+  requesterName: string;
+  requesterEmail: string;
+  description: string;
+  /** The client's id for this submission: the conversation's client id and the first message's. */
+  clientTicketId: string;
+  /** The files claimed for the description, stored on it (null when none). */
+  attachments: Attachment[] | null;
+  at: Date;
+}
+
+/** What creating a ticket stored: the rows, and whether they were there already (a resend). */
+export interface CreatedTicket extends TicketWithConversation {
+  description: MessageRow;
+  duplicate: boolean;
+}
+
+const PREVIEW_CHARS = 140;
+
+/** Whether a database error is a unique violation (SQLSTATE 23505), however the driver wraps it. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.code === '23505') return true;
+  }
+  return false;
+}
+
+/** The queries of the ticket aggregate. Only this module touches the ticket tables. */
+export function createTicketRepository(db: Database) {
+  /** A visitor's ticket made from a client ticket id, with its first message, if there is one. */
+  async function findByClientId(visitorId: string, clientTicketId: string): Promise<Omit<CreatedTicket, 'duplicate'> | undefined> {
+    const [row] = await db
+      .select({ ticket: tickets, conversation: conversations, description: messages })
+      .from(conversations)
+      .innerJoin(tickets, eq(tickets.conversationId, conversations.id))
+      .innerJoin(messages, and(eq(messages.conversationId, conversations.id), eq(messages.seq, 1)))
+      .where(and(eq(conversations.visitorId, visitorId), eq(conversations.clientConversationId, clientTicketId)));
+    return row;
+  }
+
+  return {
+    findByClientId,
+
+    /**
+     * Creates a ticket in one transaction: takes the workspace's next number under the counter
+     * row's lock, makes the conversation with the description as its first message (seq 1, public
+     * seq 1: the conversation is new, so nothing else can write to it yet), then the ticket. On
+     * PostgreSQL the new message is announced to the other nodes from inside the transaction, so
+     * they hear of it only if it commits. A resend of the same client ticket id returns what the
+     * first one made.
+     */
+    async create(input: NewTicket, announce?: (tx: Executor, notices: CommitNotice[]) => Promise<void>): Promise<CreatedTicket> {
+      const before = await findByClientId(input.visitorId, input.clientTicketId);
+      if (before) return { ...before, duplicate: true };
+      try {
+        return await db.transaction(async (tx) => {
+          const [counter] = await tx
+            .insert(ticketCounters)
+            .values({ workspaceId: input.workspaceId, lastNumber: FIRST_TICKET_NUMBER })
+            .onConflictDoUpdate({ target: ticketCounters.workspaceId, set: { lastNumber: sql`${ticketCounters.lastNumber} + 1` } })
+            .returning({ number: ticketCounters.lastNumber });
+          const preview = input.description.slice(0, PREVIEW_CHARS);
+          const [conversation] = await tx
+            .insert(conversations)
+            .values({
+              workspaceId: input.workspaceId,
+              appId: input.appId,
+              visitorId: input.visitorId,
+              clientConversationId: input.clientTicketId,
+              lastSeq: 1,
+              lastPublicSeq: 1,
+              lastMessageAt: input.at,
+              preview,
+              publicPreview: preview,
+              createdAt: input.at,
+            })
+            .returning();
+          const [description] = await tx
+            .insert(messages)
+            .values({
+              id: randomUUID(),
+              conversationId: conversation!.id,
+              seq: 1,
+              publicSeq: 1,
+              senderKind: 'visitor',
+              senderId: input.visitorId,
+              senderName: input.requesterName,
+              clientMessageId: input.clientTicketId,
+              body: input.description,
+              internal: false,
+              attachments: input.attachments,
+              createdAt: input.at,
+            })
+            .returning();
+          const [ticket] = await tx
+            .insert(tickets)
+            .values({
+              workspaceId: input.workspaceId,
+              appId: input.appId,
+              number: counter!.number,
+              subject: input.subject,
+              requesterName: input.requesterName,
+              requesterEmail: input.requesterEmail,
+              conversationId: conversation!.id,
+              createdAt: input.at,
+              updatedAt: input.at,
+            })
+            .returning();
+          await announce?.(tx, [{ conversationId: conversation!.id, fromSeq: 1, toSeq: 1 }]);
+          return { ticket: ticket!, conversation: conversation!, description: description!, duplicate: false };
+        });
+      } catch (error) {
+        // The same submission twice at once: the conversation's (visitor, client id) is unique,
+        // so the second transaction rolled back (its number with it); answer with the first.
+        const first = isUniqueViolation(error) ? await findByClientId(input.visitorId, input.clientTicketId) : undefined;
+        if (first) return { ...first, duplicate: true };
+        throw error;
+      }
+    },
+
+    /** Fills in the visitor's name and e-mail where they are still unknown. */
+    async fillVisitor(visitorId: string, name: string, email: string): Promise<void> {
+      await db
+        .update(visitors)
+        .set({ name: sql`coalesce(${visitors.name}, ${name})`, email: sql`coalesce(${visitors.email}, ${email})` })
+        .where(eq(visitors.id, visitorId));
+    },
+
+    /** A ticket of a workspace by number, whoever's it is. */
+    async findByNumber(workspaceId: string, number: number): Promise<TicketForAgent | undefined> {
+      const [row] = await db
+        .select({ ticket: tickets, conversation: conversations, visitor: { id: visitors.id, name: visitors.name, contactId: visitors.contactId } })
+        .from(tickets)
+        .innerJoin(conversations, eq(conversations.id, tickets.conversationId))
+        .innerJoin(visitors, eq(visitors.id, conversations.visitorId))
+        .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.number, number)));
+      return row;
+    },
+
+    /** A visitor's tickets, most recently active first. */
+    async listForVisitor(visitorId: string, limit: number): Promise<TicketWithConversation[]> {
+      return db
+        .select({ ticket: tickets, conversation: conversations })
+        .from(tickets)
+        .innerJoin(conversations, eq(conversations.id, tickets.conversationId))
+        .where(eq(conversations.visitorId, visitorId))
+        .orderBy(sql`coalesce(${conversations.lastMessageAt}, ${tickets.createdAt}) desc`, desc(tickets.number))
+        .limit(limit);
+    },
+
+    /** A workspace's tickets, optionally of one status, most recently active first. */
+    async listForWorkspace(workspaceId: string, status: TicketRow['status'] | undefined, limit: number): Promise<TicketForAgent[]> {
+      return db
+        .select({ ticket: tickets, conversation: conversations, visitor: { id: visitors.id, name: visitors.name, contactId: visitors.contactId } })
+        .from(tickets)
+        .innerJoin(conversations, eq(conversations.id, tickets.conversationId))
+        .innerJoin(visitors, eq(visitors.id, conversations.visitorId))
+        .where(and(eq(tickets.workspaceId, workspaceId), status ? eq(tickets.status, status) : undefined))
+        .orderBy(sql`coalesce(${conversations.lastMessageAt}, ${tickets.createdAt}) desc`, desc(tickets.number))
+        .limit(limit);
+    },
+
+    /** Sets a ticket's status and moves its `updated_at`; undefined when there is no such ticket. */
+    async setStatus(ticketId: string, status: TicketRow['status'], at: Date): Promise<TicketRow | undefined> {
+      const [row] = await db.update(tickets).set({ status, updatedAt: at }).where(eq(tickets.id, ticketId)).returning();
+      return row;
+    },
+
+    /** Re-reads a ticket's conversation (after a reply moved its counters). */
+    async findConversation(id: string): Promise<ConversationRow | undefined> {
+      const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
+      return row;
+    },
+  };
+}
+
+/** The ticket repository's interface. */
+export type TicketRepository = ReturnType<typeof createTicketRepository>;

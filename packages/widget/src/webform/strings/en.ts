@@ -1,0 +1,45 @@
+/** The web form's strings in English: the source every other language is checked against. */
+const en = {
+  title: 'Send us a request',
+  intro: 'Tell us what you need. We’ll reply by e-mail and you can follow it in your requests.',
+  name: 'Your name',
+  email: 'E-mail address',
+  subject: 'Subject',
+  description: 'How can we help?',
+  'description.hint': 'Describe your question or problem; add order numbers or links if you have them.',
+  submit: 'Send request',
+  sending: 'Sending…',
+  'required.name': 'Enter your name.',
+  'required.email': 'Enter your e-mail address.',
+  'required.subject': 'Enter a subject.',
+  'required.description': 'Describe your request.',
+  invalidEmail: 'Enter an e-mail address like name@example.com.',
+  tooLong: 'Use at most {max} characters.',
+  invalid: 'This value is not accepted.',
+  'summary.one': 'Check the field marked below.',
+  'summary.other': 'Check the {count} fields marked below.',
+  'sent.title': 'Request received',
+  'sent.body': 'Your request number is #{number}. We’ll reply to {email}.',
+  'sent.another': 'Send another request',
+  back: 'Back to the chat',
+  'error.network': 'We can’t reach the support service. Check your connection and try again.',
+  'error.notEnabled': 'Requests are not enabled for this website.',
+  'error.identity': 'Sign in to this website to send a request.',
+  'error.rateLimited': 'Too many requests from your network. Try again in a minute.',
+  'error.generic': 'Something went wrong sending your request. Please try again.',
+  'files.label': 'Attach files (optional)',
+  'files.hint': 'Up to 10 files: PDF, Word, Excel, PowerPoint, TXT or RTF documents, or images.',
+  'files.list': 'Chosen files',
+  'files.uploading': 'Uploading…',
+  'files.ready': 'Attached',
+  'files.failed.type': 'Not a kind of file we accept',
+  'files.failed.size': 'Too large',
+  'files.failed': 'Could not be uploaded',
+  'files.remove': 'Remove {name}',
+  'files.wait': 'Wait until your files have finished uploading, then send again.',
+};
+
+export default en;
+
+/** The keys of the web form's strings. */
+export type WebFormStrings = typeof en;

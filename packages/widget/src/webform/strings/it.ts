@@ -1,0 +1,45 @@
+import type { Translation } from '../../shared/i18n.ts';
+import type { WebFormStrings } from './en.ts';
+
+/** The web form's strings in Italian. */
+const it: Translation<WebFormStrings> = {
+  title: 'Inviaci una richiesta',
+  intro: 'Dicci di cosa hai bisogno. Ti risponderemo via e-mail e potrai seguirla tra le tue richieste.',
+  name: 'Il tuo nome',
+  email: 'Indirizzo e-mail',
+  subject: 'Oggetto',
+  description: 'Come possiamo aiutarti?',
+  'description.hint': 'Descrivi la tua domanda o il problema; aggiungi numeri d’ordine o link se li hai.',
+  submit: 'Invia richiesta',
+  sending: 'Invio in corso…',
+  'required.name': 'Inserisci il tuo nome.',
+  'required.email': 'Inserisci il tuo indirizzo e-mail.',
+  'required.subject': 'Inserisci un oggetto.',
+  'required.description': 'Descrivi la tua richiesta.',
+  invalidEmail: 'Inserisci un indirizzo e-mail come nome@esempio.it.',
+  tooLong: 'Usa al massimo {max} caratteri.',
+  invalid: 'Questo valore non è accettato.',
+  'summary.one': 'Controlla il campo evidenziato qui sotto.',
+  'summary.other': 'Controlla i {count} campi evidenziati qui sotto.',
+  'sent.title': 'Richiesta ricevuta',
+  'sent.body': 'Il numero della tua richiesta è #{number}. Risponderemo a {email}.',
+  'sent.another': 'Invia un’altra richiesta',
+  back: 'Torna alla chat',
+  'error.network': 'Non riusciamo a raggiungere il servizio di assistenza. Controlla la connessione e riprova.',
+  'error.notEnabled': 'Le richieste non sono attive per questo sito.',
+  'error.identity': 'Accedi a questo sito per inviare una richiesta.',
+  'error.rateLimited': 'Troppe richieste dalla tua rete. Riprova tra un minuto.',
+  'error.generic': 'Si è verificato un problema durante l’invio della richiesta. Riprova.',
+  'files.label': 'Allega file (facoltativo)',
+  'files.hint': 'Fino a 10 file: documenti PDF, Word, Excel, PowerPoint, TXT o RTF, oppure immagini.',
+  'files.list': 'File scelti',
+  'files.uploading': 'Caricamento…',
+  'files.ready': 'Allegato',
+  'files.failed.type': 'Non accettiamo questo tipo di file',
+  'files.failed.size': 'Troppo grande',
+  'files.failed': 'Caricamento non riuscito',
+  'files.remove': 'Rimuovi {name}',
+  'files.wait': 'Attendi che i file siano caricati, poi invia di nuovo.',
+};
+
+export default it;

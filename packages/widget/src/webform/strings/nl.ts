@@ -1,0 +1,45 @@
+import type { Translation } from '../../shared/i18n.ts';
+import type { WebFormStrings } from './en.ts';
+
+/** The web form's strings in Dutch. */
+const nl: Translation<WebFormStrings> = {
+  title: 'Stuur ons een verzoek',
+  intro: 'Vertel ons wat je nodig hebt. We antwoorden per e-mail en je kunt het volgen bij je verzoeken.',
+  name: 'Je naam',
+  email: 'E-mailadres',
+  subject: 'Onderwerp',
+  description: 'Waarmee kunnen we helpen?',
+  'description.hint': 'Beschrijf je vraag of probleem; voeg bestelnummers of links toe als je die hebt.',
+  submit: 'Verzoek versturen',
+  sending: 'Bezig met versturen…',
+  'required.name': 'Vul je naam in.',
+  'required.email': 'Vul je e-mailadres in.',
+  'required.subject': 'Vul een onderwerp in.',
+  'required.description': 'Beschrijf je verzoek.',
+  invalidEmail: 'Vul een e-mailadres in zoals naam@voorbeeld.nl.',
+  tooLong: 'Gebruik hoogstens {max} tekens.',
+  invalid: 'Deze waarde wordt niet geaccepteerd.',
+  'summary.one': 'Controleer het gemarkeerde veld hieronder.',
+  'summary.other': 'Controleer de {count} gemarkeerde velden hieronder.',
+  'sent.title': 'Verzoek ontvangen',
+  'sent.body': 'Je verzoeknummer is #{number}. We antwoorden naar {email}.',
+  'sent.another': 'Nog een verzoek versturen',
+  back: 'Terug naar de chat',
+  'error.network': 'We kunnen de klantenservice niet bereiken. Controleer je verbinding en probeer het opnieuw.',
+  'error.notEnabled': 'Verzoeken zijn niet ingeschakeld voor deze website.',
+  'error.identity': 'Log in op deze website om een verzoek te versturen.',
+  'error.rateLimited': 'Te veel verzoeken vanaf je netwerk. Probeer het over een minuut opnieuw.',
+  'error.generic': 'Er ging iets mis bij het versturen van je verzoek. Probeer het opnieuw.',
+  'files.label': 'Bestanden bijvoegen (optioneel)',
+  'files.hint': 'Tot 10 bestanden: PDF-, Word-, Excel-, PowerPoint-, TXT- of RTF-documenten, of afbeeldingen.',
+  'files.list': 'Gekozen bestanden',
+  'files.uploading': 'Bezig met uploaden…',
+  'files.ready': 'Bijgevoegd',
+  'files.failed.type': 'Dit soort bestand accepteren we niet',
+  'files.failed.size': 'Te groot',
+  'files.failed': 'Uploaden mislukt',
+  'files.remove': '{name} verwijderen',
+  'files.wait': 'Wacht tot je bestanden zijn geüpload en verstuur dan opnieuw.',
+};
+
+export default nl;

@@ -1,0 +1,45 @@
+import type { Translation } from '../../shared/i18n.ts';
+import type { WebFormStrings } from './en.ts';
+
+/** The web form's strings in Turkish. */
+const tr: Translation<WebFormStrings> = {
+  title: 'Bize bir talep gönderin',
+  intro: 'Neye ihtiyacınız olduğunu anlatın. Size e-postayla yanıt vereceğiz; talebinizi taleplerinizden takip edebilirsiniz.',
+  name: 'Adınız',
+  email: 'E-posta adresi',
+  subject: 'Konu',
+  description: 'Size nasıl yardımcı olabiliriz?',
+  'description.hint': 'Sorunuzu veya sorununuzu anlatın; varsa sipariş numaralarını veya bağlantıları ekleyin.',
+  submit: 'Talebi gönder',
+  sending: 'Gönderiliyor…',
+  'required.name': 'Adınızı girin.',
+  'required.email': 'E-posta adresinizi girin.',
+  'required.subject': 'Bir konu girin.',
+  'required.description': 'Talebinizi açıklayın.',
+  invalidEmail: 'ad@ornek.com gibi bir e-posta adresi girin.',
+  tooLong: 'En fazla {max} karakter kullanın.',
+  invalid: 'Bu değer kabul edilmiyor.',
+  'summary.one': 'Aşağıda işaretlenen alanı kontrol edin.',
+  'summary.other': 'Aşağıda işaretlenen {count} alanı kontrol edin.',
+  'sent.title': 'Talebiniz alındı',
+  'sent.body': 'Talep numaranız #{number}. {email} adresine yanıt vereceğiz.',
+  'sent.another': 'Başka bir talep gönder',
+  back: 'Sohbete dön',
+  'error.network': 'Destek hizmetine ulaşamıyoruz. Bağlantınızı kontrol edip tekrar deneyin.',
+  'error.notEnabled': 'Bu web sitesinde talepler etkin değil.',
+  'error.identity': 'Talep göndermek için bu web sitesinde oturum açın.',
+  'error.rateLimited': 'Ağınızdan çok fazla talep geldi. Bir dakika sonra tekrar deneyin.',
+  'error.generic': 'Talebiniz gönderilirken bir sorun oluştu. Lütfen tekrar deneyin.',
+  'files.label': 'Dosya ekle (isteğe bağlı)',
+  'files.hint': 'En fazla 10 dosya: PDF, Word, Excel, PowerPoint, TXT veya RTF belgeleri ya da görseller.',
+  'files.list': 'Seçilen dosyalar',
+  'files.uploading': 'Yükleniyor…',
+  'files.ready': 'Eklendi',
+  'files.failed.type': 'Bu dosya türünü kabul etmiyoruz',
+  'files.failed.size': 'Çok büyük',
+  'files.failed': 'Yüklenemedi',
+  'files.remove': '{name} dosyasını kaldır',
+  'files.wait': 'Dosyalarınızın yüklenmesi bitene kadar bekleyip yeniden gönderin.',
+};
+
+export default tr;
