@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
-import type { MessengerController, MessengerHost, MessengerModule } from '../shared/messenger-contract.ts';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
+import { fakeGateway, fakeModules, settle } from '../sdk/test-support.ts';
 import { installParley, type ParleyFunction } from './install.ts';
 
 type Win = Window & { Parley?: ParleyFunction };
@@ -23,9 +23,8 @@ function scriptTag(attributes: Record<string, string> = {}): HTMLScriptElement {
 }
 
 describe('installParley', () => {
-  let controller: { [K in keyof MessengerController]: Mock<() => void> };
-  let mounted: MessengerHost[];
-  let importMessenger: Mock<(url: string) => Promise<MessengerModule>>;
+  let modules: ReturnType<typeof fakeModules>;
+  let importModule: Mock<(url: string) => Promise<unknown>>;
   let fetchSpy: Mock;
   let socketSpy: Mock;
   let setItem: ReturnType<typeof vi.spyOn>;
@@ -33,19 +32,17 @@ describe('installParley', () => {
 
   const host = () => document.querySelector('parley-widget');
   const launcher = () => host()?.shadowRoot?.querySelector('button') ?? null;
-  const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
-  const install = (script: Element | null = scriptTag()) => installParley({ window: win, script, importMessenger });
+  const install = (script: Element | null = scriptTag()) => installParley({ window: win, script, importModule });
+
+  beforeAll(async () => {
+    await import('../sdk/core-entry.ts');
+  });
 
   beforeEach(() => {
-    controller = { open: vi.fn(), close: vi.fn(), connect: vi.fn() };
-    mounted = [];
-    importMessenger = vi.fn(async () => ({
-      mount: (h: MessengerHost) => {
-        mounted.push(h);
-        return controller;
-      },
-    }));
-    fetchSpy = vi.fn();
+    modules = fakeModules();
+    // The loader imports the SDK's core from the server: here, the real one.
+    importModule = vi.fn((url: string) => (url.endsWith('/widget/sdk.js') ? import('../sdk/core-entry.ts') : modules.importModule(url)));
+    fetchSpy = fakeGateway().fetch;
     socketSpy = vi.fn();
     vi.stubGlobal('fetch', fetchSpy);
     vi.stubGlobal('WebSocket', socketSpy);
@@ -66,32 +63,35 @@ describe('installParley', () => {
     win.Parley = stub();
     win.Parley('frobnicate');
     win.Parley('boot', { appId: 'demo' });
-    win.Parley('open');
+    win.Parley('show');
     install();
-    expect(warn.mock.calls[0]?.[0]).toMatch(/unknown method 'frobnicate'/);
-    await flush();
-    expect(importMessenger).toHaveBeenCalledWith('https://chat.example.com/widget/messenger.js');
-    expect(mounted).toEqual([{ root: host()!.shadowRoot, baseUrl: 'https://chat.example.com', appId: 'demo' }]);
-    expect(controller.open).toHaveBeenCalledTimes(1);
+    await settle();
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/unknown method 'frobnicate'/));
+    expect(importModule).toHaveBeenCalledWith('https://chat.example.com/widget/sdk.js');
+    expect(importModule).toHaveBeenCalledWith('https://chat.example.com/widget/messenger.js');
+    expect(modules.messenger.hosts[0]).toMatchObject({ root: host()!.shadowRoot, baseUrl: 'https://chat.example.com', appId: 'demo' });
+    expect(modules.messenger.controller.open).toHaveBeenCalledTimes(1);
   });
 
-  it('keeps the order of queued calls: open before boot is refused', async () => {
+  it('holds calls made before boot until it boots', async () => {
     win.Parley = stub();
-    win.Parley('open');
-    win.Parley('boot', { appId: 'demo' });
+    win.Parley('show');
     install();
-    await flush();
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/call Parley\('boot'.*first/));
-    expect(importMessenger).not.toHaveBeenCalled();
-    expect(launcher()!.getAttribute('aria-expanded')).toBe('false');
+    await settle();
+    expect(host()).toBeNull();
+    win.Parley!('boot', { appId: 'demo' });
+    await settle();
+    expect(launcher()!.getAttribute('aria-expanded')).toBe('true');
+    expect(modules.messenger.controller.open).toHaveBeenCalledTimes(1);
   });
 
-  it('replaces window.Parley with the real function', () => {
+  it('replaces window.Parley with the real function, which has a ready promise', async () => {
     const queued = stub();
     win.Parley = queued;
-    install();
+    install(scriptTag({ 'data-app-id': 'demo' }));
     expect(win.Parley).not.toBe(queued);
     expect(win.Parley?.loaded).toBe(true);
+    await expect(win.Parley!.ready).resolves.toBeUndefined();
   });
 
   it('draws the launcher, named "Open chat", in an open shadow root appended to the body', () => {
@@ -101,13 +101,52 @@ describe('installParley', () => {
     expect(document.querySelector('button')).toBeNull(); // Not in the page's DOM, only in the shadow root.
     expect(launcher()!.getAttribute('aria-label')).toBe('Open chat');
     expect(launcher()!.getAttribute('aria-expanded')).toBe('false');
+    expect(launcher()!.getAttribute('part')).toBe('launcher');
+  });
+
+  it('names the launcher in the boot locale, else the browser\'s language', () => {
+    win.Parley = stub();
+    win.Parley('boot', { appId: 'demo', locale: 'tr-TR' });
+    install();
+    expect(launcher()!.getAttribute('aria-label')).toBe('Sohbeti aç');
+    document.body.innerHTML = '';
+    delete win.Parley;
+    vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['it-IT', 'en']);
+    install(scriptTag({ 'data-app-id': 'demo' }));
+    expect(launcher()!.getAttribute('aria-label')).toBe('Apri la chat');
+  });
+
+  it('takes the accent colour and the left corner from boot', () => {
+    win.Parley = stub();
+    win.Parley('boot', { appId: 'demo', color: '#0a7d32', position: 'left' });
+    install();
+    expect((host() as HTMLElement).style.getPropertyValue('--parley-accent')).toBe('#0a7d32');
+    expect(host()!.getAttribute('position')).toBe('left');
+  });
+
+  it('shows launcherText beside the icon while its accessible name stays "Open chat"', () => {
+    win.Parley = stub();
+    win.Parley('boot', { appId: 'demo', launcherText: 'Questions? <b>Ask us</b>' });
+    install();
+    expect(launcher()!.querySelector('[part="launcher-text"]')!.textContent).toBe('Questions? <b>Ask us</b>');
+    expect(launcher()!.querySelector('b')).toBeNull();
+    expect(launcher()!.getAttribute('aria-label')).toBe('Open chat');
+  });
+
+  it('still takes open and close, the older names of show and hide', async () => {
+    install(scriptTag({ 'data-app-id': 'demo' }));
+    win.Parley!('open');
+    await settle();
+    expect(launcher()!.getAttribute('aria-expanded')).toBe('true');
+    win.Parley!('close');
+    expect(launcher()!.getAttribute('aria-expanded')).toBe('false');
   });
 
   it('boots from data-app-id with no inline code (strict CSP snippet)', async () => {
     install(scriptTag({ 'data-app-id': 'demo' }));
     launcher()!.click();
-    await flush();
-    expect(mounted[0]?.appId).toBe('demo');
+    await settle();
+    expect(modules.messenger.hosts[0]?.appId).toBe('demo');
   });
 
   it('finds its own script by its src when currentScript is not available', async () => {
@@ -119,51 +158,53 @@ describe('installParley', () => {
     win.Parley('boot', { appId: 'demo' });
     install(null);
     launcher()!.click();
-    await flush();
-    expect(importMessenger).toHaveBeenCalledWith('https://other.example.net/widget/messenger.js');
+    await settle();
+    expect(importModule).toHaveBeenCalledWith('https://other.example.net/widget/sdk.js');
+    expect(importModule).toHaveBeenCalledWith('https://other.example.net/widget/messenger.js');
     script.remove();
   });
 
   it('loads nothing, opens no socket and writes no storage until the visitor clicks', async () => {
     install(scriptTag({ 'data-app-id': 'demo' }));
-    await flush();
-    expect(importMessenger).not.toHaveBeenCalled();
+    await settle();
+    expect(importModule).not.toHaveBeenCalled();
     expect(fetchSpy).not.toHaveBeenCalled();
     expect(socketSpy).not.toHaveBeenCalled();
     expect(setItem).not.toHaveBeenCalled();
     expect(localStorage.length).toBe(0);
 
     launcher()!.click();
-    await flush();
-    expect(importMessenger).toHaveBeenCalledTimes(1);
+    await settle();
+    expect(importModule).toHaveBeenCalledTimes(2); // The core, then the messenger.
+    expect(fetchSpy).toHaveBeenCalledTimes(1); // The messenger asked for its session.
   });
 
   it('toggles between "Open chat" and "Close chat", and opens and closes the messenger', async () => {
     install(scriptTag({ 'data-app-id': 'demo' }));
     launcher()!.click();
-    await flush();
+    await settle();
     expect(launcher()!.getAttribute('aria-label')).toBe('Close chat');
     expect(launcher()!.getAttribute('aria-expanded')).toBe('true');
-    expect(controller.open).toHaveBeenCalledTimes(1);
+    expect(modules.messenger.controller.open).toHaveBeenCalledTimes(1);
 
     launcher()!.click();
-    await flush();
+    await settle();
     expect(launcher()!.getAttribute('aria-label')).toBe('Open chat');
     expect(launcher()!.getAttribute('aria-expanded')).toBe('false');
-    expect(controller.close).toHaveBeenCalledTimes(1);
-    expect(importMessenger).toHaveBeenCalledTimes(1);
+    expect(modules.messenger.controller.close).toHaveBeenCalledTimes(1);
+    expect(modules.messenger.hosts).toHaveLength(1);
   });
 
   it('closes on Escape and puts focus back on the launcher', async () => {
     install(scriptTag({ 'data-app-id': 'demo' }));
     launcher()!.click();
-    await flush();
+    await settle();
     const inside = document.createElement('textarea');
     host()!.shadowRoot!.append(inside);
     inside.focus();
     inside.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
-    await flush();
-    expect(controller.close).toHaveBeenCalledTimes(1);
+    await settle();
+    expect(modules.messenger.controller.close).toHaveBeenCalledTimes(1);
     expect(launcher()!.getAttribute('aria-expanded')).toBe('false');
     expect(host()!.shadowRoot!.activeElement).toBe(launcher());
   });
@@ -171,34 +212,40 @@ describe('installParley', () => {
   it('delivers a stored outbox in the background without opening the messenger', async () => {
     localStorage.setItem('parley:demo:outbox', JSON.stringify([{ v: 1, clientMessageId: 'a', clientConversationId: 'b', body: 'hi', createdAt: 1 }]));
     install(scriptTag({ 'data-app-id': 'demo' }));
-    await flush();
-    expect(importMessenger).toHaveBeenCalledTimes(1);
-    expect(controller.connect).toHaveBeenCalledTimes(1);
-    expect(controller.open).not.toHaveBeenCalled();
+    await settle();
+    expect(modules.messenger.hosts).toHaveLength(1);
+    expect(modules.messenger.controller.connect).toHaveBeenCalledTimes(1);
+    expect(modules.messenger.controller.open).not.toHaveBeenCalled();
     expect(launcher()!.getAttribute('aria-expanded')).toBe('false');
   });
 
-  it('warns about unknown methods and bad arguments without throwing into the page', () => {
+  it('warns about unknown methods and bad arguments without throwing into the page', async () => {
     install();
-    expect(() => win.Parley!('frobnicate', 1, 2)).not.toThrow();
-    expect(warn).toHaveBeenLastCalledWith(expect.stringMatching(/unknown method 'frobnicate'.*boot/));
     expect(() => win.Parley!('boot')).not.toThrow();
-    expect(warn).toHaveBeenLastCalledWith(expect.stringMatching(/'boot' needs an app id/));
+    expect(warn).toHaveBeenLastCalledWith(expect.stringMatching(/boot needs \{ appId: 'YOUR_APP_ID' \}/));
     expect(() => win.Parley!('boot', { appId: '<script>' })).not.toThrow();
     expect(host()).toBeNull();
+    win.Parley!('boot', { appId: 'demo' });
+    expect(() => win.Parley!('frobnicate', 1, 2)).not.toThrow();
+    expect(() => win.Parley!('identify', null)).not.toThrow();
+    await settle();
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/unknown method 'frobnicate'.*identify/));
+    expect(warn).toHaveBeenLastCalledWith(expect.stringMatching(/identify\(\{ userId, signature \}\)/));
   });
 
   it('survives a messenger that fails to load: the launcher closes again and a later click retries', async () => {
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-    importMessenger.mockRejectedValueOnce(new Error('offline'));
+    importModule.mockImplementation((url: string) =>
+      url.endsWith('/widget/sdk.js') ? import('../sdk/core-entry.ts') : Promise.reject(new Error('offline')),
+    );
     install(scriptTag({ 'data-app-id': 'demo' }));
     launcher()!.click();
-    await flush();
-    expect(error).toHaveBeenCalledWith(expect.stringMatching(/cannot load https:\/\/chat\.example\.com\/widget\/messenger\.js/), expect.any(Error));
+    await settle();
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/cannot load https:\/\/chat\.example\.com\/widget\/messenger\.js/));
     expect(launcher()!.getAttribute('aria-expanded')).toBe('false');
+    importModule.mockImplementation((url: string) => (url.endsWith('/widget/sdk.js') ? import('../sdk/core-entry.ts') : modules.importModule(url)));
     launcher()!.click();
-    await flush();
-    expect(controller.open).toHaveBeenCalledTimes(1);
+    await settle();
+    expect(modules.messenger.controller.open).toHaveBeenCalledTimes(1);
   });
 
   it('does not install twice when the loader is included twice', () => {

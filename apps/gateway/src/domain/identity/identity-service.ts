@@ -39,6 +39,8 @@ export function createIdentityService({ db, clock = () => new Date() }: { db: Da
         name: row.visitor.name,
         allowedOrigins: row.app.allowedOrigins,
         maxMessageLength: row.app.maxMessageLength,
+        contactId: row.visitor.contactId,
+        requireIdentity: row.app.requireIdentity,
       };
     },
 

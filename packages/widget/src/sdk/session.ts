@@ -1,0 +1,173 @@
+import type { KeyValueStorage, SessionProvider } from '../shared/messenger-contract.ts';
+import type { Identity, ParleyError } from './types.ts';
+
+/** A failed call to the gateway: its stable code (or NETWORK, SESSION_ENDED) and HTTP status (0 when none came). */
+export type SessionError = Error & { code: string; status: number };
+
+/** The visitor's own profile changes `PATCH /api/visitor/me` takes. */
+export interface ProfilePatch {
+  name?: string | null;
+  email?: string | null;
+  attributes?: Record<string, string | number | boolean | null>;
+}
+
+/** What the session manager needs. */
+export interface SessionOptions {
+  baseUrl: string;
+  appId: string;
+  storage: KeyValueStorage;
+  fetch?: typeof globalThis.fetch;
+  /** Reports a failure the site should hear about (the `error` event). */
+  report(error: ParleyError): void;
+  /** The gateway accepted the identity. */
+  onIdentified(result: { userId: string; merged: boolean }): void;
+  /** The stored session belonged to another user and was replaced: surfaces holding the old one must start over. */
+  onReplaced(): void;
+}
+
+/** The visitor session behind every surface: made on first need, identified, profiled, ended. */
+export interface SessionManager {
+  /** The bearer token, making the session (and applying identity and profile) first if needed. */
+  token: SessionProvider;
+  /** Whether a session token is stored (a returning visitor). */
+  has(): boolean;
+  /** Sets the signed-in user; applied now when `now` (a session exists or consent is granted), else at the session's start. */
+  identify(identity: Identity, now: boolean): Promise<void>;
+  /** Changes the visitor's profile; applied now when `now`, else at the session's start. */
+  update(patch: ProfilePatch, now: boolean): Promise<void>;
+  /** Ends the session on the gateway and forgets it; `token()` rejects with SESSION_ENDED afterwards. */
+  end(): Promise<void>;
+}
+
+const sessionError = (code: string, message: string, status: number): SessionError =>
+  Object.assign(new Error(message), { name: 'SessionError', code, status });
+
+/**
+ * The visitor session the SDK shares with the messenger, the portal and the web form. Every
+ * step runs one after the other, so a surface never gets a token before the identity the site
+ * gave was applied to it. An identity the gateway refuses (`INVALID_SIGNATURE`) is reported and
+ * the session stays anonymous; a stored session of another user (`IDENTITY_MISMATCH`) is dropped
+ * with everything stored under the app, and a new one is made for this user.
+ */
+export function createSessionManager({ baseUrl, appId, storage, fetch = (input, init) => globalThis.fetch(input, init), report, onIdentified, onReplaced }: SessionOptions): SessionManager {
+  const key = `parley:${appId}:session`;
+  let identity: Identity | undefined;
+  // The token the current identity was applied to (or refused for), so it is sent once per token.
+  let identifiedToken: string | undefined;
+  let profile: ProfilePatch | undefined;
+  let ended = false;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs steps one at a time, in call order. */
+  function serial<T>(step: () => Promise<T>): Promise<T> {
+    const result = queue.then(step);
+    queue = result.catch(() => {});
+    return result;
+  }
+
+  async function request<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        credentials: 'omit',
+      });
+    } catch (error) {
+      throw sessionError('NETWORK', `cannot reach ${baseUrl}: ${String(error)}`, 0);
+    }
+    const answer = (await response.json().catch(() => undefined)) as (T & { error?: { code?: string; message?: string } }) | undefined;
+    if (!response.ok) throw sessionError(answer?.error?.code ?? `HTTP_${response.status}`, answer?.error?.message ?? response.statusText, response.status);
+    return answer as T;
+  }
+
+  async function create(): Promise<string> {
+    const { token } = await request<{ token: string }>('POST', '/api/visitor/sessions', undefined, { appId });
+    storage.setItem(key, token);
+    return token;
+  }
+
+  /** Forgets the stored session and everything that belonged to it (conversation, outbox). */
+  function forget(): void {
+    for (const name of ['session', 'conversation', 'outbox']) storage.removeItem(`parley:${appId}:${name}`);
+  }
+
+  /** Applies the identity and the profile to a token; answers the token to use (a new one after a mismatch). */
+  async function prepare(token: string, retried = false): Promise<string> {
+    if (identity && identifiedToken !== token) {
+      const wanted = identity;
+      try {
+        const result = await request<{ userId: string; merged: boolean }>('POST', '/api/visitor/identify', token, wanted);
+        identifiedToken = token;
+        onIdentified({ userId: result.userId, merged: result.merged });
+      } catch (error) {
+        const { code, message } = error as SessionError;
+        if (!retried && (code === 'IDENTITY_MISMATCH' || code === 'UNAUTHORIZED')) {
+          // Another user's session, or one that ended: start a clean one for this user.
+          forget();
+          if (code === 'IDENTITY_MISMATCH') onReplaced();
+          return prepare(await create(), true);
+        }
+        if (code === 'NETWORK') throw error;
+        identifiedToken = token;
+        report({ code, message: `identify: ${message}`, method: 'identify' });
+      }
+    }
+    if (profile) {
+      const patch = profile;
+      profile = undefined;
+      try {
+        await request('PATCH', '/api/visitor/me', token, patch);
+      } catch (error) {
+        const { code, message } = error as SessionError;
+        report({ code, message: `update: ${message}`, method: 'update' });
+      }
+    }
+    return token;
+  }
+
+  function token(options?: { renew?: boolean }): Promise<string> {
+    return serial(async () => {
+      if (ended) throw sessionError('SESSION_ENDED', 'The visitor session was shut down.', 0);
+      if (options?.renew) forget();
+      return prepare(storage.getItem(key) ?? (await create()));
+    });
+  }
+
+  const has = () => storage.getItem(key) !== null;
+
+  /** Applies pending work now when asked to; failures are reported, never thrown. */
+  const apply = (now: boolean): Promise<void> =>
+    now || has()
+      ? token().then(
+          () => undefined,
+          (error: SessionError) => {
+            if (error.code !== 'SESSION_ENDED') report({ code: error.code, message: error.message });
+          },
+        )
+      : Promise.resolve();
+
+  return {
+    token,
+    has,
+    identify(next, now) {
+      if (identity?.userId !== next.userId || identity.signature !== next.signature || identity.name !== next.name || identity.email !== next.email) {
+        identity = next;
+        identifiedToken = undefined;
+      }
+      return apply(now);
+    },
+    update(patch, now) {
+      profile = { ...profile, ...patch, ...((profile?.attributes || patch.attributes) && { attributes: { ...profile?.attributes, ...patch.attributes } }) };
+      return apply(now);
+    },
+    end() {
+      return serial(async () => {
+        ended = true;
+        const stored = storage.getItem(key);
+        if (stored) await request('DELETE', '/api/visitor/sessions/current', stored).catch(() => {});
+      });
+    },
+  };
+}
