@@ -7,7 +7,7 @@ import { createInboxModel, type InboxModel, type InboxTransport } from './InboxM
 import { createSessionModel, type Agent, type SessionModel } from './SessionModel.ts';
 
 /** The part of the client the console uses. */
-export type ConsoleClient = Pick<ParleyClient, 'state' | 'connect' | 'close' | 'on' | 'send' | 'pending' | 'cursor' | 'setCursor'>;
+export type ConsoleClient = Pick<ParleyClient, 'state' | 'connect' | 'close' | 'on' | 'send' | 'request' | 'pending' | 'cursor' | 'setCursor'>;
 
 /** What the console needs from the outside world; tests pass fakes. */
 export interface ConsoleTransport {
@@ -23,6 +23,8 @@ export interface ConsoleTransport {
 
 /** The console as a whole: the session, and while signed in, the connection, the inbox and the open conversation. */
 export interface ConsoleModel {
+  /** The REST transport, for panels that read more of the agent API (the tickets list). */
+  readonly api: Api;
   readonly session: SessionModel;
   readonly inbox: ReadonlySignal<InboxModel | null>;
   readonly conversation: ReadonlySignal<ConversationModel | null>;
@@ -121,6 +123,7 @@ export function createConsoleModel({ api, createClient, reload = () => location.
   });
 
   return {
+    api,
     session,
     inbox,
     conversation,

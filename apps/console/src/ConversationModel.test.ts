@@ -4,6 +4,7 @@ import { createConversationModel } from './ConversationModel.ts';
 import { fakeApi, fakeClient, flush, message, summary } from './test-support/fakes.ts';
 
 const me = { id: 'a1' };
+const agent = { kind: 'agent' as const, id: 'a2', name: 'Bob' };
 const page = (...seqs: number[]) => ({ messages: seqs.map((s) => message('c1', s)), hasMore: false });
 
 function setup(routes: Record<string, (body?: unknown) => unknown> = {}, client = fakeClient()) {
@@ -165,5 +166,65 @@ describe('createConversationModel', () => {
     expect(client.listeners('message')).toBe(0);
     client.emit('message', message('c1', 3));
     expect(bodies(model)).toEqual(['Message 1', 'Message 2']);
+  });
+
+  describe('typing and read receipts', () => {
+    it('marks what the agent sees as read, once per new message, so the visitor sees "Seen"', async () => {
+      const { model, client } = setup();
+      await model.load();
+      expect(client.requests).toEqual([{ type: 'conversation.read', conversationId: 'c1', seq: 2 }]);
+      client.emit('message', message('c1', 3));
+      model.visible.value = false;
+      client.emit('message', message('c1', 4));
+      expect(client.requests.filter((r) => r.type === 'conversation.read').map((r) => 'seq' in r && r.seq)).toEqual([2, 3]);
+      model.visible.value = true;
+      expect(client.requests.at(-1)).toEqual({ type: 'conversation.read', conversationId: 'c1', seq: 4 });
+    });
+
+    it('shows "Seen" under the last reply the visitor has read, from the summary and from live receipts', async () => {
+      const { model, client } = setup({
+        'GET /api/agent/conversations/c1/messages?limit=50': () => ({
+          messages: [message('c1', 1), message('c1', 2, { author: agent }), message('c1', 3, { internal: true, author: agent }), message('c1', 4, { author: agent })],
+          hasMore: false,
+        }),
+        'GET /api/agent/conversations/c1': () => ({ conversation: summary('c1', { lastSeq: 4, seenSeq: 3 }) }),
+      });
+      await model.load();
+      expect(model.items.value.filter((i) => i.seen).map((i) => i.body)).toEqual(['Message 2']);
+      client.emit('frame', { type: 'conversation.read', conversationId: 'c1', reader: { kind: 'visitor', id: 'v1' }, seq: 4, readAt: '' });
+      expect(model.items.value.filter((i) => i.seen).map((i) => i.body)).toEqual(['Message 4']);
+      client.emit('frame', { type: 'conversation.read', conversationId: 'other', reader: { kind: 'visitor', id: 'v2' }, seq: 9, readAt: '' });
+      expect(model.items.value.filter((i) => i.seen).map((i) => i.body)).toEqual(['Message 4']);
+    });
+
+    it('shows the visitor typing until they stop or write', async () => {
+      const { model, client } = setup();
+      await model.load();
+      const typing = (state: 'start' | 'stop', conversationId = 'c1') =>
+        client.emit('frame', { type: 'typing', conversationId, state, author: { kind: 'visitor', id: 'v1' } });
+      typing('start', 'other');
+      expect(model.visitorTyping.value).toBe(false);
+      typing('start');
+      expect(model.visitorTyping.value).toBe(true);
+      typing('stop');
+      expect(model.visitorTyping.value).toBe(false);
+      typing('start');
+      client.emit('message', message('c1', 3, { author: { kind: 'visitor', id: 'v1' } }));
+      expect(model.visitorTyping.value).toBe(false);
+    });
+
+    it("tells the visitor the agent is typing a reply, but a note's typing only as internal", async () => {
+      const { model, client } = setup();
+      await model.load();
+      const typing = () => client.requests.filter((r) => r.type === 'typing');
+      model.setDraft('Let me check');
+      expect(typing()).toEqual([{ type: 'typing', conversationId: 'c1', state: 'start' }]);
+      model.setMode('note');
+      expect(typing().at(-1)).toEqual({ type: 'typing', conversationId: 'c1', state: 'stop' });
+      model.setDraft('Customer is upset');
+      expect(typing().at(-1)).toEqual({ type: 'typing', conversationId: 'c1', state: 'start', internal: true });
+      model.setDraft('');
+      expect(typing().at(-1)).toEqual({ type: 'typing', conversationId: 'c1', state: 'stop', internal: true });
+    });
   });
 });

@@ -1,12 +1,12 @@
-import type { ConversationSummary, Message } from '@parley/protocol';
+import type { Attachment, ConversationSummary, Message } from '@parley/protocol';
 import type { ParleyClient } from '@parley/client';
-import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
+import { batch, computed, effect, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { ApiError, type Api } from './api.ts';
 
 /** What a conversation needs: REST for its history, and the client for live messages and sending. */
 export interface ConversationTransport {
   api: Pick<Api, 'get'>;
-  client: Pick<ParleyClient, 'on' | 'send' | 'pending' | 'cursor' | 'setCursor'>;
+  client: Pick<ParleyClient, 'on' | 'send' | 'request' | 'pending' | 'cursor' | 'setCursor'>;
 }
 
 /** Whether the composer writes a reply the visitor sees or an internal note only agents see. */
@@ -30,6 +30,10 @@ export interface TimelineItem {
   delivery: Delivery | null;
   /** Why a failed message was not sent. */
   error: string | null;
+  /** The last reply the visitor has seen (only one item at a time). */
+  seen: boolean;
+  /** The files the message carries (none for a message restored from the outbox after a reload). */
+  attachments: Attachment[];
 }
 
 /** A conversation: its messages (history plus live), and the composer. */
@@ -44,16 +48,21 @@ export interface ConversationModel {
   readonly loadingEarlier: ReadonlySignal<boolean>;
   readonly draft: ReadonlySignal<string>;
   readonly mode: ReadonlySignal<ComposerMode>;
+  /** Whether the visitor is typing right now. */
+  readonly visitorTyping: ReadonlySignal<boolean>;
+  /** Whether the agent can see the conversation (the console tab is visible): then it is marked read. */
+  readonly visible: Signal<boolean>;
   /** Fetches the latest page of messages and the summary. */
   load(): Promise<void>;
   /** Fetches the page before the first message shown. */
   loadEarlier(): Promise<void>;
-  /** Replaces the composer's text. */
+  /** Replaces the composer's text and tells the visitor (or, for a note, only the team) that the agent is typing. */
   setDraft(text: string): void;
   /** Switches between reply and internal note. */
   setMode(mode: ComposerMode): void;
   /** Sends the draft through the client's outbox; false when there is nothing to send. */
-  send(): boolean;
+  /** Sends the draft and these uploaded files through the client's outbox; false when there is neither. */
+  send(files?: Attachment[]): boolean;
   /** Stops listening to the client. */
   dispose(): void;
 }
@@ -74,9 +83,15 @@ interface Outgoing {
   createdAt: string;
   delivery: Delivery;
   error: string | null;
+  attachments?: Attachment[];
 }
 
 const PAGE = 50;
+/** Typing is announced at most this often, and "stopped" after this long without a key. */
+const TYPING_EVERY_MS = 3000;
+const TYPING_IDLE_MS = 5000;
+/** A visitor's "typing" that is never stopped (a closed tab) fades after this long. */
+const TYPING_FADES_MS = 8000;
 
 function authorLabel(message: Message, meId: string, summary: ConversationSummary | null): string {
   const { author } = message;
@@ -96,6 +111,14 @@ export function createConversationModel({ api, client, conversationId, me, initi
   const loadingEarlier = signal(false);
   const draft = signal('');
   const mode = signal<ComposerMode>('reply');
+  const visitorTyping = signal(false);
+  const visible = signal(typeof document === 'undefined' || document.visibilityState !== 'hidden');
+  // How far the visitor has read, in the agents' numbering.
+  const seenSeq = signal(initial?.seenSeq ?? 0);
+  let typingSentAt = 0;
+  let typingStop: ReturnType<typeof setTimeout> | undefined;
+  let typingFade: ReturnType<typeof setTimeout> | undefined;
+  let readUpTo = 0;
   const base = `/api/agent/conversations/${encodeURIComponent(conversationId)}`;
   let disposed = false;
   let loaded = false;
@@ -116,6 +139,11 @@ export function createConversationModel({ api, client, conversationId, me, initi
   const items = computed<TimelineItem[]>(() => {
     const own = outgoing.value;
     const echoed = new Set<string>();
+    // "Seen" goes under the last public agent message the visitor has read.
+    let seenKey: string | undefined;
+    for (const m of messages.value.values()) {
+      if (m.author.kind === 'agent' && !m.internal && m.seq <= seenSeq.value && (!seenKey || m.seq > messages.value.get(seenKey)!.seq)) seenKey = m.id;
+    }
     const list: TimelineItem[] = [...messages.value.values()]
       .sort((a, b) => a.seq - b.seq)
       .map((m) => {
@@ -132,6 +160,8 @@ export function createConversationModel({ api, client, conversationId, me, initi
           createdAt: m.createdAt,
           delivery: local ? 'sent' : null,
           error: null,
+          seen: m.id === seenKey,
+          attachments: m.attachments ?? [],
         };
       });
     for (const o of own.values()) {
@@ -146,6 +176,8 @@ export function createConversationModel({ api, client, conversationId, me, initi
         createdAt: o.createdAt,
         delivery: o.delivery,
         error: o.error,
+        seen: false,
+        attachments: o.attachments ?? [],
       });
     }
     return list;
@@ -183,6 +215,7 @@ export function createConversationModel({ api, client, conversationId, me, initi
         if (!loaded) hasMore.value = page.hasMore;
         loaded = true;
         if (head && (!summary.value || head.conversation.lastSeq >= summary.value.lastSeq)) summary.value = head.conversation;
+        if (head?.conversation.seenSeq) seenSeq.value = Math.max(seenSeq.value, head.conversation.seenSeq);
         status.value = 'ready';
         error.value = null;
       });
@@ -221,9 +254,36 @@ export function createConversationModel({ api, client, conversationId, me, initi
     }
   }
 
+  const onVisibility = () => (visible.value = document.visibilityState !== 'hidden');
+  if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisibility);
+
+  function sendTyping(state: 'start' | 'stop', internal: boolean): void {
+    client.request({ type: 'typing', conversationId, state, ...(internal && { internal }) }).catch(() => {});
+  }
+
   const stops = [
     client.on('message', (m) => {
-      if (m.conversationId === conversationId) addMessages([m]);
+      if (m.conversationId !== conversationId) return;
+      addMessages([m]);
+      if (m.author.kind === 'visitor') visitorTyping.value = false;
+    }),
+    client.on('frame', (frame) => {
+      if (!('conversationId' in frame) || frame.conversationId !== conversationId) return;
+      if (frame.type === 'typing' && frame.author.kind === 'visitor') {
+        clearTimeout(typingFade);
+        visitorTyping.value = frame.state === 'start';
+        if (frame.state === 'start') typingFade = setTimeout(() => (visitorTyping.value = false), TYPING_FADES_MS);
+      } else if (frame.type === 'conversation.read' && frame.reader.kind === 'visitor') {
+        seenSeq.value = Math.max(seenSeq.value, frame.seq);
+      }
+    }),
+    // What the agent can see is marked read, once per new message, so the visitor sees "Seen".
+    effect(() => {
+      let last = 0;
+      for (const m of messages.value.values()) last = Math.max(last, m.seq);
+      if (status.value !== 'ready' || !visible.value || last <= readUpTo) return;
+      readUpTo = last;
+      client.request({ type: 'conversation.read', conversationId, seq: last }).catch(() => {});
     }),
     client.on('ack', (ack) => {
       if (ack.conversationId === conversationId) updateOutgoing(ack.clientMessageId, { delivery: 'sent', error: null });
@@ -253,24 +313,51 @@ export function createConversationModel({ api, client, conversationId, me, initi
     loadingEarlier,
     draft,
     mode,
+    visitorTyping,
+    visible,
     load,
     loadEarlier,
     setDraft(text) {
       draft.value = text;
+      const internal = mode.value === 'note';
+      clearTimeout(typingStop);
+      if (!text.trim()) {
+        if (typingSentAt) sendTyping('stop', internal);
+        typingSentAt = 0;
+        return;
+      }
+      if (Date.now() - typingSentAt > TYPING_EVERY_MS) {
+        typingSentAt = Date.now();
+        sendTyping('start', internal);
+      }
+      typingStop = setTimeout(() => {
+        typingSentAt = 0;
+        sendTyping('stop', internal);
+      }, TYPING_IDLE_MS);
     },
     setMode(next) {
+      // Typing switches threads: the visitor must not keep seeing "typing" for what becomes a note.
+      if (typingSentAt && next !== mode.value) {
+        clearTimeout(typingStop);
+        sendTyping('stop', mode.value === 'note');
+        typingSentAt = 0;
+      }
       mode.value = next;
     },
-    send() {
+    send(files = []) {
       const body = draft.value.trim();
-      if (!body) return false;
+      if (!body && !files.length) return false;
       const internal = mode.value === 'note';
-      const { clientMessageId, acked } = client.send({ conversationId, body, internal });
+      // The message itself ends the typing on the other side; no "stop" follows it later.
+      clearTimeout(typingStop);
+      typingSentAt = 0;
+      const { clientMessageId, acked } = client.send({ conversationId, body, internal, ...(files.length && { attachments: files.map((f) => f.id) }) });
       batch(() => {
         outgoing.value = new Map(outgoing.value).set(clientMessageId, {
           clientMessageId,
           body,
           internal,
+          attachments: files,
           createdAt: new Date().toISOString(),
           delivery: outgoing.value.get(clientMessageId)?.delivery ?? 'sending',
           error: null,
@@ -289,6 +376,9 @@ export function createConversationModel({ api, client, conversationId, me, initi
     },
     dispose() {
       disposed = true;
+      clearTimeout(typingStop);
+      clearTimeout(typingFade);
+      if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
       stops.splice(0).forEach((stop) => stop());
     },
   };

@@ -13,6 +13,7 @@ import { hashPassword } from '../src/domain/identity/secrets.ts';
 import { buildGateway } from '../src/http/server.ts';
 import { connect, idOf, runLoad, type LoadResult, type Side } from './load.ts';
 import { startRelay } from './relay.ts';
+import { routingBench } from './routing.ts';
 
 const { values } = parseArgs({
   options: {
@@ -87,7 +88,13 @@ async function parley(database: OpenDatabase): Promise<LoadResult> {
     const visitor = await connect(`${ws}/ws/visitor?v=${PROTOCOL_VERSION}`, { protocols: ['parley', TOKEN_SUBPROTOCOL_PREFIX + session.token], origin: base, firstFrame: true });
     const agent = await connect(`${ws}/ws/agent?v=${PROTOCOL_VERSION}`, { origin: base, headers: { cookie }, firstFrame: true });
     const conversationId = await new Promise<string>((resolve) => {
-      visitor.once('message', (data) => resolve(JSON.parse(data.toString()).conversationId));
+      const onFrame = (data: unknown) => {
+        const frame = JSON.parse(String(data));
+        if (frame.type !== 'message.ack') return;
+        visitor.off('message', onFrame);
+        resolve(frame.conversationId);
+      };
+      visitor.on('message', onFrame);
       visitor.send(JSON.stringify({ type: 'message.send', clientConversationId: 'bench', clientMessageId: 'open', body: 'open' }));
     });
     const side = (socket: typeof visitor, kind: 'visitor' | 'agent'): Side => ({
@@ -111,7 +118,7 @@ function portAnswers(port: number): Promise<boolean> {
   });
 }
 
-async function postgresDatabase(): Promise<{ database: OpenDatabase; drop(): Promise<void> } | undefined> {
+async function postgresDatabase(): Promise<{ database: OpenDatabase; url: string; drop(): Promise<void> } | undefined> {
   const server = process.env.DATABASE_URL ?? ((await portAnswers(5432)) ? 'postgres://postgres@127.0.0.1:5432/test' : undefined);
   if (!server) return undefined;
   const name = `parley_bench_${randomBytes(4).toString('hex')}`;
@@ -122,6 +129,7 @@ async function postgresDatabase(): Promise<{ database: OpenDatabase; drop(): Pro
   const database = await openDatabase({ kind: 'postgres', url: url.toString() });
   return {
     database,
+    url: url.toString(),
     drop: async () => {
       await database.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -151,6 +159,8 @@ async function main() {
     const pg = await postgresDatabase();
     if (pg) {
       report('Parley on PostgreSQL', await parley(pg.database));
+      const r = await routingBench(pg.database, pg.url);
+      log(`  routing: ${r.chats} chats through 2 gateway processes into one round-robin queue: ${r.owned} assigned to ${r.agents} agents in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSecond)} chats assigned/s (process start-up included)`);
       await pg.drop();
     } else log('  (no PostgreSQL server answers: set DATABASE_URL to include it)');
   }

@@ -26,6 +26,8 @@ export interface Config {
   secureCookies: boolean;
   /** Whether to take the client's address from X-Forwarded-For (behind a load balancer). */
   trustProxy: boolean;
+  /** Largest file a visitor or agent may upload, in bytes. */
+  maxUploadBytes: number;
 }
 
 const int = (name: string, min: number, max: number) =>
@@ -60,6 +62,7 @@ const EnvSchema = v.object({
   PARLEY_AUTH_RATE_LIMIT: v.optional(int('PARLEY_AUTH_RATE_LIMIT', 1, 1_000_000), '30'),
   PARLEY_SECURE_COOKIES: v.optional(v.picklist(['true', 'false'], 'PARLEY_SECURE_COOKIES must be true or false'), 'false'),
   PARLEY_TRUST_PROXY: v.optional(v.picklist(['true', 'false'], 'PARLEY_TRUST_PROXY must be true or false'), 'false'),
+  PARLEY_MAX_UPLOAD_BYTES: v.optional(int('PARLEY_MAX_UPLOAD_BYTES', 1024, 100 * 1024 * 1024), String(10 * 1024 * 1024)),
 });
 
 /** A configuration error: names the variable and what it expects. */
@@ -105,5 +108,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     authRateLimitPerMinute: e.PARLEY_AUTH_RATE_LIMIT,
     secureCookies: e.PARLEY_SECURE_COOKIES === 'true',
     trustProxy: e.PARLEY_TRUST_PROXY === 'true',
+    maxUploadBytes: e.PARLEY_MAX_UPLOAD_BYTES,
   };
 }

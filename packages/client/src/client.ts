@@ -80,8 +80,11 @@ export type AckFrame = ServerFrameOf<'message.ack'>;
 export interface SendInput {
   conversationId?: string;
   clientConversationId?: string;
+  /** The text; may be empty when `attachments` has files. */
   body: string;
   internal?: boolean;
+  /** Ids of files uploaded beforehand (`POST /api/{visitor,agent}/attachments`), at most 10. */
+  attachments?: string[];
 }
 
 /** The frame types `request()` sends, and the frame each is answered with. */
@@ -89,6 +92,9 @@ export interface RequestResults {
   'conversation.list': ServerFrameOf<'conversation.list.result'>;
   'conversation.history': ServerFrameOf<'conversation.history.result'>;
   ping: ServerFrameOf<'pong'>;
+  typing: ServerFrameOf<'ok'>;
+  'conversation.read': ServerFrameOf<'ok'>;
+  'conversation.end': ServerFrameOf<'ok'>;
 }
 
 /** A request frame without its `ref` (the client assigns one). */
@@ -131,7 +137,7 @@ export interface ParleyClient {
 }
 
 /** Error codes after which a message can never be accepted: it leaves the outbox. */
-const FINAL_SEND_CODES = new Set<string>([ErrorCode.CONFLICT, ErrorCode.MESSAGE_TOO_LONG, ErrorCode.INVALID_FRAME, ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN]);
+const FINAL_SEND_CODES = new Set<string>([ErrorCode.CONFLICT, ErrorCode.MESSAGE_TOO_LONG, ErrorCode.INVALID_FRAME, ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN, ErrorCode.PRECHAT_REQUIRED]);
 /** Error codes after which a message is sent again after a backoff delay. */
 const RETRY_SEND_CODES = new Set<string>([ErrorCode.RATE_LIMITED, ErrorCode.UNAVAILABLE]);
 /** The error code reported for each terminal close code. */

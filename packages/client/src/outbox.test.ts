@@ -56,6 +56,21 @@ describe('readEntry', () => {
   });
 });
 
+describe('attachments in the outbox', () => {
+  it('keep the file ids of a message through a reload, and a message of files alone', () => {
+    const files = entry({ body: '', attachments: ['f1', 'f2'] });
+    const store = localStorageOutboxStore(fakeStorage(), 'k');
+    store.save([files]);
+    expect(store.load()).toEqual([files]);
+    expect(toSendFrame(files)).toMatchObject({ body: '', attachments: ['f1', 'f2'] });
+  });
+
+  it('drop entries whose files are malformed', () => {
+    const bad = [entry({ attachments: ['../x'] }), entry({ attachments: Array.from({ length: 11 }, (_, i) => `f${i}`) }), entry({ body: '', attachments: [] })];
+    expect(bad.map(readEntry)).toEqual(bad.map(() => undefined));
+  });
+});
+
 describe('toSendFrame', () => {
   it('copies ids, body and internal and omits fields that are not set', () => {
     expect(toSendFrame(entry({ conversationId: undefined, clientConversationId: 'k1' }), 's1')).toEqual({

@@ -9,6 +9,8 @@ export interface OutboxEntry {
   clientConversationId?: string;
   body: string;
   internal?: boolean;
+  /** Ids of uploaded files the message carries. */
+  attachments?: string[];
   createdAt: number;
 }
 
@@ -28,6 +30,7 @@ export function toSendFrame(entry: OutboxEntry, ref?: string): Extract<ClientFra
     clientMessageId: entry.clientMessageId,
     body: entry.body,
     ...(entry.internal !== undefined && { internal: entry.internal }),
+    ...(entry.attachments !== undefined && { attachments: [...entry.attachments] }),
   };
 }
 

@@ -35,8 +35,22 @@ export const ErrorCode = {
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
   /** The database does not answer. */
   UNAVAILABLE: 'UNAVAILABLE',
+  /** The app asks for the visitor's name or e-mail before a conversation starts (`PATCH /api/visitor/me`). */
+  PRECHAT_REQUIRED: 'PRECHAT_REQUIRED',
+  /** `POST /api/visitor/identify` came without a `signature`: the website's server must sign the user id. */
+  SIGNATURE_REQUIRED: 'SIGNATURE_REQUIRED',
+  /** The identity's signature is not the HMAC-SHA256 of the user id with the app's identity secret. Nothing changed. */
+  INVALID_SIGNATURE: 'INVALID_SIGNATURE',
+  /** The session already belongs to another verified user; end it (`shutdown`) and start a new one. */
+  IDENTITY_MISMATCH: 'IDENTITY_MISMATCH',
+  /** The app lets only identified visitors send messages or start conversations. */
+  IDENTITY_REQUIRED: 'IDENTITY_REQUIRED',
   /** Anything unexpected; the details are in the server log, never on the wire. */
   INTERNAL: 'INTERNAL',
+  /** An uploaded file is not one of the allowed types, judged by its bytes, or its name's extension contradicts them. */
+  FILE_TYPE_NOT_ALLOWED: 'FILE_TYPE_NOT_ALLOWED',
+  /** An uploaded file is larger than the gateway's upload limit. */
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
 } as const;
 
 /** One of the stable error codes. */
@@ -57,6 +71,8 @@ export const CloseCode = {
   RELOAD: 4002,
   /** The session ended (signed out or shut down elsewhere). */
   SESSION_ENDED: 4010,
+  /** The session's identity changed (a signed identify linked or merged its visitor): reconnect to act as the identified visitor. */
+  IDENTITY_CHANGED: 4011,
 } as const;
 
 /** One of Parley's close codes. */
@@ -64,3 +80,26 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Close codes after which a client must not reconnect on its own. */
 export const TERMINAL_CLOSE_CODES: readonly number[] = [CloseCode.UNAUTHORIZED, CloseCode.RELOAD, CloseCode.SESSION_ENDED];
+
+/**
+ * Why one field of a form was refused, in `error.fields[].code` of a 400 `INVALID_REQUEST`
+ * (e.g. `POST /api/visitor/tickets`). Clients show their own translated text per code; each has
+ * a row in docs/errors.md. Never rename one.
+ */
+export const FieldErrorCode = {
+  /** The field is missing or empty (blank after trimming). */
+  REQUIRED: 'REQUIRED',
+  /** The field is longer than its limit; `max` says the limit. */
+  TOO_LONG: 'TOO_LONG',
+  /** The field is not an e-mail address. */
+  INVALID_EMAIL: 'INVALID_EMAIL',
+  /** The field has the wrong JSON type (e.g. a number where text belongs). */
+  INVALID_TYPE: 'INVALID_TYPE',
+  /** The body has a field the request does not take. */
+  UNKNOWN_FIELD: 'UNKNOWN_FIELD',
+  /** Any other value the field does not accept. */
+  INVALID_VALUE: 'INVALID_VALUE',
+} as const;
+
+/** One of the field error codes. */
+export type FieldErrorCode = (typeof FieldErrorCode)[keyof typeof FieldErrorCode];

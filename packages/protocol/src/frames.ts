@@ -16,6 +16,29 @@ const RefSchema = v.optional(v.pipe(v.string(), v.maxLength(64)));
 const SeqSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 31 - 1));
 const LimitSchema = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200)));
 
+/** Most files one message may carry. */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
+
+/** The default largest upload in bytes (10 MiB); a gateway may set another (`PARLEY_MAX_UPLOAD_BYTES`). */
+export const DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The file name extensions the gateway accepts (PDF, DOC(X), PPT(X), XLS(X), TXT, RTF, JPG, PNG,
+ * GIF, BMP, WEBP, TIFF, HEIF), for file pickers' `accept` and checks before an upload. The
+ * gateway judges every file by its bytes, and refuses a name whose extension contradicts them.
+ */
+export const ATTACHMENT_EXTENSIONS = [
+  'bmp', 'dib', 'doc', 'docx', 'gif', 'heic', 'heics', 'heif', 'heifs', 'hif', 'jfif', 'jpe', 'jpeg', 'jpg', 'pdf',
+  'png', 'ppt', 'pptx', 'rtf', 'text', 'tif', 'tiff', 'txt', 'webp', 'xls', 'xlsx',
+] as const;
+
+/** Ids of uploaded files a message carries: at most 10, each once. */
+export const AttachmentIdsSchema = v.pipe(
+  v.array(IdSchema),
+  v.maxLength(MAX_ATTACHMENTS_PER_MESSAGE, `must have at most ${MAX_ATTACHMENTS_PER_MESSAGE} files`),
+  v.check((ids) => new Set(ids).size === ids.length, 'must name each file once'),
+);
+
 // ---------------------------------------------------------------------------------------------
 // Client → server (commands and queries)
 
@@ -27,12 +50,18 @@ export const MessageSendSchema = v.pipe(
     conversationId: v.optional(IdSchema),
     clientConversationId: v.optional(IdSchema),
     clientMessageId: IdSchema,
-    body: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_BODY_CHARS)),
+    body: v.pipe(v.string(), v.maxLength(MAX_BODY_CHARS)),
     internal: v.optional(v.boolean()),
+    attachments: v.optional(AttachmentIdsSchema),
   }),
   v.check(
     (f) => (f.conversationId === undefined) !== (f.clientConversationId === undefined),
     'needs exactly one of conversationId and clientConversationId',
+  ),
+  // A message carries text, files, or both: the body may be empty only when files come with it.
+  v.forward(
+    v.check((f) => f.body.length > 0 || (f.attachments?.length ?? 0) > 0, 'must not be empty'),
+    ['body'],
   ),
 );
 
@@ -66,6 +95,33 @@ export const ConversationHistorySchema = v.strictObject({
 /** Application-level liveness probe; answered with `pong`. */
 export const PingSchema = v.strictObject({ type: v.literal('ping'), ref: RefSchema });
 
+/**
+ * Says the sender started or stopped typing in a conversation. The other side gets a `typing`
+ * frame. `internal` marks an agent typing an internal note: it reaches other agents only.
+ */
+export const TypingSchema = v.strictObject({
+  type: v.literal('typing'),
+  ref: RefSchema,
+  conversationId: IdSchema,
+  state: v.picklist(['start', 'stop']),
+  internal: v.optional(v.boolean()),
+});
+
+/** Marks a conversation read up to `seq` (in the sender's own numbering); the other side gets `conversation.read`. */
+export const ConversationReadSchema = v.strictObject({
+  type: v.literal('conversation.read'),
+  ref: RefSchema,
+  conversationId: IdSchema,
+  seq: SeqSchema,
+});
+
+/** The visitor ends (leaves) a conversation: it is closed and the agents are told the customer left. */
+export const ConversationEndSchema = v.strictObject({
+  type: v.literal('conversation.end'),
+  ref: RefSchema,
+  conversationId: IdSchema,
+});
+
 /** Every frame a client may send, discriminated by `type`. */
 export const ClientFrameSchema = v.variant('type', [
   MessageSendSchema,
@@ -73,6 +129,9 @@ export const ClientFrameSchema = v.variant('type', [
   ConversationListSchema,
   ConversationHistorySchema,
   PingSchema,
+  TypingSchema,
+  ConversationReadSchema,
+  ConversationEndSchema,
 ]);
 
 /** A frame a client sends. */
@@ -86,6 +145,9 @@ export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = [
   'conversation.list',
   'conversation.history',
   'ping',
+  'typing',
+  'conversation.read',
+  'conversation.end',
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -98,6 +160,19 @@ export const AuthorSchema = v.object({
   name: v.optional(v.string()),
 });
 
+/**
+ * A file attached to a message, as an upload answers it (`POST /api/{visitor,agent}/attachments`)
+ * and as messages carry it. `type` is the type the gateway found in the file's bytes, never the
+ * sender's claim; `name` is plain text (show it as text, never as HTML). Download it from
+ * `GET /api/attachments/:id`.
+ */
+export const AttachmentSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  size: v.number(),
+  type: v.string(),
+});
+
 /** A message as its audience sees it. `internal` is only ever present for agents. */
 export const MessageSchema = v.object({
   id: v.string(),
@@ -108,6 +183,8 @@ export const MessageSchema = v.object({
   body: v.string(),
   internal: v.optional(v.boolean()),
   createdAt: v.string(),
+  /** Files sent with the message, in the order the sender gave them; absent when there are none. */
+  attachments: v.optional(v.array(AttachmentSchema)),
 });
 
 /** One row of a conversation list. */
@@ -121,7 +198,14 @@ export const ConversationSummarySchema = v.object({
   preview: v.nullable(v.string()),
   visitor: v.optional(v.object({ id: v.string(), name: v.nullable(v.string()) })),
   clientConversationId: v.optional(v.string()),
+  /** Visitors: how many messages from agents (or the bot) came after the visitor's read position. */
+  unread: v.optional(v.number()),
+  /** How far the other side has read, in this audience's numbering (0 when it has read nothing). */
+  seenSeq: v.optional(v.number()),
 });
+
+/** Whether anyone can answer now: an agent is online, agents are signed in but none online, or nobody. */
+export const AvailabilitySchema = v.picklist(['online', 'away', 'offline']);
 
 const Ref = v.optional(v.string());
 
@@ -169,6 +253,27 @@ export const ServerFrameSchema = v.variant('type', [
     hasMore: v.boolean(),
   }),
   v.object({ type: v.literal('pong'), ref: Ref }),
+  /** The answer to a `typing`, `conversation.read` or `conversation.end` frame that carried a `ref`. */
+  v.object({ type: v.literal('ok'), ref: Ref }),
+  /** Someone on the other side of a conversation started or stopped typing. */
+  v.object({
+    type: v.literal('typing'),
+    conversationId: v.string(),
+    state: v.picklist(['start', 'stop']),
+    author: v.object({ kind: v.picklist(['visitor', 'agent']), id: v.string(), name: v.optional(v.string()) }),
+    /** Agents only: the typing is in an internal note. */
+    internal: v.optional(v.boolean()),
+  }),
+  /** Someone read a conversation up to `seq`, in the receiving audience's numbering. */
+  v.object({
+    type: v.literal('conversation.read'),
+    conversationId: v.string(),
+    reader: v.object({ kind: v.picklist(['visitor', 'agent']), id: v.string() }),
+    seq: v.number(),
+    readAt: v.string(),
+  }),
+  /** Whether anyone can answer now; sent to visitors after `hello` and whenever it changes. */
+  v.object({ type: v.literal('availability'), status: AvailabilitySchema }),
   v.object({
     type: v.literal('error'),
     ref: Ref,
@@ -191,3 +296,122 @@ export type Message = v.InferOutput<typeof MessageSchema>;
 export type ConversationSummary = v.InferOutput<typeof ConversationSummarySchema>;
 /** Who wrote a message. */
 export type Author = v.InferOutput<typeof AuthorSchema>;
+/** A file attached to a message. */
+export type Attachment = v.InferOutput<typeof AttachmentSchema>;
+/** Whether anyone can answer now. */
+export type Availability = v.InferOutput<typeof AvailabilitySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Messenger settings (HTTP: GET /api/visitor/app, GET and PATCH /api/agent/apps/:appId/settings)
+
+/** Whether the messenger asks for a pre-chat field: not at all, optionally, or before the first message. */
+export const PRE_CHAT_MODES = ['off', 'optional', 'required'] as const;
+/** How the messenger asks for one pre-chat field. */
+export type PreChatMode = (typeof PRE_CHAT_MODES)[number];
+
+/** The longest bot auto-reply, in characters. */
+export const MAX_BOT_TEXT = 1000;
+
+/** A change to an app's messenger settings; every field is optional, unnamed ones stay as they are. */
+export const AppSettingsUpdateSchema = v.strictObject({
+  preChat: v.optional(v.strictObject({ name: v.optional(v.picklist(PRE_CHAT_MODES)), email: v.optional(v.picklist(PRE_CHAT_MODES)) })),
+  bot: v.optional(
+    v.strictObject({
+      enabled: v.optional(v.boolean()),
+      text: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_BOT_TEXT)))),
+    }),
+  ),
+});
+/** A change to an app's messenger settings. */
+export type AppSettingsUpdate = v.InferOutput<typeof AppSettingsUpdateSchema>;
+
+/** An app's messenger settings. */
+export interface AppSettings {
+  preChat: { name: PreChatMode; email: PreChatMode };
+  /** The auto-reply the gateway posts when a visitor starts a conversation. */
+  bot: { enabled: boolean; text: string | null };
+}
+
+/** What the widget reads at start (`GET /api/visitor/app`): the app's name, settings, limit and availability. */
+export interface VisitorApp extends AppSettings {
+  name: string;
+  maxMessageLength: number;
+  availability: Availability;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Visitor identity (HTTP: POST /api/visitor/identify, GET and PATCH /api/visitor/me)
+
+/** Limits of the visitor's identity and profile fields. */
+export const IDENTITY_LIMITS = { userId: 256, name: 120, email: 254, attributes: 50, attributeKey: 64, attributeText: 1000 } as const;
+
+const identityName = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(IDENTITY_LIMITS.name));
+const identityEmail = v.pipe(v.string(), v.trim(), v.maxLength(IDENTITY_LIMITS.email), v.email('must be an e-mail address'));
+
+/**
+ * `POST /api/visitor/identify`: the website's user id and its signature, the HMAC-SHA256 (hex)
+ * of the user id with the app's identity secret, computed by the website's server. `name` and
+ * `email` are stored on the contact and the visitor.
+ */
+export const VisitorIdentifySchema = v.strictObject({
+  userId: v.pipe(
+    v.string(),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(IDENTITY_LIMITS.userId),
+    v.regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
+  ),
+  signature: v.optional(v.pipe(v.string(), v.maxLength(128))),
+  name: v.optional(identityName),
+  email: v.optional(identityEmail),
+});
+/** A signed identity as the gateway reads it. */
+export type VisitorIdentify = v.InferOutput<typeof VisitorIdentifySchema>;
+
+/** A custom attribute's name: a letter, then letters, digits, `_`, `.` or `-`, at most 64 characters. */
+export const AttributeKeySchema = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must start with a letter and have at most 64 letters, digits, _, . or -'),
+);
+
+/** A custom attribute's value: text (at most 1000 characters), a finite number or a boolean; null removes it. */
+export const AttributeValueSchema = v.nullable(
+  v.union([v.pipe(v.string(), v.maxLength(IDENTITY_LIMITS.attributeText)), v.pipe(v.number(), v.finite()), v.boolean()], 'must be a string, a number or a boolean'),
+);
+
+/**
+ * `PATCH /api/visitor/me`: the visitor's own name, e-mail and custom attributes. Null clears
+ * `name` or `email`; attributes merge key by key, and null removes one. A visitor keeps at most
+ * 50 attributes.
+ */
+export const VisitorUpdateSchema = v.strictObject({
+  name: v.optional(v.nullable(identityName)),
+  email: v.optional(v.nullable(identityEmail)),
+  attributes: v.optional(
+    v.pipe(
+      v.record(AttributeKeySchema, AttributeValueSchema),
+      v.check((record) => Object.keys(record).length <= IDENTITY_LIMITS.attributes, `must have at most ${IDENTITY_LIMITS.attributes} attributes`),
+    ),
+  ),
+});
+/** A change to the visitor's own profile. */
+export type VisitorUpdate = v.InferOutput<typeof VisitorUpdateSchema>;
+
+/** The visitor as they see themselves (`GET` and `PATCH /api/visitor/me`). */
+export interface VisitorProfile {
+  visitorId: string;
+  name: string | null;
+  email: string | null;
+  attributes: Record<string, string | number | boolean>;
+  /** Whether the website vouched for this visitor with a signed identity. */
+  identified: boolean;
+  /** The website's user id, when identified. */
+  userId?: string;
+}
+
+/** What `POST /api/visitor/identify` answers. */
+export interface VisitorIdentified {
+  visitorId: string;
+  userId: string;
+  /** Whether this session joined the visitor of an earlier device, bringing its conversations. */
+  merged: boolean;
+}

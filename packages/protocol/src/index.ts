@@ -2,3 +2,4 @@ export * from './codes.ts';
 export * from './frames.ts';
 export * from './parse.ts';
 export * from './version.ts';
+export * from './tickets.ts';

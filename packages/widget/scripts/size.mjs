@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Prints the gzip size of the loader (dist/widget.js) and of everything the messenger's first
-// open loads (its entry plus every JS and CSS file it imports statically, from Vite's manifest),
-// and exits 1 when either is over the budget in size-budget.json.
+// open loads (the SDK's core, dist/sdk.js, and the messenger's entry, each with every JS and CSS
+// file it imports statically, from Vite's manifest),
+// and the same for the portal and the web form, and exits 1 when one is over its budget in
+// size-budget.json.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,15 +41,54 @@ function firstOpenFiles(key, files = new Set(), seen = new Set()) {
   return files;
 }
 
+// The loader imports the SDK's core (dist/sdk.js) before it mounts any surface, so the core and
+// what it imports count in every first open and first mount (each file once).
+const SDK_CORE = 'src/sdk/core-entry.ts';
+if (!manifest[SDK_CORE]?.isEntry) fail(`the manifest has no entry ${SDK_CORE}.`);
+const withCore = (entry) => firstOpenFiles(entry, firstOpenFiles(SDK_CORE));
+
 const rows = [];
 const loader = gzip('widget.js');
 rows.push(['loader', 'widget.js', raw('widget.js'), loader]);
 let messenger = 0;
-for (const file of firstOpenFiles(MESSENGER_ENTRY)) {
+for (const file of withCore(MESSENGER_ENTRY)) {
   const size = gzip(file);
   messenger += size;
   rows.push(['messenger', file, raw(file), size]);
 }
+// The messenger's strings are one module per language, imported dynamically: the first open
+// loads exactly one of them, so the largest counts.
+const languages = Object.entries(manifest).filter(([key]) => /^src\/messenger\/strings\/[a-z]{2}\.ts$/.test(key));
+if (!languages.length) fail('the manifest has no messenger language modules (src/messenger/strings/*.ts).');
+const [language] = languages.map(([, chunk]) => [chunk.file, gzip(chunk.file)]).sort((a, b) => b[1] - a[1]);
+messenger += language[1];
+rows.push(['messenger', `${language[0]} (largest language)`, raw(language[0]), language[1]]);
+
+// The inline surfaces (`Parley('mount', …)`): each entry and everything it imports statically.
+const SURFACES = [
+  ['portal', 'src/portal/index.tsx'],
+  ['webform', 'src/webform/index.tsx'],
+];
+const surfaces = SURFACES.map(([name, entry]) => {
+  if (!manifest[entry]?.isEntry) fail(`the manifest has no entry ${entry}.`);
+  let total = 0;
+  for (const file of withCore(entry)) {
+    const size = gzip(file);
+    total += size;
+    rows.push([name, file, raw(file), size]);
+  }
+  // English is in the entry; another language adds its one module, so the largest counts.
+  const pattern = new RegExp(`^src/${name}/strings/[a-z]{2}\\.ts$`);
+  const [largest] = Object.entries(manifest)
+    .filter(([key]) => pattern.test(key))
+    .map(([, chunk]) => [chunk.file, gzip(chunk.file)])
+    .sort((a, b) => b[1] - a[1]);
+  if (largest) {
+    total += largest[1];
+    rows.push([name, `${largest[0]} (largest language)`, raw(largest[0]), largest[1]]);
+  }
+  return [`${name} first mount`, total, budget[name]];
+});
 
 const pad = (value, width) => String(value).padStart(width);
 process.stdout.write(`${'part'.padEnd(10)} ${'file'.padEnd(36)} ${pad('bytes', 8)} ${pad('gzip', 8)}\n`);
@@ -56,6 +97,7 @@ for (const [part, file, bytes, gz] of rows) process.stdout.write(`${part.padEnd(
 const checks = [
   ['loader (dist/widget.js)', loader, budget.loader],
   ['messenger first open', messenger, budget.messengerFirstOpen],
+  ...surfaces,
 ];
 let over = false;
 process.stdout.write('\n');

@@ -1,8 +1,10 @@
 import type { ClientState } from '@parley/client';
+import { useMemo } from 'preact/hooks';
 import type { ConsoleModel } from '../ConsoleModel.ts';
 import type { Agent } from '../SessionModel.ts';
 import { ConversationView } from './ConversationView.tsx';
 import { InboxList } from './InboxList.tsx';
+import { conversationIdsOf, TicketsPanel } from './TicketList.tsx';
 
 const CONNECTION_TEXT: Record<ClientState, string> = {
   idle: 'Offline',
@@ -16,6 +18,7 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
   const inbox = model.inbox.value;
   const conversation = model.conversation.value;
   const connection = model.connection.value;
+  const conversationIds = useMemo(() => inbox && conversationIdsOf(inbox.rows), [inbox]);
   return (
     <div class="shell">
       <header class="topbar">
@@ -37,7 +40,10 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
         </button>
       </header>
       <div class="panes">
-        {inbox && <InboxList inbox={inbox} onOpen={(id) => model.open(id)} />}
+        <div class="sidebar">
+          {inbox && <InboxList inbox={inbox} onOpen={(id) => model.open(id)} />}
+          {inbox && conversationIds && <TicketsPanel api={model.api} conversationIds={conversationIds} now={inbox.now} onOpen={(id) => model.open(id)} />}
+        </div>
         <main class="pane">
           {conversation ? (
             <ConversationView key={conversation.conversationId} model={conversation} />

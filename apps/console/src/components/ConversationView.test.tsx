@@ -115,4 +115,18 @@ describe('ConversationView', () => {
     });
     expect(messages().map((li) => li.querySelector('.message__body')!.textContent)).toEqual(['Hi, I need help', 'Customer seems upset', HTML, 'Are you there?']);
   });
+
+  it('shows the customer leaving as a line of its own, the visitor typing, and "Seen" under the read reply', async () => {
+    const { client, screen, container } = await setup();
+    client.emit('message', message('c1', 4, { body: 'Sure, here is how', author: { kind: 'agent', id: 'a1', name: 'Me' } }));
+    client.emit('message', message('c1', 5, { body: 'The customer left the conversation.', internal: true, author: { kind: 'system', id: 'parley' } }));
+    client.emit('frame', { type: 'typing', conversationId: 'c1', state: 'start', author: { kind: 'visitor', id: 'v1' } });
+    client.emit('frame', { type: 'conversation.read', conversationId: 'c1', reader: { kind: 'visitor', id: 'v1' }, seq: 4, readAt: '' });
+    await settle();
+    const left = container.querySelector('.message--event')!;
+    expect(left.textContent).toContain('The customer left the conversation.');
+    expect(left.textContent).not.toContain('Internal note');
+    expect(screen.getByText('Vera is typing…')).toBeTruthy();
+    expect(screen.getByText('Sure, here is how').closest('li')!.textContent).toContain('Seen by the visitor');
+  });
 });

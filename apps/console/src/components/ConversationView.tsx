@@ -36,7 +36,7 @@ export function ConversationView({ model }: { model: ConversationModel }) {
               Load earlier messages
             </button>
           )}
-          <MessageList items={model.items.value} />
+          <MessageList items={model.items.value} typing={model.visitorTyping.value ? (summary?.visitor?.name ?? 'The visitor') : null} />
           <Composer model={model} />
         </>
       )}

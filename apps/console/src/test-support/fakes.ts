@@ -1,4 +1,4 @@
-import type { AckFrame, ClientEvents, ClientState, OutboxEntry, SendInput } from '@parley/client';
+import type { AckFrame, ClientEvents, ClientState, OutboxEntry, RequestFrame, SendInput } from '@parley/client';
 import type { ConversationSummary, Message } from '@parley/protocol';
 import { ApiError, type Api } from '../api.ts';
 import type { ConsoleClient } from '../ConsoleModel.ts';
@@ -6,6 +6,8 @@ import type { ConsoleClient } from '../ConsoleModel.ts';
 /** A client that records what is sent and lets a test play the gateway's events. */
 export interface FakeClient extends ConsoleClient {
   sent: (SendInput & { clientMessageId: string })[];
+  /** Every frame sent with `request` (typing, read receipts, …), in order. */
+  requests: RequestFrame[];
   connected: boolean;
   closed: boolean;
   outbox: OutboxEntry[];
@@ -56,6 +58,11 @@ export function fakeClient(outbox: OutboxEntry[] = []): FakeClient {
       const acked = new Promise<AckFrame>((resolve, reject) => settles.set(clientMessageId, { resolve, reject, input }));
       acked.catch(() => {});
       return { clientMessageId, acked };
+    },
+    requests: [],
+    request(frame) {
+      client.requests.push(frame);
+      return Promise.resolve({ type: 'ok' } as never);
     },
     pending: () => client.outbox,
     cursor: (id) => cursors.get(id),

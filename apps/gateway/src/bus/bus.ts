@@ -8,9 +8,18 @@ export interface CommitNotice {
   toSeq: number;
 }
 
-/** What a bus needs of the writing transaction to announce from inside it. */
+/** What a bus needs of a writing transaction to announce from inside it. */
 export interface Executor {
   execute(query: SQL): Promise<unknown>;
+}
+
+/**
+ * Where the statement that writes messages announces them to the other nodes: a NOTIFY channel
+ * and this node's id. A notification carries `node|conversation id|first seq|last seq`.
+ */
+export interface NotifyChannel {
+  name: string;
+  node: string;
 }
 
 /**
@@ -19,9 +28,11 @@ export interface Executor {
  */
 export interface Bus {
   /**
-   * Announces messages to the other nodes from inside the writing transaction, so the
-   * announcement is sent only if it commits, and in commit order. Absent on a single node.
+   * The channel the writing statement announces new messages on, from inside its transaction,
+   * so other nodes hear of a write only if it commits, and in commit order. Absent on one node.
    */
+  channel?: NotifyChannel;
+  /** Announces messages from inside another writer's transaction (same guarantees). */
   announce?(tx: Executor, notices: CommitNotice[]): Promise<void>;
   /** Delivers committed batches to this node's listeners. */
   publish(batches: CommittedBatch[]): void;

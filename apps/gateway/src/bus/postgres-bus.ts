@@ -9,7 +9,7 @@ const CHANNEL = 'parley_messages';
 /**
  * Fan-out between gateway nodes through PostgreSQL LISTEN/NOTIFY. A notification carries only
  * ids (node, conversation, seq range); the receiving nodes read the rows from the database.
- * NOTIFY runs inside the writing transaction: PostgreSQL delivers notifications only for
+ * NOTIFY runs inside the statement that writes the messages: PostgreSQL delivers notifications only for
  * committed transactions and in commit order, and they are handled one at a time, so each
  * conversation's messages reach the other nodes in seq order.
  */
@@ -36,6 +36,7 @@ export async function createPostgresBus({
       .catch(onError);
   });
   return {
+    channel: { name: CHANNEL, node },
     async announce(tx, notices) {
       const payloads = notices.map((n) => [node, n.conversationId, n.fromSeq, n.toSeq].join('|'));
       await tx.execute(query`select pg_notify(${CHANNEL}, value) from json_array_elements_text(${JSON.stringify(payloads)}::json)`);

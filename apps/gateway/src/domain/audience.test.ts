@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationRow, MessageRow } from '../db/schema/index.ts';
-import { toAgentMessage, toAgentSummary, toVisitorMessage, toVisitorSummary } from './audience.ts';
+import { toAgentMessage, toAgentRead, toAgentSummary, toAgentTyping, toVisitorMessage, toVisitorRead, toVisitorSummary, toVisitorTyping } from './audience.ts';
 
 const row = (over: Partial<MessageRow> = {}): MessageRow => ({
   id: 'm1',
@@ -14,6 +14,7 @@ const row = (over: Partial<MessageRow> = {}): MessageRow => ({
   body: 'hello',
   internal: false,
   createdAt: new Date('2026-01-01T00:00:00Z'),
+  attachments: null,
   ...over,
 });
 
@@ -49,6 +50,15 @@ describe('audience serializers', () => {
     expect(toVisitorMessage(row({ senderKind: 'visitor', senderId: 'v1' }))!.clientMessageId).toBe('cm1');
   });
 
+  it("give a visitor a public message's files and never an internal note's", () => {
+    const file = { id: 'f1', name: 'photo.png', size: 10, type: 'image/png' };
+    const stored = [{ ...file, extra: 'not on the wire' }] as unknown as MessageRow['attachments'];
+    expect(toVisitorMessage(row({ attachments: stored }))!.attachments).toEqual([file]);
+    expect(toVisitorMessage(row({ internal: true, publicSeq: null, attachments: stored }))).toBeUndefined();
+    expect(toAgentMessage(row({ internal: true, attachments: stored })).attachments).toEqual([file]);
+    expect('attachments' in toVisitorMessage(row())!).toBe(false);
+  });
+
   it('give agents everything, with the full seq', () => {
     expect(toAgentMessage(row({ internal: true }))).toMatchObject({ seq: 3, internal: true, body: 'hello' });
   });
@@ -57,5 +67,24 @@ describe('audience serializers', () => {
     expect(toVisitorSummary(conversation)).toMatchObject({ preview: 'public preview', lastSeq: 3 });
     expect(JSON.stringify(toVisitorSummary(conversation))).not.toContain('INTERNAL');
     expect(toAgentSummary(conversation)).toMatchObject({ preview: 'INTERNAL preview', lastSeq: 5 });
+  });
+});
+
+describe('typing and read receipts by audience', () => {
+  const typing = { kind: 'typing' as const, conversationId: 'c', visitorId: 'v', workspaceId: 'w', state: 'start' as const, author: { kind: 'agent' as const, id: 'a', name: 'Dana' }, internal: false };
+  const read = { kind: 'read' as const, conversationId: 'c', visitorId: 'v', workspaceId: 'w', reader: { kind: 'agent' as const, id: 'a' }, seq: 7, publicSeq: 4, forVisitor: true, readAt: 't' };
+
+  it("gives the visitor an agent's public typing only: never an internal note's, never its own", () => {
+    expect(toVisitorTyping(typing)).toEqual({ type: 'typing', conversationId: 'c', state: 'start', author: { kind: 'agent', id: 'a', name: 'Dana' } });
+    expect(toVisitorTyping({ ...typing, internal: true })).toBeUndefined();
+    expect(toVisitorTyping({ ...typing, author: { kind: 'visitor', id: 'v' } })).toBeUndefined();
+    expect(toAgentTyping({ ...typing, internal: true })).toMatchObject({ internal: true });
+    expect(toAgentTyping(typing)).not.toHaveProperty('internal');
+  });
+
+  it('numbers read receipts per audience and tells the visitor only when the public position moved', () => {
+    expect(toVisitorRead(read)).toEqual({ type: 'conversation.read', conversationId: 'c', reader: { kind: 'agent', id: 'a' }, seq: 4, readAt: 't' });
+    expect(toVisitorRead({ ...read, forVisitor: false })).toBeUndefined();
+    expect(toAgentRead(read)).toMatchObject({ seq: 7 });
   });
 });

@@ -1,5 +1,8 @@
-import type { ConversationSummary, Message } from '@parley/protocol';
+import type { ConversationSummary, Message, ServerFrameOf } from '@parley/protocol';
+import type { ReadEvent, TypingEvent } from '../bus/event-relay.ts';
 import type { ConversationRow, MessageRow } from '../db/schema/index.ts';
+import type { AgentTicket, VisitorTicket } from '@parley/protocol';
+import type { TicketRow } from '../db/schema/index.ts';
 
 // Every payload leaves through one of these serializers. The visitor ones are allowlists: a field
 // reaches a visitor only when it is named here, and an internal message never does (DESIGN.md).
@@ -15,6 +18,7 @@ export function toAgentMessage(row: MessageRow): Message {
     body: row.body,
     internal: row.internal,
     createdAt: row.createdAt.toISOString(),
+    ...attachmentsOf(row),
   };
 }
 
@@ -29,7 +33,15 @@ export function toVisitorMessage(row: MessageRow): Message | undefined {
     author: { kind: row.senderKind, id: row.senderId, ...(row.senderName != null && { name: row.senderName }) },
     body: row.body,
     createdAt: row.createdAt.toISOString(),
+    // Only here, after the internal check: an internal note's files never reach a visitor.
+    ...attachmentsOf(row),
   };
+}
+
+/** A message's files, each with exactly `id`, `name`, `size` and `type`; nothing when it has none. */
+function attachmentsOf(row: MessageRow): Pick<Message, 'attachments'> {
+  if (!row.attachments?.length) return {};
+  return { attachments: row.attachments.map((a) => ({ id: a.id, name: a.name, size: a.size, type: a.type })) };
 }
 
 /** A conversation row in an agent's list. */
@@ -58,4 +70,58 @@ export function toVisitorSummary(row: ConversationRow): ConversationSummary {
     preview: row.publicPreview,
     ...(row.clientConversationId != null && { clientConversationId: row.clientConversationId }),
   };
+}
+
+/** A ticket as its visitor sees it (the portal): the public preview, nothing internal. */
+export function toVisitorTicket(ticket: TicketRow, conversation: ConversationRow): VisitorTicket {
+  return {
+    number: ticket.number,
+    subject: ticket.subject,
+    status: ticket.status,
+    requester: { name: ticket.requesterName, email: ticket.requesterEmail },
+    conversationId: ticket.conversationId,
+    createdAt: ticket.createdAt.toISOString(),
+    updatedAt: ticket.updatedAt.toISOString(),
+    lastMessageAt: conversation.lastMessageAt?.toISOString() ?? null,
+    preview: conversation.publicPreview,
+  };
+}
+
+/** A ticket as an agent sees it: with its ids, its visitor and the full preview. */
+export function toAgentTicket(
+  ticket: TicketRow,
+  conversation: ConversationRow,
+  visitor: { id: string; name: string | null; contactId?: string | null },
+): AgentTicket {
+  return {
+    ...toVisitorTicket(ticket, conversation),
+    preview: conversation.preview,
+    id: ticket.id,
+    appId: ticket.appId,
+    visitor: { id: visitor.id, name: visitor.name },
+    contactId: visitor.contactId ?? null,
+  };
+}
+
+/** Someone typing, as a visitor may hear of it: only agents in the visitor's own conversation, never an internal note. */
+export function toVisitorTyping(event: TypingEvent): ServerFrameOf<'typing'> | undefined {
+  if (event.internal || event.author.kind !== 'agent') return undefined;
+  const { id, name } = event.author;
+  return { type: 'typing', conversationId: event.conversationId, state: event.state, author: { kind: 'agent', id, ...(name && { name }) } };
+}
+
+/** Someone typing, as agents see it: with `internal` for an internal note. */
+export function toAgentTyping(event: TypingEvent): ServerFrameOf<'typing'> {
+  return { type: 'typing', conversationId: event.conversationId, state: event.state, author: event.author, ...(event.internal && { internal: true }) };
+}
+
+/** A read receipt as the visitor sees it: in public numbering, and an agent's only when the agents' public position moved. */
+export function toVisitorRead(event: ReadEvent): ServerFrameOf<'conversation.read'> | undefined {
+  if (!event.forVisitor) return undefined;
+  return { type: 'conversation.read', conversationId: event.conversationId, reader: event.reader, seq: event.publicSeq, readAt: event.readAt };
+}
+
+/** A read receipt as agents see it, in the agents' numbering. */
+export function toAgentRead(event: ReadEvent): ServerFrameOf<'conversation.read'> {
+  return { type: 'conversation.read', conversationId: event.conversationId, reader: event.reader, seq: event.seq, readAt: event.readAt };
 }

@@ -6,9 +6,13 @@ import type { Config } from '../config.ts';
 import type { OpenDatabase } from '../db/database.ts';
 import { registerErrorHandler } from './errors.ts';
 import { agentRoutes } from './routes/agent.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
 import { healthRoutes } from './routes/health.ts';
 import { handleProtocols, socketRoutes } from './routes/socket.ts';
 import { staticRoutes } from './routes/static.ts';
+import { ticketRoutes } from './routes/tickets.ts';
+import { visitorIdentityRoutes } from './routes/visitor-identity.ts';
+import { visitorAppRoutes } from './routes/visitor-app.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 import { servicesPlugin } from './services.ts';
 
@@ -41,7 +45,11 @@ export async function buildGateway({
   await app.register(healthRoutes);
   await app.register(agentRoutes);
   await app.register(visitorRoutes);
+  await app.register(visitorIdentityRoutes);
+  await app.register(visitorAppRoutes);
   await app.register(socketRoutes);
+  await app.register(ticketRoutes);
+  await app.register(attachmentRoutes);
   await app.register(staticRoutes);
   return app;
 }

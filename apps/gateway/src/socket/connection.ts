@@ -7,14 +7,17 @@ import {
   type ServerFrame,
 } from '@parley/protocol';
 import type { ConversationService } from '../domain/conversations/conversation-service.ts';
+import type { MessengerService } from '../domain/conversations/messenger-service.ts';
 import { toAppError } from '../domain/errors.ts';
-import { rateKey, type Principal } from '../domain/identity/principal.ts';
+import { assertIdentityAllowsWrite, rateKey, type Principal } from '../domain/identity/principal.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 /** What a connection handler needs: who is on the socket, the services, and how to answer. */
 export interface ConnectionContext {
   principal: Principal;
   conversations: ConversationService;
+  /** Typing, read receipts, ending a conversation, pre-chat checks and read state in lists. */
+  messenger: MessengerService;
   limiter: RateLimiter;
   send(frame: ServerFrame): void;
   log: { error(obj: unknown, msg?: string): void };
@@ -26,7 +29,7 @@ export interface ConnectionContext {
  * failure becomes an error frame naming the frame it answers; the socket stays usable.
  */
 export function createConnectionHandler(ctx: ConnectionContext) {
-  const { principal, conversations, send } = ctx;
+  const { principal, conversations, messenger, send } = ctx;
   const limiterKey = rateKey(principal);
 
   function fail(frameType: string | undefined, ref: string | undefined, error: unknown) {
@@ -38,6 +41,9 @@ export function createConnectionHandler(ctx: ConnectionContext) {
   async function handle(frame: ClientFrame): Promise<void> {
     switch (frame.type) {
       case 'message.send': {
+        // An app that requires identity takes messages (and so new conversations) only from identified visitors.
+        assertIdentityAllowsWrite(principal);
+        await messenger.checkPreChat(principal, frame);
         const result = await conversations.send({
           principal,
           conversationId: frame.conversationId,
@@ -45,6 +51,7 @@ export function createConnectionHandler(ctx: ConnectionContext) {
           clientMessageId: frame.clientMessageId,
           body: frame.body,
           internal: frame.internal ?? false,
+          attachments: frame.attachments,
         });
         send({
           type: 'message.ack',
@@ -93,6 +100,19 @@ export function createConnectionHandler(ctx: ConnectionContext) {
       }
       case 'ping':
         send({ type: 'pong', ...(frame.ref !== undefined && { ref: frame.ref }) });
+        return;
+      // Changes without data to return: answered with `ok` when the frame has a ref.
+      case 'typing':
+        await messenger.typing(principal, frame);
+        if (frame.ref !== undefined) send({ type: 'ok', ref: frame.ref });
+        return;
+      case 'conversation.read':
+        await messenger.markRead(principal, frame.conversationId, frame.seq);
+        if (frame.ref !== undefined) send({ type: 'ok', ref: frame.ref });
+        return;
+      case 'conversation.end':
+        await messenger.end(principal, frame.conversationId);
+        if (frame.ref !== undefined) send({ type: 'ok', ref: frame.ref });
         return;
     }
   }

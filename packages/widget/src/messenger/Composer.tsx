@@ -1,4 +1,7 @@
+import type { Attachment } from '@parley/protocol';
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { AttachmentsModule } from './attachments/files.tsx';
+import type { Translate } from './Messenger.tsx';
 
 /** Props of the composer. */
 export interface ComposerProps {
@@ -7,32 +10,46 @@ export interface ComposerProps {
   /** Moves focus into the text box when this turns true (the messenger opened). */
   focused: boolean;
   onInput(value: string): void;
-  onSend(): void;
+  /** Sends the text with the uploaded files; answers whether it was sent. */
+  onSend(files?: Attachment[]): boolean | void;
+  /** The messenger's files (attach button, files to send), once their code has loaded. */
+  files?: AttachmentsModule | null | undefined;
+  t: Translate;
 }
 
 /** The text box and Send button. Enter sends; Shift+Enter adds a line break. */
-export function Composer({ value, maxLength, focused, onInput, onSend }: ComposerProps) {
+export function Composer({ value, maxLength, focused, onInput, onSend, t, files }: ComposerProps) {
   const box = useRef<HTMLTextAreaElement>(null);
   useLayoutEffect(() => {
     if (focused) box.current?.focus();
   }, [focused]);
+  const ready = files?.ready.value ?? [];
+  // Files go with the message once they have uploaded.
+  const send = () => {
+    if (files?.busy.value) return;
+    if (onSend(ready.length ? ready : undefined) !== false && ready.length) files?.clear();
+  };
 
   return (
+    <>
+    {files && <files.PendingFiles />}
     <form
       class="composer"
+      part="composer"
       onSubmit={(event) => {
         event.preventDefault();
-        onSend();
+        send();
       }}
     >
+      {files && <files.AttachButton />}
       <label class="visually-hidden" for="parley-message">
-        Message
+        {t('message')}
       </label>
       <textarea
         id="parley-message"
         ref={box}
         rows={1}
-        placeholder="Write a message…"
+        placeholder={t('placeholder')}
         maxLength={maxLength}
         value={value}
         onInput={(event) => onInput(event.currentTarget.value)}
@@ -40,13 +57,14 @@ export function Composer({ value, maxLength, focused, onInput, onSend }: Compose
           // Not while an input method is composing: its Enter confirms the composition.
           if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
-            onSend();
+            send();
           }
         }}
       />
-      <button type="submit" class="send" disabled={value.trim() === ''}>
-        Send
+      <button type="submit" class="send" disabled={(value.trim() === '' && !ready.length) || !!files?.busy.value}>
+        {t('send')}
       </button>
     </form>
+    </>
   );
 }

@@ -2,23 +2,37 @@ import { memoryOutboxStore } from '@parley/client';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createI18n, LOCALES, type Translation } from '../shared/i18n.ts';
 import { storageKeys } from '../shared/storage-keys.ts';
-import { createFakeGateway, message, settle, type FakeGateway } from './fake-transport.ts';
+import { extras } from './extras.tsx';
+import { createFakeGateway, message, settle, summary, type FakeGateway } from './fake-transport.ts';
+import { mount } from './index.tsx';
 import { Messenger } from './Messenger.tsx';
 import { createMessengerModel, type MessengerModel } from './MessengerModel.ts';
+import en, { type MessengerStrings } from './strings/en.ts';
+import it_ from './strings/it.ts';
+import nl from './strings/nl.ts';
+import tr from './strings/tr.ts';
 
 const keys = storageKeys('demo');
+const english = createI18n(en, undefined, 'en');
+const XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script><b>bold</b>';
 
 describe('Messenger', () => {
   let gateway: FakeGateway;
   let model: MessengerModel;
   let container: HTMLElement;
   let storage: Map<string, string>;
+  let i18n = english;
+  let dir: 'ltr' | 'rtl' = 'ltr';
 
   const flush = () => act(settle);
-  const textbox = () => container.querySelector<HTMLTextAreaElement>('textarea')!;
-  const log = () => container.querySelector<HTMLElement>('[role="log"]')!;
-  const rows = () => [...log().querySelectorAll<HTMLElement>('.message')].map((row) => row.textContent);
+  const $ = <T extends Element = HTMLElement>(selector: string) => container.querySelector<T>(selector);
+  const $$ = (selector: string) => [...container.querySelectorAll<HTMLElement>(selector)];
+  const textbox = () => $<HTMLTextAreaElement>('textarea')!;
+  const log = () => $('[role="log"]')!;
+  const rows = () => $$('.message').map((row) => row.textContent);
+  const button = (name: string) => $$('button').find((b) => (b.getAttribute('aria-label') ?? b.textContent) === name);
   const type = (text: string) => {
     textbox().value = text;
     textbox().dispatchEvent(new Event('input', { bubbles: true }));
@@ -28,10 +42,11 @@ describe('Messenger', () => {
     textbox().dispatchEvent(event);
     return event;
   };
+  const draw = () => render(<Messenger model={model} t={i18n.t} lang={i18n.locale} dir={dir} extras={extras} />, container);
 
   async function openMessenger(): Promise<void> {
     await act(() => {
-      render(<Messenger model={model} />, container);
+      draw();
       model.setOpen(true);
     });
     await flush();
@@ -40,9 +55,19 @@ describe('Messenger', () => {
     await flush();
   }
 
+  /** A returning visitor whose current conversation `c` holds the given messages. */
+  function returning(messages: ReturnType<typeof message>[], more: ReturnType<typeof summary>[] = []) {
+    storage.set(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
+    storage.set(keys.conversation, JSON.stringify({ id: 'c' }));
+    gateway.conversations = [summary('c', { lastSeq: messages.length, lastMessageAt: '2025-02-01T10:00:00Z', preview: 'Current' }), ...more];
+    gateway.histories.c = messages;
+  }
+
   beforeEach(() => {
     gateway = createFakeGateway();
     storage = new Map();
+    i18n = english;
+    dir = 'ltr';
     model = createMessengerModel({
       transport: gateway.transport,
       storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) },
@@ -58,21 +83,22 @@ describe('Messenger', () => {
     model.dispose();
   });
 
-  it('is a dialog named "Chat" with a log, a text box named "Message" and a Send button', async () => {
+  it('is a dialog named "Chat" with a live log, a text box named "Message" and a Send button, and the ::part names', async () => {
     await openMessenger();
-    const dialog = container.querySelector('[role="dialog"]')!;
+    const dialog = $('[role="dialog"]')!;
     expect(dialog.getAttribute('aria-label')).toBe('Chat');
     expect(dialog.hasAttribute('hidden')).toBe(false);
     expect(log().getAttribute('aria-live')).toBe('polite');
-    const label = container.querySelector('label')!;
+    const label = $('label')!;
     expect(label.textContent).toBe('Message');
-    expect(container.querySelector(`#${label.getAttribute('for')}`)).toBe(textbox());
-    expect(container.querySelector('button[type="submit"]')!.textContent).toBe('Send');
+    expect($(`#${label.getAttribute('for')}`)).toBe(textbox());
+    expect($('button[type="submit"]')!.textContent).toBe('Send');
+    expect(['panel', 'header', 'messages', 'composer'].map((part) => !!$(`[part~="${part}"]`))).toEqual([true, true, true, true]);
   });
 
   it('is hidden while closed', async () => {
-    await act(() => render(<Messenger model={model} />, container));
-    expect(container.querySelector('[role="dialog"]')!.hasAttribute('hidden')).toBe(true);
+    await act(draw);
+    expect($('[role="dialog"]')!.hasAttribute('hidden')).toBe(true);
   });
 
   it('moves focus into the text box when it opens', async () => {
@@ -80,18 +106,17 @@ describe('Messenger', () => {
     expect(document.activeElement).toBe(textbox());
   });
 
-  it('renders messages in order, with the agent name and Sending… then Sent for the visitor', async () => {
-    storage.set(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
-    storage.set(keys.conversation, JSON.stringify({ id: 'c' }));
-    gateway.histories.c = [
+  it('renders messages in order, with the agent name, and Sending… then Sent under the last of the visitor’s own', async () => {
+    returning([
       message({ conversationId: 'c', seq: 1, body: 'Hi, I have a question', author: { kind: 'visitor', id: 'v' }, clientMessageId: 'x' }),
       message({ conversationId: 'c', seq: 2, body: 'Sure, ask away' }),
-    ];
+    ]);
     await openMessenger();
+    expect(rows()).toEqual(['You: Hi, I have a questionSent', 'DanaSure, ask away']);
     type('Do you ship to Norway?');
     press({ key: 'Enter' });
     await flush();
-    expect(rows()).toEqual(['Hi, I have a questionSent', 'DanaSure, ask away', 'Do you ship to Norway?Sending…']);
+    expect(rows()).toEqual(['You: Hi, I have a question', 'DanaSure, ask away', 'You: Do you ship to Norway?Sending…']);
 
     const socket = gateway.socket();
     const frame = socket.frames('message.send')[0]!;
@@ -107,57 +132,213 @@ describe('Messenger', () => {
         duplicate: false,
       }),
     );
-    await flush();
-    expect(rows()).toEqual(['Hi, I have a questionSent', 'DanaSure, ask away', 'Do you ship to Norway?Sent']);
+    expect(rows().at(-1)).toBe('You: Do you ship to Norway?Sent');
+    await act(() => socket.serverSend({ type: 'conversation.read', conversationId: 'c', reader: { kind: 'agent', id: 'a' }, seq: 3, readAt: '' }));
+    expect(rows().at(-1)).toBe('You: Do you ship to Norway?Seen');
   });
 
-  it('sends on Enter and clears the text box', async () => {
-    await openMessenger();
-    type('Hello');
-    const event = press({ key: 'Enter' });
-    await flush();
-    expect(event.defaultPrevented).toBe(true);
-    expect(gateway.socket().frames('message.send')).toEqual([expect.objectContaining({ body: 'Hello' })]);
-    expect(textbox().value).toBe('');
-  });
-
-  it('does not send on Shift+Enter, which adds a line break', async () => {
+  it('sends on Enter and clears the text box, but not on Shift+Enter', async () => {
     await openMessenger();
     type('First line');
-    const event = press({ key: 'Enter', shiftKey: true });
+    expect(press({ key: 'Enter', shiftKey: true }).defaultPrevented).toBe(false);
     await flush();
-    expect(event.defaultPrevented).toBe(false);
     expect(gateway.socket().frames('message.send')).toEqual([]);
-    expect(textbox().value).toBe('First line');
+    type('Hello');
+    expect(press({ key: 'Enter' }).defaultPrevented).toBe(true);
+    await flush();
+    expect(gateway.socket().frames('message.send')).toEqual([expect.objectContaining({ body: 'Hello' })]);
+    expect(textbox().value).toBe('');
   });
 
   it('sends with the Send button too', async () => {
     await openMessenger();
     type('Via button');
     await flush();
-    container.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    $<HTMLButtonElement>('button[type="submit"]')!.click();
     await flush();
     expect(gateway.socket().frames('message.send')).toEqual([expect.objectContaining({ body: 'Via button' })]);
   });
 
-  it('shows HTML in a message as text', async () => {
-    storage.set(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
-    storage.set(keys.conversation, JSON.stringify({ id: 'c' }));
-    const html = '<img src=x onerror="alert(1)"><b>bold</b>\nsecond line';
-    gateway.histories.c = [message({ conversationId: 'c', seq: 1, body: html })];
+  it('shows HTML and script in a message, an agent name and a conversation preview as text', async () => {
+    returning([message({ conversationId: 'c', seq: 1, body: `${XSS}\nsecond line`, author: { kind: 'agent', id: 'a', name: XSS } })], [summary('d', { preview: XSS, createdAt: '2024-01-01T00:00:00Z' })]);
     await openMessenger();
-    const bubble = log().querySelector('.bubble')!;
-    expect(bubble.textContent).toBe(html);
-    expect(log().querySelector('img, b')).toBeNull();
+    expect($('.bubble')!.textContent).toBe(`${XSS}\nsecond line`);
+    expect($('.author')!.textContent).toBe(XSS);
+    await act(() => model.showList());
+    expect($$('.preview').map((p) => p.textContent)).toContain(XSS);
+    expect(container.querySelector('img, script, b')).toBeNull();
+  });
+
+  it('makes web addresses links that open in a new tab without the opener, and nothing else', async () => {
+    const body = 'See https://example.com/track?id=1, www.example.org. Not javascript:alert(1) or <a href="https://evil.example">this</a>';
+    returning([message({ conversationId: 'c', seq: 1, body })]);
+    await openMessenger();
+    const links = $$('.bubble a');
+    expect(links.map((a) => [a.getAttribute('href'), a.textContent, a.getAttribute('target'), a.getAttribute('rel')])).toEqual([
+      ['https://example.com/track?id=1', 'https://example.com/track?id=1', '_blank', 'noopener noreferrer'],
+      ['https://www.example.org', 'www.example.org', '_blank', 'noopener noreferrer'],
+      // The address inside the HTML is text like any other address; the HTML around it stays text.
+      ['https://evil.example', 'https://evil.example', '_blank', 'noopener noreferrer'],
+    ]);
+    expect($('.bubble')!.textContent).toBe(body);
+  });
+
+  it('says who is typing, in a status the screen reader reads', async () => {
+    returning([message({ conversationId: 'c', seq: 1, body: 'Hello' })]);
+    await openMessenger();
+    await act(() => gateway.socket().serverSend({ type: 'typing', conversationId: 'c', state: 'start', author: { kind: 'agent', id: 'a', name: 'Dana' } }));
+    expect($('.typing[role="status"]')!.textContent).toBe('Dana is typing…');
+    await act(() => gateway.socket().serverSend({ type: 'typing', conversationId: 'c', state: 'stop', author: { kind: 'agent', id: 'a', name: 'Dana' } }));
+    expect($('.typing')!.textContent).toBe('');
+  });
+
+  it('shows whether anyone can answer in the header', async () => {
+    await openMessenger();
+    expect($('.title')!.textContent).toBe('Demo shop');
+    expect($('.subtitle')!.textContent).toBe('We’re online');
+    await act(() => gateway.socket().serverSend({ type: 'availability', status: 'offline' }));
+    expect($('.subtitle')!.textContent).toBe('We’re offline');
+  });
+
+  it('lists the conversations with unread counts, opens one, and starts a new one, all by keyboard', async () => {
+    returning([message({ conversationId: 'c', seq: 1, body: 'Current one' })], [summary('d', { preview: 'Older one', unread: 2, lastSeq: 3, status: 'closed', createdAt: '2024-06-01T00:00:00Z' })]);
+    gateway.histories.d = [message({ conversationId: 'd', seq: 3, body: 'Older one' })];
+    await openMessenger();
+    expect(button('Your conversations')!.textContent).toBe('2');
+    await act(() => button('Your conversations')!.click());
+    expect($('.title')!.textContent).toBe('Your conversations');
+    const listed = $$('.row');
+    expect(listed.map((row) => row.querySelector('.preview')!.textContent)).toEqual(['Current', 'Older one']);
+    expect(listed[1]!.textContent).toContain('2 unread messages');
+    expect(listed[1]!.querySelector('.meta')!.textContent).toContain('Ended');
+    expect(document.activeElement).toBe(listed[0]);
+    await act(() => listed[1]!.click());
+    await flush();
+    expect(rows()).toEqual(['DanaOlder one']);
+    // An ended conversation offers a new one, focused, instead of the text box.
+    expect(textbox()).toBeNull();
+    expect($('.ended')!.textContent).toContain('This chat has ended.');
+    expect(document.activeElement).toBe(button('New conversation'));
+    await act(() => button('New conversation')!.click());
+    expect(rows()).toEqual([]);
+    expect(textbox()).not.toBeNull();
+  });
+
+  it('ends the chat after the visitor confirms, and can start a new one', async () => {
+    returning([message({ conversationId: 'c', seq: 1, body: 'Thanks', author: { kind: 'visitor', id: 'v' } })]);
+    await openMessenger();
+    await act(() => button('End chat')!.click());
+    expect($('.confirm')!.textContent).toContain('End this chat?');
+    expect(document.activeElement).toBe($('.confirm .primary'));
+    await act(() => button('Keep chatting')!.click());
+    expect($('.confirm')).toBeNull();
+    await act(() => button('End chat')!.click());
+    await act(() => $<HTMLButtonElement>('.confirm .primary')!.click());
+    await flush();
+    expect(gateway.socket().frames('conversation.end')).toEqual([expect.objectContaining({ conversationId: 'c' })]);
+    expect($('.ended')!.textContent).toContain('This chat has ended.');
+    expect(button('End chat')).toBeUndefined();
+  });
+
+  it('asks for required details with errors tied to their fields, then shows the text box', async () => {
+    gateway.app.preChat = { name: 'optional', email: 'required' };
+    await openMessenger();
+    const form = $<HTMLFormElement>('form.prechat')!;
+    expect(textbox()).toBeNull();
+    expect($$('.prechat label').map((l) => l.textContent)).toEqual(['Name (optional)', 'E-mail ']);
+    expect(document.activeElement).toBe($('#parley-name'));
+    await act(() => form.requestSubmit());
+    const email = $<HTMLInputElement>('#parley-email')!;
+    expect(email.getAttribute('aria-invalid')).toBe('true');
+    expect($(`#${email.getAttribute('aria-describedby')}`)!.textContent).toBe('Please fill in this field.');
+    email.value = 'not an address';
+    email.dispatchEvent(new Event('input', { bubbles: true }));
+    await flush();
+    await act(() => form.requestSubmit());
+    expect($('#parley-email-error')!.textContent).toBe('Please enter a valid e-mail address.');
+    email.value = 'ayse@example.com';
+    email.dispatchEvent(new Event('input', { bubbles: true }));
+    await flush();
+    await act(() => form.requestSubmit());
+    await flush();
+    expect(gateway.profiles).toEqual([{ email: 'ayse@example.com' }]);
+    expect(textbox()).not.toBeNull();
+  });
+
+  it('offers to reply by e-mail when nobody is online, and thanks the visitor', async () => {
+    await openMessenger();
+    await act(() => gateway.socket().serverSend({ type: 'availability', status: 'offline' }));
+    type('Anyone there?');
+    press({ key: 'Enter' });
+    await flush();
+    const offer = $<HTMLFormElement>('form.offer')!;
+    expect(offer.textContent).toContain('Nobody can answer right now');
+    const input = $<HTMLInputElement>('#parley-offer-email')!;
+    input.value = 'ayse@example.com';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await flush();
+    await act(() => offer.requestSubmit());
+    await flush();
+    expect(gateway.profiles).toEqual([{ email: 'ayse@example.com' }]);
+    expect($('form.offer')).toBeNull();
+    expect($('[role="status"].status')!.textContent).toBe('Thanks! We’ll reply to ayse@example.com.');
+  });
+
+  it('lays out right to left with dir="rtl", and speaks the chosen language', async () => {
+    i18n = createI18n(en, nl, 'nl');
+    dir = 'rtl';
+    await openMessenger();
+    const dialog = $('[role="dialog"]')!;
+    expect([dialog.getAttribute('dir'), dialog.getAttribute('lang')]).toEqual(['rtl', 'nl']);
+    expect($('button[type="submit"]')!.textContent).toBe('Versturen');
+    expect(textbox().getAttribute('placeholder')).toBe('Schrijf een bericht…');
   });
 
   it('shows a notice with "Try again" when the chat cannot start', async () => {
     gateway.transport.createSession = () => Promise.reject(Object.assign(new Error('down'), { name: 'TransportError', code: 'NETWORK', status: 0 }));
     await act(() => {
-      render(<Messenger model={model} />, container);
+      draw();
       model.setOpen(true);
     });
     await flush();
-    expect(container.querySelector('[role="status"]')!.textContent).toMatch(/Cannot reach the chat service.*Try again/);
+    expect($('[role="status"].status')!.textContent).toMatch(/Cannot reach the chat service.*Try again/);
+  });
+});
+
+describe('mount', () => {
+  it('loads the language the site asks for, lays out in its direction and size, and switches language at runtime', async () => {
+    const host = document.createElement('div');
+    document.body.append(host);
+    const root = host.attachShadow({ mode: 'open' });
+    const controller = mount({ root, baseUrl: 'https://chat.example.com', appId: 'demo', options: { locale: 'tr-TR', dir: 'rtl', size: 'large', position: 'left', color: '#0a7' } });
+    const panel = async () => {
+      for (let i = 0; i < 50 && !root.querySelector('.panel'); i++) await act(settle);
+      return root.querySelector<HTMLElement>('.panel')!;
+    };
+    const shown = await panel();
+    expect([shown.getAttribute('lang'), shown.getAttribute('dir'), shown.dataset.size, shown.dataset.position]).toEqual(['tr', 'rtl', 'large', 'left']);
+    expect(root.querySelector('button[type="submit"]')!.textContent).toBe('Gönder');
+    expect(host.style.getPropertyValue('--parley-accent')).toBe('#0a7');
+
+    controller.update!({ locale: 'it', dir: 'ltr' });
+    for (let i = 0; i < 50 && root.querySelector('.panel')!.getAttribute('lang') !== 'it'; i++) await act(settle);
+    expect(root.querySelector('.panel')!.getAttribute('dir')).toBe('ltr');
+    expect(root.querySelector('button[type="submit"]')!.textContent).toBe('Invia');
+    controller.destroy!();
+    expect(root.querySelector('.panel')).toBeNull();
+    host.remove();
+  });
+});
+
+describe('the translations', () => {
+  const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  const languages: Record<string, Translation<MessengerStrings>> = { nl, tr, it: it_ };
+
+  it('exist for every language the widget speaks, with every key and the same placeholders as English', () => {
+    expect(Object.keys(languages).sort()).toEqual(LOCALES.filter((l) => l !== 'en').sort());
+    for (const [locale, strings] of Object.entries(languages)) {
+      expect(Object.keys(strings).sort(), locale).toEqual(Object.keys(en).sort());
+      for (const [key, text] of Object.entries(en)) expect(placeholders(strings[key as keyof MessengerStrings]!), `${locale} ${key}`).toEqual(placeholders(text));
+    }
   });
 });

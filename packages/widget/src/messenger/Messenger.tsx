@@ -1,52 +1,149 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { Params } from '../shared/i18n.ts';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
-import type { MessengerModel, MessengerStatus } from './MessengerModel.ts';
+import type { MessengerKey, MessengerModel, MessengerStatus } from './MessengerModel.ts';
+import type { Extras } from './extras.tsx';
+import type { AttachmentsModule } from './attachments/files.tsx';
+
+/** Turns a string key and its parameters into text in the messenger's language. */
+export type Translate = (key: MessengerKey, params?: Params) => string;
+
+/** A ref that moves focus to its element when it appears, and again whenever `active` turns true. */
+export function useAutoFocus<T extends HTMLElement>(active = true) {
+  const ref = useRef<T>(null);
+  useLayoutEffect(() => {
+    if (active) ref.current?.focus();
+  }, [active]);
+  return ref;
+}
 
 /** Props of the messenger. */
 export interface MessengerProps {
   model: MessengerModel;
+  t: Translate;
+  /** The language and direction the panel is laid out in. */
+  lang: string;
+  dir: 'ltr' | 'rtl';
+  /** Desktop size and corner (boot options). */
+  size?: string | undefined;
+  position?: string | undefined;
+  /** The lazily loaded views (conversation list, forms); null until loaded. */
+  extras: Extras | null;
+  /** Opens the web form over the panel ("Send a request"); absent where there is no session to send it with. */
+  onRequest?: (() => void) | undefined;
+  /** The messenger's files (attach, upload, thumbnails, downloads); null until loaded. */
+  files?: AttachmentsModule | null | undefined;
 }
 
-const STATUS_LINE: Partial<Record<MessengerStatus, string>> = {
-  starting: 'Connecting…',
-  connecting: 'Connecting…',
-  reconnecting: 'Reconnecting… your messages will be sent once you are back online.',
-  reload: 'This chat was updated. Reload the page to keep chatting.',
+const STATUS_LINE: Partial<Record<MessengerStatus, MessengerKey>> = {
+  starting: 'connecting',
+  connecting: 'connecting',
+  reconnecting: 'reconnecting',
+  reload: 'reload',
 };
 
-/** The messenger panel: header, the conversation, any notice, and the composer. */
-export function Messenger({ model }: MessengerProps) {
+/** The messenger panel: a header with availability, then one conversation or the list of them. */
+export function Messenger({ model, t, lang, dir, size, position, extras, onRequest, files }: MessengerProps) {
   const open = model.open.value;
   const status = model.status.value;
-  const notice = model.notice.value ?? STATUS_LINE[status];
+  const view = model.view.value;
+  const availability = model.availability.value;
+  const app = model.app.value;
+  const notice = model.notice.value;
+  const line = notice ? t(notice.key, notice.params) : STATUS_LINE[status] && t(STATUS_LINE[status]);
   const canRetry = status === 'failed' || status === 'reload';
+  const ended = model.ended.value;
+  const conversationId = model.conversationId.value;
 
   return (
-    <div class="panel" role="dialog" aria-label="Chat" hidden={!open}>
-      <header class="header">
-        <h2 class="title">Chat with us</h2>
-        <p class="subtitle">Ask us anything. We'll reply here.</p>
+    <div class="panel" part="panel" role="dialog" aria-label={t('dialog')} hidden={!open} lang={lang} dir={dir} data-size={size} data-position={position}>
+      <header class="header" part="header">
+        {view === 'conversation' && model.conversations.value.length > 0 && (
+          <button type="button" class="back" aria-label={t('back')} onClick={() => model.showList()}>
+            <svg viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M15 5l-7 7 7 7" />
+            </svg>
+            {model.unreadTotal.value > 0 && <span class="badge">{model.unreadTotal.value}</span>}
+          </button>
+        )}
+        <div class="heading">
+          <h2 class="title">{view === 'list' ? t('list.title') : (app?.name ?? t('title'))}</h2>
+          {availability && (
+            <p class="subtitle">
+              <span class={`dot ${availability}`} aria-hidden="true" />
+              {t(`availability.${availability}`)}
+            </p>
+          )}
+        </div>
+        {onRequest && (view === 'list' || model.items.value.length === 0) && (
+          <button type="button" class="request" onClick={onRequest}>
+            {t('request')}
+          </button>
+        )}
+        {view === 'conversation' && conversationId && !ended && status === 'online' && (
+          <button type="button" class="end" aria-expanded={model.confirmingEnd.value} onClick={() => (model.confirmingEnd.value = !model.confirmingEnd.value)}>
+            {t('end')}
+          </button>
+        )}
       </header>
-      <MessageList items={model.items.value} />
-      <div role="status">
-        {notice && (
-          <div class="notice">
-            <span>{notice}</span>
-            {canRetry && (
-              <button type="button" class="retry" onClick={() => model.retry()}>
-                {status === 'reload' ? 'Reload' : 'Try again'}
-              </button>
+      {view === 'list' ? (
+        extras && <extras.ConversationList model={model} t={t} focused={open} lang={lang} />
+      ) : (
+        <>
+          <MessageList items={model.items.value} typing={model.typing.value} t={t} files={files} />
+          {extras && model.asksEmail.value && <extras.EmailOffer model={model} t={t} />}
+          {model.confirmingEnd.value && <EndConfirm model={model} t={t} />}
+          <div role="status" class="status">
+            {line && (
+              <div class="notice">
+                <span>{line}</span>
+                {canRetry && (
+                  <button type="button" class="retry" onClick={() => model.retry()}>
+                    {status === 'reload' ? t('reload.action') : t('retry')}
+                  </button>
+                )}
+              </div>
             )}
           </div>
-        )}
-      </div>
-      <Composer
-        value={model.draft.value}
-        maxLength={model.maxLength.value}
-        focused={open}
-        onInput={(value) => (model.draft.value = value)}
-        onSend={() => model.send()}
-      />
+          {ended ? (
+            <Ended model={model} t={t} focused={open} />
+          ) : model.needsPreChat.value ? (
+            extras && <extras.PreChatForm model={model} t={t} focused={open} />
+          ) : (
+            <Composer value={model.draft.value} maxLength={model.maxLength.value} focused={open && view === 'conversation'} onInput={model.setDraft} onSend={(attached) => model.send(attached)} t={t} files={files} />
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** "End this chat?" with the two answers; focus goes to the confirming one. */
+function EndConfirm({ model, t }: { model: MessengerModel; t: Translate }) {
+  const first = useAutoFocus<HTMLButtonElement>();
+  return (
+    <div class="confirm" role="group" aria-label={t('end')}>
+      <p>{t('end.confirm')}</p>
+      <button type="button" class="primary" ref={first} onClick={() => void model.end()}>
+        {t('end')}
+      </button>
+      <button type="button" class="secondary" onClick={() => (model.confirmingEnd.value = false)}>
+        {t('end.cancel')}
+      </button>
+    </div>
+  );
+}
+
+/** The ended conversation's footer: it ended, and a new one can start. */
+function Ended({ model, t, focused }: { model: MessengerModel; t: Translate; focused: boolean }) {
+  const button = useAutoFocus<HTMLButtonElement>(focused);
+  return (
+    <div class="ended">
+      <p>{t('ended')}</p>
+      <button type="button" class="primary" ref={button} onClick={() => model.newConversation()}>
+        {t('new')}
+      </button>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { localStorageOutboxStore, memoryOutboxStore, type OutboxStore } from '@parley/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { storageKeys } from '../shared/storage-keys.ts';
-import { createFakeGateway, message, settle, type FakeGateway } from './fake-transport.ts';
+import { createFakeGateway, message, settle, summary, type FakeGateway } from './fake-transport.ts';
 import { createMessengerModel, type KeyValueStorage, type MessengerModel } from './MessengerModel.ts';
 
 const keys = storageKeys('demo');
@@ -212,10 +212,10 @@ describe('createMessengerModel', () => {
     model.send();
     const frame = socket.frames('message.send')[0]!;
     socket.serverSend({ type: 'error', ref: frame.ref as string, frameType: 'message.send', code: 'MESSAGE_TOO_LONG', message: 'Messages can be at most 10 characters.' });
-    expect(model.notice.value).toBe('A message could not be sent: Messages can be at most 10 characters.');
+    expect(model.notice.value).toEqual({ key: 'error.tooLong', params: { max: 1000 } });
     expect(model.items.value).toEqual([]);
     socket.serverSend({ type: 'error', frameType: 'message.send', code: 'RATE_LIMITED', message: 'Slow down.' });
-    expect(model.notice.value).toBe('A message could not be sent: Messages can be at most 10 characters.');
+    expect(model.notice.value).toEqual({ key: 'error.tooLong', params: { max: 1000 } });
   });
 
   it('shows a failure with a retry when the gateway cannot be reached', async () => {
@@ -225,7 +225,7 @@ describe('createMessengerModel', () => {
     create().setOpen(true);
     await settle();
     expect(model.status.value).toBe('failed');
-    expect(model.notice.value).toMatch(/Cannot reach/);
+    expect(model.notice.value).toEqual({ key: 'error.network' });
     fail = false;
     model.retry();
     await settle();
@@ -236,6 +236,7 @@ describe('createMessengerModel', () => {
   it('keeps messages once each and in seq order whatever order they arrive in', async () => {
     storage.setItem(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
     storage.setItem(keys.conversation, JSON.stringify({ id: 'c' }));
+    gateway.conversations = [summary('c', { lastSeq: 1 })];
     gateway.histories.c = [message({ conversationId: 'c', seq: 1, body: 'one' })];
     outbox = memoryOutboxStore();
     create().setOpen(true);
@@ -248,5 +249,211 @@ describe('createMessengerModel', () => {
     socket.serverSend({ type: 'resume.done' });
     socket.serverSend({ type: 'message.created', message: message({ conversationId: 'c', seq: 2, body: 'two' }) });
     expect(model.items.value.map((i) => i.body)).toEqual(['one', 'two', 'three']);
+  });
+
+  describe('with several conversations', () => {
+    const returning = async (events: Parameters<typeof createMessengerModel>[0]['events'] = {}) => {
+      storage.setItem(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
+      gateway.conversations = [
+        summary('new', { lastSeq: 2, lastMessageAt: '2025-03-02T10:00:00Z', preview: 'Latest', unread: 1 }),
+        summary('old', { lastSeq: 4, lastMessageAt: '2025-03-01T10:00:00Z', preview: 'Older', unread: 2, status: 'closed' }),
+      ];
+      gateway.histories.new = [message({ conversationId: 'new', seq: 1, body: 'Hi', author: { kind: 'visitor', id: 'v' } }), message({ conversationId: 'new', seq: 2, body: 'Hello!' })];
+      gateway.histories.old = [message({ conversationId: 'old', seq: 4, body: 'Bye' })];
+      model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', newId: () => `cc-${++ids}`, events });
+      model.setOpen(true);
+      await settle();
+      gateway.socket().hello();
+      await settle();
+      await settle();
+      return gateway.socket();
+    };
+
+    it('lists them with unread counts, marks the one on screen read, and reports the total to the launcher', async () => {
+      const counts: number[] = [];
+      const socket = await returning({ unreadCountChange: (n) => counts.push(n) });
+      expect(model.conversations.value.map((c) => c.id)).toEqual(['new', 'old']);
+      // The most recent is on screen, so its reply is read at once.
+      expect(socket.frames('conversation.read')).toEqual([expect.objectContaining({ conversationId: 'new', seq: 2 })]);
+      expect(model.unread.value).toEqual({ new: 0, old: 2 });
+      expect(counts.at(-1)).toBe(2);
+
+      socket.serverSend({ type: 'message.created', message: message({ conversationId: 'old', seq: 5, body: 'Are you still there?', createdAt: '2025-03-03T09:00:00Z' }) });
+      expect(model.unreadTotal.value).toBe(3);
+      expect(model.conversations.value[0]).toMatchObject({ id: 'old', preview: 'Are you still there?', lastSeq: 5 });
+      expect(model.items.value.map((i) => i.body)).toEqual(['Hi', 'Hello!']);
+
+      model.showConversation('old');
+      await settle();
+      expect(model.items.value.map((i) => i.body)).toEqual(['Bye']);
+      expect(model.ended.value).toBe(true);
+      expect(socket.frames('conversation.read').at(-1)).toMatchObject({ conversationId: 'old', seq: 4 });
+      expect(counts.at(-1)).toBe(0);
+    });
+
+    it('counts replies while the messenger is closed or the page hidden, and not while the visitor reads them', async () => {
+      const socket = await returning();
+      model.setOpen(false);
+      socket.serverSend({ type: 'message.created', message: message({ conversationId: 'new', seq: 3, body: 'Ping' }) });
+      expect(model.unread.value.new).toBe(1);
+      model.setOpen(true);
+      expect(model.unread.value.new).toBe(0);
+      expect(socket.frames('conversation.read').at(-1)).toMatchObject({ conversationId: 'new', seq: 3 });
+      model.pageVisible.value = false;
+      socket.serverSend({ type: 'message.created', message: message({ conversationId: 'new', seq: 4, body: 'Pong' }) });
+      expect(model.unread.value.new).toBe(1);
+      model.showList();
+      model.pageVisible.value = true;
+      expect(model.unread.value.new).toBe(1);
+      // The visitor read it in another tab.
+      socket.serverSend({ type: 'conversation.read', conversationId: 'new', reader: { kind: 'visitor', id: 'v' }, seq: 4, readAt: '' });
+      expect(model.unread.value.new).toBe(0);
+    });
+
+    it("shows the visitor's own messages as seen once an agent has read them", async () => {
+      const socket = await returning();
+      expect(model.items.value[0]).toMatchObject({ body: 'Hi', state: 'sent' });
+      socket.serverSend({ type: 'conversation.read', conversationId: 'new', reader: { kind: 'agent', id: 'a' }, seq: 1, readAt: '' });
+      expect(model.items.value[0]).toMatchObject({ body: 'Hi', state: 'seen' });
+    });
+
+    it('shows an agent typing in the current conversation until they stop, write, or go quiet', async () => {
+      const timers: (() => void)[] = [];
+      storage.setItem(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
+      gateway.conversations = [summary('new', { lastSeq: 0 })];
+      gateway.histories.new = [];
+      model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', setTimeout: (fn) => timers.push(fn), clearTimeout: () => {} });
+      model.setOpen(true);
+      await settle();
+      const socket = gateway.socket();
+      socket.hello();
+      await settle();
+      const typing = (state: 'start' | 'stop', conversationId = 'new') =>
+        socket.serverSend({ type: 'typing', conversationId, state, author: { kind: 'agent', id: 'a', name: 'Dana' } });
+      typing('start', 'elsewhere');
+      expect(model.typing.value).toBeNull();
+      typing('start');
+      expect(model.typing.value).toEqual({ name: 'Dana' });
+      typing('stop');
+      expect(model.typing.value).toBeNull();
+      typing('start');
+      socket.serverSend({ type: 'message.created', message: message({ conversationId: 'new', seq: 1, body: 'Here you go' }) });
+      expect(model.typing.value).toBeNull();
+      typing('start');
+      timers.at(-1)!();
+      expect(model.typing.value).toBeNull();
+    });
+
+    it("tells the agents the visitor is typing, at most every few seconds, and that they stopped after a pause", async () => {
+      const timers: (() => void)[] = [];
+      let now = 10_000;
+      const clock = vi.spyOn(Date, 'now').mockImplementation(() => now);
+      storage.setItem(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
+      gateway.conversations = [summary('new', { lastSeq: 0 })];
+      gateway.histories.new = [];
+      model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', setTimeout: (fn) => timers.push(fn), clearTimeout: () => {} });
+      model.setOpen(true);
+      await settle();
+      const socket = gateway.socket();
+      socket.hello();
+      await settle();
+      model.setDraft('H');
+      model.setDraft('He');
+      now += 1000;
+      model.setDraft('Hel');
+      expect(socket.frames('typing')).toEqual([expect.objectContaining({ conversationId: 'new', state: 'start' })]);
+      now += 5000;
+      model.setDraft('Hell');
+      expect(socket.frames('typing').map((f) => f.state)).toEqual(['start', 'start']);
+      timers.at(-1)!();
+      expect(socket.frames('typing').map((f) => f.state)).toEqual(['start', 'start', 'stop']);
+      clock.mockRestore();
+    });
+
+    it('ends the conversation, reports it, and starts a new one on request', async () => {
+      const ended: string[] = [];
+      const socket = await returning({ conversationEnded: (id) => ended.push(id) });
+      model.confirmingEnd.value = true;
+      await model.end();
+      expect(socket.frames('conversation.end')).toEqual([expect.objectContaining({ conversationId: 'new' })]);
+      expect(model.ended.value).toBe(true);
+      expect(model.confirmingEnd.value).toBe(false);
+      expect(ended).toEqual(['new']);
+
+      model.newConversation('Another question');
+      expect(model.conversationId.value).toBeUndefined();
+      expect(model.items.value).toEqual([]);
+      expect(model.draft.value).toBe('Another question');
+      expect(model.ended.value).toBe(false);
+      model.send();
+      expect(socket.frames('message.send').at(-1)).toMatchObject({ clientConversationId: 'cc-1', body: 'Another question' });
+    });
+
+    it('shows the list when asked for a conversation it does not know', async () => {
+      await returning();
+      model.showConversation('nope');
+      expect(model.view.value).toBe('list');
+      expect(model.conversationId.value).toBe('new');
+    });
+  });
+
+  describe('the app settings', () => {
+    it('asks for the details the app wants before a new conversation, saves them, then lets the visitor write', async () => {
+      gateway.app.preChat = { name: 'optional', email: 'required' };
+      create().setOpen(true);
+      await settle();
+      expect(model.needsPreChat.value).toBe(true);
+      expect(await model.saveProfile({ email: 'ayse@example.com' })).toBe(true);
+      expect(gateway.profiles).toEqual([{ email: 'ayse@example.com' }]);
+      expect(model.needsPreChat.value).toBe(false);
+      expect(model.app.value?.visitor.email).toBe('ayse@example.com');
+    });
+
+    it('puts the text back and asks again when the gateway still wants the details first', async () => {
+      create().setOpen(true);
+      await settle();
+      const socket = gateway.socket();
+      socket.hello();
+      model.draft.value = 'Hello';
+      model.send();
+      gateway.app.preChat = { name: 'off', email: 'required' };
+      const frame = socket.frames('message.send')[0]!;
+      socket.serverSend({ type: 'error', ref: frame.ref as string, frameType: 'message.send', code: 'PRECHAT_REQUIRED', message: 'e-mail first' });
+      await settle();
+      expect(model.draft.value).toBe('Hello');
+      expect(model.items.value).toEqual([]);
+      expect(model.needsPreChat.value).toBe(true);
+    });
+
+    it('offers to take an e-mail once the visitor wrote and nobody is online', async () => {
+      create().setOpen(true);
+      await settle();
+      const socket = gateway.socket();
+      socket.hello();
+      socket.serverSend({ type: 'availability', status: 'offline' });
+      expect(model.availability.value).toBe('offline');
+      expect(model.asksEmail.value).toBe(false);
+      model.draft.value = 'Anyone?';
+      model.send();
+      expect(model.asksEmail.value).toBe(true);
+      socket.serverSend({ type: 'availability', status: 'online' });
+      expect(model.asksEmail.value).toBe(false);
+    });
+  });
+
+  it("uses the SDK's session instead of making one, and asks it for a new one after 4001", async () => {
+    const asked: unknown[] = [];
+    const session = (options?: { renew?: boolean }) => (asked.push(options), Promise.resolve(`sdk-token-${asked.length}-abcdefghijklmnopqrstuvwxyz`));
+    model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', session });
+    model.setOpen(true);
+    await settle();
+    expect(gateway.sessionsCreated).toBe(0);
+    expect(gateway.socket().protocols).toContain('parley-token.sdk-token-1-abcdefghijklmnopqrstuvwxyz');
+    gateway.socket().serverClose(4001);
+    await settle();
+    await settle();
+    expect(asked).toEqual([undefined, { renew: true }]);
+    expect(gateway.socket().protocols).toContain('parley-token.sdk-token-2-abcdefghijklmnopqrstuvwxyz');
+    expect(storage.data.has(keys.session)).toBe(false);
   });
 });

@@ -1,26 +1,45 @@
 import type { AckFrame, ClientError, OutboxEntry, OutboxStore } from '@parley/client';
-import { CloseCode, DEFAULT_MAX_MESSAGE_LENGTH, type Message, type ServerFrameOf } from '@parley/protocol';
-import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import { CloseCode, DEFAULT_MAX_MESSAGE_LENGTH, type Attachment, type Availability, type ConversationSummary, type Message, type ServerFrame, type ServerFrameOf } from '@parley/protocol';
+import { batch, computed, effect, signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import type { MessengerEvents, SessionProvider } from '../shared/messenger-contract.ts';
 import { storageKeys } from '../shared/storage-keys.ts';
-import { isTransportError, type MessengerConnection, type MessengerTransport } from './transport.ts';
+import type { MessengerStrings } from './strings/en.ts';
+import { isTransportError, type MessengerApp, type MessengerConnection, type MessengerTransport, type ProfilePatch } from './transport.ts';
+import type { Key, Params } from '../shared/i18n.ts';
 
 /** Where the messenger stands: not started, getting a session, connecting, live, reconnecting, or stopped. */
 export type MessengerStatus = 'idle' | 'starting' | 'connecting' | 'online' | 'reconnecting' | 'failed' | 'reload';
+
+/** A key of the messenger's strings. */
+export type MessengerKey = Key<MessengerStrings>;
+
+/** Something to tell the visitor, as a string key and its parameters (the view translates it). */
+export interface Notice {
+  key: MessengerKey;
+  params?: Params;
+}
 
 /** One row of the message list, as the view shows it. */
 export interface MessageItem {
   /** Stable key: the message id, or the client message id while it is in the outbox. */
   key: string;
   body: string;
-  /** `me` for the visitor's own messages. */
+  /** `me` for the visitor's own messages; `system` for the bot. */
   from: 'me' | 'agent' | 'system';
-  /** The agent's name, for agent messages that carry one. */
+  /** The agent's (or bot's) name, when the message carries one. */
   authorName?: string;
-  /** For the visitor's own messages: in the outbox (`sending`) or acknowledged (`sent`). */
-  state?: 'sending' | 'sent';
+  /** For the visitor's own messages: in the outbox, acknowledged, or read by an agent. */
+  state?: 'sending' | 'sent' | 'seen';
   /** ISO time the message was written (the outbox time while sending). */
   createdAt: string;
+  /** The message as stored, for views that show more (attachments). */
+  message?: Message;
+  /** The files of a message still sending (a sent one has them in `message.attachments`). */
+  files?: Attachment[];
 }
+
+/** Which screen the messenger shows: one conversation, or the list of the visitor's conversations. */
+export type MessengerView = 'conversation' | 'list';
 
 /** The storage the model persists its allowlisted keys in (localStorage in the browser). */
 export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -34,6 +53,13 @@ export interface MessengerModelOptions {
   appId: string;
   /** Makes client conversation ids (default `crypto.randomUUID()`). */
   newId?: () => string;
+  /** Told about unread counts, new conversations, replies, ends and refused messages. */
+  events?: MessengerEvents;
+  /** The SDK's shared visitor session; without it the model makes and stores its own. */
+  session?: SessionProvider;
+  /** Timer functions, injectable for tests. */
+  setTimeout?: (callback: () => void, ms: number) => unknown;
+  clearTimeout?: (handle: unknown) => void;
 }
 
 /** The messenger's state and actions; views read the signals and call the actions. */
@@ -41,23 +67,64 @@ export interface MessengerModel {
   /** Whether the messenger is shown. */
   readonly open: ReadonlySignal<boolean>;
   readonly status: ReadonlySignal<MessengerStatus>;
+  readonly view: ReadonlySignal<MessengerView>;
+  /** The visitor's conversations, most recently active first. */
+  readonly conversations: ReadonlySignal<ConversationSummary[]>;
+  /** Unread messages per conversation id. */
+  readonly unread: ReadonlySignal<Record<string, number>>;
+  /** Unread messages across all conversations (the launcher's badge). */
+  readonly unreadTotal: ReadonlySignal<number>;
+  /** The current conversation's id, once it has one. */
+  readonly conversationId: ReadonlySignal<string | undefined>;
   /** The current conversation's messages in order, then the visitor's messages still sending. */
   readonly items: ReadonlySignal<MessageItem[]>;
-  /** The text box's content. */
+  /** Whether the current conversation has ended. */
+  readonly ended: ReadonlySignal<boolean>;
+  /** Who is typing in the current conversation (`name` is empty when unknown), or null. */
+  readonly typing: ReadonlySignal<{ name: string } | null>;
+  /** Whether anyone can answer now (null until known). */
+  readonly availability: ReadonlySignal<Availability | null>;
+  /** The app's name and messenger settings (null until read). */
+  readonly app: ReadonlySignal<MessengerApp | null>;
+  /** Whether the pre-chat form comes before the first message of a new conversation. */
+  readonly needsPreChat: ReadonlySignal<boolean>;
+  /** Whether to offer "leave your e-mail" (nobody online and no e-mail known). */
+  readonly asksEmail: ReadonlySignal<boolean>;
+  /** Whether the visitor is asked to confirm ending the chat. */
+  readonly confirmingEnd: Signal<boolean>;
+  /** The text box's content; set it with `setDraft` so typing is announced. */
   readonly draft: Signal<string>;
   /** The app's message length limit, from the server's hello. */
   readonly maxLength: ReadonlySignal<number>;
-  /** A problem to show the visitor, or null. */
-  readonly notice: ReadonlySignal<string | null>;
+  /** Something to tell the visitor (a problem, a confirmation), or null. */
+  readonly notice: Signal<Notice | null>;
+  /** Whether the visitor can see the current conversation (the page is visible and the messenger open on it). */
+  readonly pageVisible: Signal<boolean>;
   /** Shows or hides the messenger; showing it starts the session and connection. */
   setOpen(open: boolean): void;
-  /** Gets a session, loads the conversation and connects; safe to call again. */
+  /** Gets a session, loads the conversations and connects; safe to call again. */
   start(): Promise<void>;
-  /** Sends the draft; false when there is nothing to send. */
-  send(): boolean;
+  /** Replaces the draft and tells the agents the visitor is typing (throttled). */
+  setDraft(text: string): void;
+  /** Sends the draft with these uploaded files; false when there is neither. */
+  send(files?: Attachment[]): boolean;
+  /** The visitor's bearer token (for uploading and downloading files), starting the session if needed. */
+  token(): Promise<string>;
+  /** Shows the list of conversations. */
+  showList(): void;
+  /** Shows one conversation; an unknown id shows the list. */
+  showConversation(conversationId: string): void;
+  /** Starts a new conversation, with `text` in the text box. */
+  newConversation(text?: string): void;
+  /** Ends the current conversation (after `confirmingEnd`). */
+  end(): Promise<void>;
+  /** Saves the visitor's name or e-mail; false when it could not be saved. */
+  saveProfile(patch: ProfilePatch): Promise<boolean>;
+  /** Skips an optional pre-chat form. */
+  skipPreChat(): void;
   /** Starts over after a failure. */
   retry(): void;
-  /** Closes the connection and stops listening. */
+  /** Closes the connection for good and stops listening. */
   dispose(): void;
 }
 
@@ -67,53 +134,88 @@ interface CurrentConversation {
   clientConversationId?: string;
 }
 
-const NOT_ENABLED = 'Chat is not enabled for this website.';
-
-/** How many of the latest messages are shown when a conversation is reopened. */
+/** How many of the latest messages are shown when a conversation is opened. */
 const HISTORY_PAGE = 50;
-
 /** Send errors after which the client sends the message again by itself. */
 const RETRIED = new Set(['RATE_LIMITED', 'UNAVAILABLE']);
 /** Errors the client reports for a message it refuses to send. */
 const LOCALLY_REFUSED = new Set(['MESSAGE_TOO_LONG', 'FRAME_TOO_LARGE', 'INVALID_FRAME']);
-
 /** A session refused again within this time after a renewal is not renewed again (no loops). */
 const SESSION_RENEWAL_MIN_MS = 10_000;
+/** Typing is announced at most this often, and "stopped" after this long without a key. */
+const TYPING_EVERY_MS = 3000;
+const TYPING_IDLE_MS = 5000;
+/** An agent's "typing" that is never stopped (a closed tab) fades after this long. */
+const TYPING_FADES_MS = 8000;
 
 /** What the visitor is told when starting failed. */
-const describe = (error: unknown): string => {
-  if (isTransportError(error, 'NETWORK')) return 'Cannot reach the chat service. Check your connection and try again.';
-  if (isTransportError(error, 'FORBIDDEN_ORIGIN')) return NOT_ENABLED;
-  if (isTransportError(error, 'NOT_FOUND')) return 'This chat is not set up correctly (unknown app).';
-  return 'Something went wrong starting the chat. Please try again.';
-};
+const startError = (error: unknown): MessengerKey =>
+  isTransportError(error, 'NETWORK')
+    ? 'error.network'
+    : isTransportError(error, 'FORBIDDEN_ORIGIN')
+      ? 'error.disabled'
+      : isTransportError(error, 'NOT_FOUND')
+        ? 'error.app'
+        : 'error.start';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Whether text looks like an e-mail address (the gateway checks it again). */
+export const isEmail = (text: string) => EMAIL.test(text);
 
 /**
  * Creates the messenger's model. On start it reuses the stored visitor session or makes one and
- * connects; after the first hello it finds the current conversation, shows its latest messages
- * and sets the connection's cursor to their last seq, so every later resume continues from
- * there. An unknown session (close code 4001) is replaced by a new one once; the outbox is kept
- * and pointed at a fresh conversation so nothing the visitor typed is lost.
+ * connects; after the first hello it reads the visitor's conversations, shows the current one's
+ * latest messages and sets the connection's cursor to their last seq, so every later resume
+ * continues from there. An unknown session (close code 4001) is replaced by a new one once; the
+ * outbox is kept and pointed at a fresh conversation so nothing the visitor typed is lost.
+ * While the visitor can see a conversation it is marked read; typing is announced both ways.
  */
-export function createMessengerModel({ transport, storage, outbox, appId, newId = () => crypto.randomUUID() }: MessengerModelOptions): MessengerModel {
+export function createMessengerModel({
+  transport,
+  storage,
+  outbox,
+  appId,
+  newId = () => crypto.randomUUID(),
+  events = {},
+  session: provider,
+  setTimeout: setTimer = (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: clearTimer = (handle) => globalThis.clearTimeout(handle as number),
+}: MessengerModelOptions): MessengerModel {
   const keys = storageKeys(appId);
   const open = signal(false);
   const status = signal<MessengerStatus>('idle');
+  const view = signal<MessengerView>('conversation');
   const draft = signal('');
   const maxLength = signal(DEFAULT_MAX_MESSAGE_LENGTH);
-  const notice = signal<string | null>(null);
+  const notice = signal<Notice | null>(null);
   const confirmed = signal<Message[]>([]);
   const pending = signal<OutboxEntry[]>(outbox.load());
   const current = signal<CurrentConversation>(readConversation());
+  const summaries = signal<ConversationSummary[]>([]);
+  const unread = signal<Record<string, number>>({});
+  const seen = signal<Record<string, number>>({});
+  const typingIn = signal<{ conversationId: string; name: string } | null>(null);
+  const availability = signal<Availability | null>(null);
+  const app = signal<MessengerApp | null>(null);
+  const preChatDone = signal(false);
+  const confirmingEnd = signal(false);
+  const pageVisible = signal(true);
 
-  let token: string | null = get(keys.session);
+  let token: string | null = provider ? null : get(keys.session);
+  // After a 4001 the SDK's session is asked for a new token.
+  let renew = false;
   let connection: MessengerConnection | undefined;
   let unsubscribe: (() => void)[] = [];
   let starting: Promise<void> | undefined;
   let lastRenewal = 0;
   let disposed = false;
-  // Whether the current conversation has been looked up and its history shown on this connection.
+  // Whether the conversations have been read and the current one's history shown on this connection.
   let loaded = false;
+  let typingSentAt = 0;
+  let typingStop: unknown;
+  let typingFade: unknown;
+  const readSent: Record<string, number> = {};
 
   function get(key: string): string | null {
     try {
@@ -145,6 +247,17 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
     current.value = next;
     put(keys.conversation, next.id || next.clientConversationId ? JSON.stringify(next) : null);
   }
+  /** Switches to another conversation (or a new one) and forgets what the old one showed. */
+  function switchTo(next: CurrentConversation): void {
+    batch(() => {
+      setConversation(next);
+      confirmed.value = [];
+      typingIn.value = null;
+      confirmingEnd.value = false;
+      view.value = 'conversation';
+      notice.value = null;
+    });
+  }
 
   /** Adds messages of the current conversation, once each, in seq order. */
   function merge(messages: Message[]): void {
@@ -159,6 +272,27 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
     pending.value = connection ? connection.pending() : outbox.load();
   };
 
+  /** Puts a conversation's new state into the list (keeping what the list knew and the frame does not say). */
+  function upsertSummary(next: Partial<ConversationSummary> & { id: string }): void {
+    const old = summaries.value.find((c) => c.id === next.id);
+    if (!old && !next.createdAt) return;
+    const merged = { ...old, ...next } as ConversationSummary;
+    summaries.value = [merged, ...summaries.value.filter((c) => c.id !== next.id)].sort((a, b) =>
+      (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt),
+    );
+  }
+
+  const lastSeq = computed(() => confirmed.value.at(-1)?.seq ?? 0);
+  const currentSummary = computed(() => summaries.value.find((c) => c.id === current.value.id));
+  const seenSeq = computed(() => (current.value.id ? (seen.value[current.value.id] ?? 0) : 0));
+
+  // The files this page sent, so a message still on its way shows them (after a reload it shows its text alone).
+  const sentFiles = new Map<string, Attachment>();
+  const filesOf = (ids: string[] | undefined): { files?: Attachment[] } => {
+    const known = (ids ?? []).flatMap((id) => sentFiles.get(id) ?? []);
+    return known.length ? { files: known } : {};
+  };
+
   const items = computed<MessageItem[]>(() => {
     const shown = confirmed.value.map((m): MessageItem => {
       const from = m.author.kind === 'visitor' ? 'me' : m.author.kind;
@@ -166,17 +300,51 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
         key: m.id,
         body: m.body,
         from,
-        ...(from === 'agent' && m.author.name && { authorName: m.author.name }),
-        ...(from === 'me' && { state: 'sent' as const }),
+        ...(from !== 'me' && m.author.name && { authorName: m.author.name }),
+        ...(from === 'me' && { state: m.seq <= seenSeq.value ? ('seen' as const) : ('sent' as const) }),
         createdAt: m.createdAt,
+        message: m,
       };
     });
     const delivered = new Set(confirmed.value.map((m) => m.clientMessageId));
     const sending = pending.value
-      .filter((e) => !delivered.has(e.clientMessageId))
-      .map((e): MessageItem => ({ key: e.clientMessageId, body: e.body, from: 'me', state: 'sending', createdAt: new Date(e.createdAt).toISOString() }));
+      .filter((e) => !delivered.has(e.clientMessageId) && (e.conversationId ? e.conversationId === current.value.id : e.clientConversationId === current.value.clientConversationId))
+      .map((e): MessageItem => ({ key: e.clientMessageId, body: e.body, from: 'me', state: 'sending', createdAt: new Date(e.createdAt).toISOString(), ...filesOf(e.attachments) }));
     return [...shown, ...sending];
   });
+
+  const unreadTotal = computed(() => Object.values(unread.value).reduce((sum, n) => sum + n, 0));
+  const ended = computed(() => currentSummary.value?.status === 'closed');
+  const typing = computed(() => {
+    const t = typingIn.value;
+    return t && t.conversationId === current.value.id ? { name: t.name } : null;
+  });
+  const needsPreChat = computed(() => {
+    const a = app.value;
+    if (!a || current.value.id || current.value.clientConversationId || preChatDone.value) return false;
+    return (a.preChat.name !== 'off' && !a.visitor.name) || (a.preChat.email !== 'off' && !a.visitor.email);
+  });
+  const asksEmail = computed(() => {
+    const a = app.value;
+    return !!a && !!availability.value && availability.value !== 'online' && !a.visitor.email && items.value.some((i) => i.from === 'me');
+  });
+  /** Whether the visitor sees the current conversation's latest messages right now. */
+  const reading = computed(() => open.value && pageVisible.value && view.value === 'conversation' && status.value === 'online');
+
+  function request(frame: Parameters<MessengerConnection['request']>[0]): void {
+    connection?.request(frame).catch(() => {});
+  }
+
+  /** Marks what the visitor can see as read, once per new message. */
+  const stopReading = effect(() => {
+    const id = current.value.id;
+    const seq = lastSeq.value;
+    if (!reading.value || !id || seq <= (readSent[id] ?? 0)) return;
+    readSent[id] = seq;
+    request({ type: 'conversation.read', conversationId: id, seq });
+    if (unread.value[id]) unread.value = { ...unread.value, [id]: 0 };
+  });
+  const stopUnread = effect(() => events.unreadCountChange?.(unreadTotal.value));
 
   function onAck(ack: AckFrame): void {
     const entry = pending.value.find((e) => e.clientMessageId === ack.clientMessageId);
@@ -184,6 +352,7 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
       const conversation = current.value;
       if (!conversation.id && (ack.clientConversationId === undefined || ack.clientConversationId === conversation.clientConversationId)) {
         setConversation({ ...conversation, id: ack.conversationId });
+        events.conversationStarted?.(ack.conversationId);
       }
       if (entry) {
         merge([
@@ -194,12 +363,54 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
             clientMessageId: ack.clientMessageId,
             author: { kind: 'visitor', id: '' },
             body: entry.body,
+            ...(entry.attachments?.length && { attachments: filesOf(entry.attachments).files ?? [] }),
             createdAt: ack.createdAt,
           },
         ]);
       }
       refreshPending();
     });
+  }
+
+  function onMessage(message: Message): void {
+    batch(() => {
+      merge([message]);
+      const id = message.conversationId;
+      upsertSummary({ id, lastSeq: message.seq, lastMessageAt: message.createdAt, preview: message.body.slice(0, 140) });
+      if (message.author.kind === 'visitor') return;
+      if (typingIn.value?.conversationId === id) typingIn.value = null;
+      // Counted unless the visitor is looking at it (then it is marked read at once).
+      if (!(reading.value && id === current.value.id) && message.seq > (readSent[id] ?? 0)) {
+        unread.value = { ...unread.value, [id]: (unread.value[id] ?? 0) + 1 };
+      }
+    });
+    if (message.author.kind !== 'visitor') events.messageReceived?.({ conversationId: message.conversationId, body: message.body, author: message.author });
+  }
+
+  function onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'availability':
+        availability.value = frame.status;
+        return;
+      case 'typing': {
+        if (frame.author.kind !== 'agent') return;
+        clearTimer(typingFade);
+        typingIn.value = frame.state === 'start' ? { conversationId: frame.conversationId, name: frame.author.name ?? '' } : null;
+        if (frame.state === 'start') typingFade = setTimer(() => (typingIn.value = null), TYPING_FADES_MS);
+        return;
+      }
+      case 'conversation.read': {
+        const id = frame.conversationId;
+        if (frame.reader.kind === 'agent') seen.value = { ...seen.value, [id]: Math.max(seen.value[id] ?? 0, frame.seq) };
+        // The visitor read it in another tab.
+        else if (frame.seq >= (summaries.value.find((c) => c.id === id)?.lastSeq ?? Infinity)) unread.value = { ...unread.value, [id]: 0 };
+        return;
+      }
+      case 'conversation.updated': {
+        const { unread: _unread, seenSeq: _seen, ...summary } = frame.conversation;
+        upsertSummary(summary);
+      }
+    }
   }
 
   function onError(error: ServerFrameOf<'error'> | ClientError): void {
@@ -209,7 +420,15 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
     if (closeCode === CloseCode.RELOAD) return void (status.value = 'reload');
     // A message the gateway (or the client, before sending) refused for good; retried ones are not news.
     const refused = 'frameType' in error ? error.frameType === 'message.send' && !RETRIED.has(error.code) : LOCALLY_REFUSED.has(error.code);
-    if (refused) notice.value = `A message could not be sent: ${error.message}`;
+    if (!refused) return;
+    events.error?.({ code: error.code, message: error.message });
+    if (error.code === 'PRECHAT_REQUIRED') {
+      // The app asks for details first: show the form again (the text goes back into the box by `send`).
+      preChatDone.value = false;
+      void loadApp();
+      return;
+    }
+    notice.value = error.code === 'MESSAGE_TOO_LONG' ? { key: 'error.tooLong', params: { max: maxLength.value } } : { key: 'error.notSent' };
   }
 
   function makeConnection(): MessengerConnection {
@@ -222,11 +441,12 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
       next.on('hello', (hello) => {
         maxLength.value = hello.limits.maxMessageLength;
         refreshPending();
-        if (!loaded) void loadConversation(next);
+        if (!loaded) void loadConversations(next);
       }),
-      next.on('message', (message) => merge([message])),
+      next.on('message', onMessage),
       next.on('ack', onAck),
       next.on('error', onError),
+      next.on('frame', onFrame),
       next.on('reset', (frame) => {
         // The gateway cannot replay from our cursor: read the latest page again.
         if (frame.conversationId === current.value.id) loadHistory(next, frame.conversationId).catch(() => {});
@@ -253,43 +473,77 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
   }
 
   /**
-   * After the first hello: finds the current conversation (the stored one, the one the stored
-   * client id created, or the most recent) and shows its latest messages. Over the socket, so
-   * anything written meanwhile arrives live; a failure is retried at the next hello.
+   * After the first hello: reads the visitor's conversations (with unread counts), finds the
+   * current one (the stored one, the one the stored client id created, or the most recent) and
+   * shows its latest messages. Over the socket, so anything written meanwhile arrives live; a
+   * failure is retried at the next hello.
    */
-  async function loadConversation(conn: MessengerConnection): Promise<void> {
+  async function loadConversations(conn: MessengerConnection): Promise<void> {
     try {
-      if (!current.value.id) {
-        const { conversations } = await conn.request({ type: 'conversation.list', limit: 20 });
-        const wanted = current.value.clientConversationId;
-        const match = wanted ? conversations.find((c) => c.clientConversationId === wanted) : conversations[0];
-        // An ack may have named the conversation while the list was on its way.
-        if (match && !current.value.id) {
-          const clientConversationId = match.clientConversationId ?? wanted;
-          setConversation({ id: match.id, ...(clientConversationId && { clientConversationId }) });
+      const { conversations } = await conn.request({ type: 'conversation.list', limit: 50 });
+      batch(() => {
+        for (const c of conversations) {
+          upsertSummary(c);
+          // Every conversation resumes from its end: replies to any of them arrive live.
+          if (conn.cursor(c.id) === undefined) conn.setCursor(c.id, c.lastSeq);
         }
-      }
+        unread.value = { ...Object.fromEntries(conversations.map((c) => [c.id, c.unread ?? 0])), ...pickLive() };
+        seen.value = { ...seen.value, ...Object.fromEntries(conversations.map((c) => [c.id, c.seenSeq ?? 0])) };
+        if (!current.value.id) {
+          const wanted = current.value.clientConversationId;
+          const match = wanted ? conversations.find((c) => c.clientConversationId === wanted) : conversations[0];
+          // An ack may have named the conversation while the list was on its way.
+          if (match && !current.value.id) {
+            const clientConversationId = match.clientConversationId ?? wanted;
+            setConversation({ id: match.id, ...(clientConversationId && { clientConversationId }) });
+          }
+        } else if (!conversations.some((c) => c.id === current.value.id) && conversations.length < 50) {
+          // The stored conversation is not this visitor's (any more): start a new one on the next message.
+          setConversation({});
+        }
+      });
       const id = current.value.id;
       if (id) await loadHistory(conn, id);
       loaded = true;
     } catch (error) {
       if ((error as { code?: string }).code !== 'NOT_FOUND') return;
-      // The stored conversation is not this visitor's (any more): start a new one on the next message.
       setConversation({});
       loaded = true;
+    }
+  }
+  /** Unread counts that arrived live while the list was loading (kept over the list's older numbers). */
+  function pickLive(): Record<string, number> {
+    return Object.fromEntries(Object.entries(unread.value).filter(([, n]) => n > 0));
+  }
+
+  async function loadApp(): Promise<void> {
+    try {
+      const a = await transport.app(await session());
+      batch(() => {
+        app.value = a;
+        availability.value ??= a.availability;
+        maxLength.value = a.maxMessageLength;
+      });
+    } catch {
+      // The messenger works without its settings; availability still comes over the socket.
     }
   }
 
   async function session(): Promise<string> {
     if (token) return token;
-    const created = await transport.createSession();
-    token = created.token;
+    if (provider) {
+      token = await provider(renew ? { renew } : undefined);
+      renew = false;
+      return token;
+    }
+    token = (await transport.createSession()).token;
     put(keys.session, token);
     return token;
   }
   function forgetSession(): void {
     token = null;
-    put(keys.session, null);
+    renew = true;
+    if (!provider) put(keys.session, null);
     // The old conversation belonged to the old visitor; whatever is still in the outbox goes to a new one.
     const waiting = outbox.load();
     const fresh: CurrentConversation = waiting.length > 0 ? { clientConversationId: newId() } : {};
@@ -297,6 +551,9 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
     batch(() => {
       setConversation(fresh);
       confirmed.value = [];
+      summaries.value = [];
+      unread.value = {};
+      app.value = null;
       refreshPending();
     });
   }
@@ -305,7 +562,7 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
     status.value = 'starting';
     notice.value = null;
     // Another tab of the site may have started a session or conversation since this model was made.
-    token ??= get(keys.session);
+    if (!provider) token ??= get(keys.session);
     if (!current.value.id) {
       const stored = readConversation();
       if (stored.id || !current.value.clientConversationId) current.value = stored;
@@ -314,6 +571,7 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
     if (connection?.state === 'closed') dropConnection();
     connection ??= makeConnection();
     await session();
+    if (!app.value) void loadApp();
     if (disposed || connection.state !== 'idle') return;
     status.value = 'connecting';
     connection.connect();
@@ -322,16 +580,16 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
   function start(): Promise<void> {
     starting ??= run().catch((error: unknown) => {
       starting = undefined;
-      if (!disposed) fail(describe(error));
+      if (!disposed) fail(startError(error));
     });
     return starting;
   }
 
   /** Stops with a notice; the next send, open or retry starts over. */
-  function fail(message: string): void {
+  function fail(key: MessengerKey): void {
     starting = undefined;
     status.value = 'failed';
-    notice.value = message;
+    notice.value = { key };
   }
 
   function renewSession(): void {
@@ -339,29 +597,67 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
     dropConnection();
     starting = undefined;
     // A brand-new session refused again: stop instead of looping.
-    if (now - lastRenewal < SESSION_RENEWAL_MIN_MS) return fail('The chat session could not be started. Please try again later.');
+    if (now - lastRenewal < SESSION_RENEWAL_MIN_MS) return fail('error.session');
     lastRenewal = now;
     forgetSession();
     void start();
   }
 
+  function sendTyping(state: 'start' | 'stop'): void {
+    const id = current.value.id;
+    if (!id || status.value !== 'online') return;
+    request({ type: 'typing', conversationId: id, state });
+  }
+
   return {
     open,
     status,
+    view,
+    conversations: summaries,
+    unread,
+    unreadTotal,
+    conversationId: computed(() => current.value.id),
     items,
+    ended,
+    typing,
+    availability,
+    app,
+    needsPreChat,
+    asksEmail,
+    confirmingEnd,
     draft,
     maxLength,
     notice,
+    pageVisible,
     setOpen(next) {
       open.value = next;
       if (next && (status.value === 'idle' || status.value === 'failed')) void start();
     },
     start,
-    send() {
+    token: () => session(),
+    setDraft(text) {
+      draft.value = text;
+      clearTimer(typingStop);
+      if (!text.trim()) {
+        if (typingSentAt) sendTyping('stop');
+        typingSentAt = 0;
+        return;
+      }
+      const now = Date.now();
+      if (now - typingSentAt > TYPING_EVERY_MS) {
+        typingSentAt = now;
+        sendTyping('start');
+      }
+      typingStop = setTimer(() => {
+        typingSentAt = 0;
+        sendTyping('stop');
+      }, TYPING_IDLE_MS);
+    },
+    send(files = []) {
       const body = draft.value.trim();
-      if (!body) return false;
+      if (!body && !files.length) return false;
       if (body.length > maxLength.value) {
-        notice.value = `Messages can be at most ${maxLength.value} characters.`;
+        notice.value = { key: 'error.tooLong', params: { max: maxLength.value } };
         return false;
       }
       let conversation = current.value;
@@ -371,7 +667,22 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
         setConversation(conversation);
       }
       connection ??= makeConnection();
-      connection.send(conversation.id ? { conversationId: conversation.id, body } : { clientConversationId: conversation.clientConversationId!, body });
+      for (const file of files) sentFiles.set(file.id, file);
+      const attachments = files.length ? { attachments: files.map((f) => f.id) } : {};
+      const { acked } = connection.send(
+        conversation.id ? { conversationId: conversation.id, body, ...attachments } : { clientConversationId: conversation.clientConversationId!, body, ...attachments },
+      );
+      acked.catch((error: { code?: string }) => {
+        if (error.code !== 'PRECHAT_REQUIRED') return;
+        // Nothing is lost: the text goes back into the box, the conversation back to unstarted.
+        batch(() => {
+          if (!draft.value) draft.value = body;
+          if (!current.value.id) setConversation({});
+          refreshPending();
+        });
+      });
+      clearTimer(typingStop);
+      typingSentAt = 0;
       batch(() => {
         draft.value = '';
         notice.value = null;
@@ -379,6 +690,53 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
       });
       if (status.value === 'idle' || status.value === 'failed') void start();
       return true;
+    },
+    showList() {
+      batch(() => {
+        view.value = 'list';
+        confirmingEnd.value = false;
+      });
+    },
+    showConversation(conversationId) {
+      const summary = summaries.value.find((c) => c.id === conversationId);
+      if (!summary) return void (view.value = 'list');
+      if (current.value.id !== conversationId) {
+        switchTo({ id: conversationId, ...(summary.clientConversationId && { clientConversationId: summary.clientConversationId }) });
+        if (connection && loaded) loadHistory(connection, conversationId).catch(() => {});
+      }
+      view.value = 'conversation';
+    },
+    newConversation(text = '') {
+      switchTo({});
+      draft.value = text;
+    },
+    async end() {
+      const id = current.value.id;
+      confirmingEnd.value = false;
+      if (!id || !connection) return;
+      try {
+        await connection.request({ type: 'conversation.end', conversationId: id });
+        upsertSummary({ id, status: 'closed' });
+        events.conversationEnded?.(id);
+      } catch {
+        notice.value = { key: 'error.action' };
+      }
+    },
+    async saveProfile(patch) {
+      try {
+        await transport.updateMe(await session(), patch);
+        const a = app.value;
+        batch(() => {
+          if (a) app.value = { ...a, visitor: { name: patch.name ?? a.visitor.name, email: patch.email ?? a.visitor.email } };
+          preChatDone.value = true;
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    skipPreChat() {
+      preChatDone.value = true;
     },
     retry() {
       if (status.value === 'reload') return location.reload();
@@ -388,6 +746,10 @@ export function createMessengerModel({ transport, storage, outbox, appId, newId 
     },
     dispose() {
       disposed = true;
+      stopReading();
+      stopUnread();
+      clearTimer(typingStop);
+      clearTimer(typingFade);
       dropConnection();
     },
   };

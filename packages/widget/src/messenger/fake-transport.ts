@@ -1,7 +1,7 @@
 // Test support only: never imported by the messenger entry, so it never ships.
 import { createClient, type OutboxStore, type SocketEvent, type WebSocketLike } from '@parley/client';
 import type { ConversationSummary, Message, ServerFrame } from '@parley/protocol';
-import type { MessengerTransport } from './transport.ts';
+import type { MessengerApp, MessengerTransport, ProfilePatch } from './transport.ts';
 
 /** A socket the test plays the server for: it records what the client sends and delivers what the test says. */
 export class FakeSocket implements WebSocketLike {
@@ -69,6 +69,10 @@ export interface FakeGateway {
   histories: Record<string, Message[]>;
   /** Number of sessions created. */
   sessionsCreated: number;
+  /** What `GET /api/visitor/app` answers (change it between calls). */
+  app: MessengerApp;
+  /** Every `PATCH /api/visitor/me` body, in order. */
+  profiles: ProfilePatch[];
   /** Called with every frame the client sends (e.g. to snapshot storage at that moment). */
   onSend?: (frame: Record<string, unknown>) => void;
   /** The most recent socket. */
@@ -81,6 +85,8 @@ export function createFakeGateway(): FakeGateway {
     const ref = frame.ref as string;
     if (frame.type === 'conversation.list') {
       socket.serverSend({ type: 'conversation.list.result', ref, conversations: gateway.conversations });
+    } else if (frame.type === 'typing' || frame.type === 'conversation.read' || frame.type === 'conversation.end') {
+      socket.serverSend({ type: 'ok', ref });
     } else if (frame.type === 'conversation.history') {
       const id = frame.conversationId as string;
       const messages = gateway.histories[id];
@@ -94,6 +100,15 @@ export function createFakeGateway(): FakeGateway {
     conversations: [],
     histories: {},
     sessionsCreated: 0,
+    app: {
+      name: 'Demo shop',
+      preChat: { name: 'off', email: 'off' },
+      bot: { enabled: false, text: null },
+      maxMessageLength: 1000,
+      availability: 'online',
+      visitor: { name: null, email: null },
+    },
+    profiles: [],
     socket: () => gateway.sockets.at(-1)!,
     transport: {
       async createSession() {
@@ -101,6 +116,10 @@ export function createFakeGateway(): FakeGateway {
         const token = `token-${gateway.sessionsCreated}-abcdefghijklmnopqrstuvwxyz`;
         gateway.tokens.push(token);
         return { token, visitorId: `visitor-${gateway.sessionsCreated}` };
+      },
+      app: async () => structuredClone(gateway.app),
+      async updateMe(_token, patch) {
+        gateway.profiles.push(patch);
       },
       createConnection(token: () => string, outbox: OutboxStore) {
         return createClient({
@@ -136,3 +155,8 @@ export function message(fields: Partial<Message> & Pick<Message, 'conversationId
 
 /** Lets pending promises and Preact's scheduled renders run. */
 export const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** A conversation row as the gateway would list it to its visitor. */
+export function summary(id: string, fields: Partial<ConversationSummary> = {}): ConversationSummary {
+  return { id, appId: 'demo', status: 'open', lastSeq: 0, lastMessageAt: null, createdAt: '2025-01-01T00:00:00Z', preview: null, unread: 0, seenSeq: 0, ...fields };
+}

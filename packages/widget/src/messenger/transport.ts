@@ -1,5 +1,5 @@
 import { createClient, type ClientOptions, type OutboxStore, type ParleyClient } from '@parley/client';
-import { TOKEN_SUBPROTOCOL_PREFIX } from '@parley/protocol';
+import { TOKEN_SUBPROTOCOL_PREFIX, type VisitorApp } from '@parley/protocol';
 
 /** The part of `@parley/client` the messenger uses. */
 export type MessengerConnection = Pick<ParleyClient, 'state' | 'connect' | 'close' | 'send' | 'request' | 'pending' | 'cursor' | 'setCursor' | 'on'>;
@@ -8,6 +8,15 @@ export type MessengerConnection = Pick<ParleyClient, 'state' | 'connect' | 'clos
 export interface VisitorSession {
   token: string;
   visitorId: string;
+}
+
+/** What `GET /api/visitor/app` answers: the app's name, settings, limit, availability and the visitor's own details. */
+export type MessengerApp = VisitorApp & { visitor: { name: string | null; email: string | null } };
+
+/** The visitor's own details the messenger may set (`PATCH /api/visitor/me`). */
+export interface ProfilePatch {
+  name?: string;
+  email?: string;
 }
 
 /**
@@ -19,6 +28,10 @@ export interface MessengerTransport {
   createSession(): Promise<VisitorSession>;
   /** A connection (not yet connected) that authenticates with whatever `token()` returns at connect time. */
   createConnection(token: () => string, outbox: OutboxStore): MessengerConnection;
+  /** Reads the app's messenger settings and availability with the session's token. */
+  app(token: string): Promise<MessengerApp>;
+  /** Saves the visitor's name or e-mail (pre-chat form, "leave your e-mail"). */
+  updateMe(token: string, patch: ProfilePatch): Promise<void>;
 }
 
 /** A failed HTTP call: the gateway's stable error code (or NETWORK) and the HTTP status (0 when none came). */
@@ -46,27 +59,34 @@ export interface VisitorTransportOptions {
  * set headers on a WebSocket).
  */
 export function createVisitorTransport({ baseUrl, appId, fetch = globalThis.fetch.bind(globalThis), WebSocket }: VisitorTransportOptions): MessengerTransport {
-  async function createSession(): Promise<VisitorSession> {
+  /** One JSON call to the visitor API; a failure is a TransportError with the gateway's code. */
+  async function call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}/api/visitor/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ appId }),
+      response = await fetch(baseUrl + path, {
+        method,
+        headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
         credentials: 'omit',
       });
     } catch (error) {
       throw transportError('NETWORK', `Cannot reach ${baseUrl}: ${String(error)}`, 0);
     }
-    const body = (await response.json().catch(() => undefined)) as (VisitorSession & { error?: { code?: string; message?: string } }) | undefined;
-    if (!response.ok || !body?.token) {
-      throw transportError(body?.error?.code ?? `HTTP_${response.status}`, body?.error?.message ?? response.statusText, response.status);
+    const json = (await response.json().catch(() => undefined)) as (T & { error?: { code?: string; message?: string } }) | undefined;
+    if (!response.ok || !json) {
+      throw transportError(json?.error?.code ?? `HTTP_${response.status}`, json?.error?.message ?? response.statusText, response.status);
     }
-    return body;
+    return json;
   }
 
   return {
-    createSession,
+    async createSession() {
+      const session = await call<VisitorSession>('POST', '/api/visitor/sessions', undefined, { appId });
+      if (!session.token) throw transportError('HTTP_200', 'No token in the answer.', 200);
+      return session;
+    },
+    app: (token) => call<MessengerApp>('GET', '/api/visitor/app', token),
+    updateMe: (token, patch) => call<unknown>('PATCH', '/api/visitor/me', token, patch).then(() => {}),
     createConnection: (token, outbox) =>
       createClient({
         url: `${baseUrl}/ws/visitor`,

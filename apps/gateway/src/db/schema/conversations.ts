@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { Attachment } from '@parley/protocol';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { visitors } from './people.ts';
 import { apps, workspaces } from './workspaces.ts';
 
@@ -57,6 +58,8 @@ export const messages = pgTable(
     clientMessageId: text('client_message_id').notNull(),
     body: text('body').notNull(),
     internal: boolean('internal').notNull().default(false),
+    /** The files sent with the message (`{ id, name, size, type }`), filled from `attachments` when it is inserted; null when none. */
+    attachments: jsonb('attachments').$type<Attachment[]>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,4 +1,6 @@
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { contacts } from './contacts.ts';
 import { apps, workspaces } from './workspaces.ts';
 
 /** A person who answers chats in the console. */
@@ -38,9 +40,18 @@ export const visitors = pgTable(
       .references(() => apps.id, { onDelete: 'cascade' }),
     name: text('name'),
     email: text('email'),
+    /** The verified contact this visitor is, once the website vouched for them; at most one visitor per contact. */
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    /** Custom attributes set by the website (`Parley('update', { attributes })`): a flat record of at most 50 values. */
+    attributes: jsonb('attributes').$type<Record<string, string | number | boolean>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('visitors_app_idx').on(t.appId)],
+  (t) => [
+    index('visitors_app_idx').on(t.appId),
+    uniqueIndex('visitors_contact_uq')
+      .on(t.contactId)
+      .where(sql`${t.contactId} is not null`),
+  ],
 );
 
 /** A visitor's session: server-made random token, stored as its SHA-256. */

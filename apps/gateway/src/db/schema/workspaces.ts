@@ -1,4 +1,4 @@
-import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** A customer of Parley: owns apps, agents and conversations. */
 export const workspaces = pgTable('workspaces', {
@@ -17,6 +17,8 @@ export const apps = pgTable('apps', {
   allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull().default([]),
   identitySecret: text('identity_secret').notNull(),
   maxMessageLength: integer('max_message_length').notNull().default(1000),
+  /** When true, only visitors the website vouched for (signed identity) may send messages or start conversations. */
+  requireIdentity: boolean('require_identity').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

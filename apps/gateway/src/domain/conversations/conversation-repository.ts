@@ -1,20 +1,83 @@
+import type { Attachment } from '@parley/protocol';
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import type { NotifyChannel } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
 import { apps, conversations, messages, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
 
-/** What a conversation's counters and preview become after a batch. */
-export interface ConversationAdvance {
+/** One message of a batch, as the batch statement reads it. */
+export interface BatchRequest {
+  /** Its place in the batch. */
+  i: number;
+  conv: string;
+  kind: MessageRow['senderKind'];
+  sender: string;
+  name: string | null;
+  cmid: string;
+  body: string;
+  internal: boolean;
   id: string;
-  lastSeq: number;
-  lastPublicSeq: number;
-  lastMessageAt: Date;
-  preview: string;
-  publicPreview: string | null;
+  at: string;
+  /** Set for a visitor: the conversation must be theirs. */
+  visitor: string | null;
+  workspace: string;
+  /** The files it carries (claimed for it beforehand), or null; a statement trigger links them to it. */
+  files: Attachment[] | null;
 }
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** What a batch statement did. */
+export interface BatchResult {
+  /** The conversations the batch named that exist, as they were before it. */
+  before: Map<string, ConversationRow>;
+  /** For requests that resend a stored message (by place in the batch): the original. */
+  resent: Map<number, MessageRow>;
+  /** The new messages, in seq order. */
+  inserted: MessageRow[];
+  /** The conversations after the write. */
+  after: Map<string, ConversationRow>;
+}
 
-/** A message row as `json_agg` returns it. */
+interface BatchJson {
+  before: ConversationJson[];
+  resent: { i: number; message: MessageJson }[];
+  inserted: MessageJson[];
+  after: ConversationJson[];
+}
+
+/** A conversation row as `to_jsonb` returns it. */
+interface ConversationJson {
+  id: string;
+  workspace_id: string;
+  app_id: string;
+  visitor_id: string;
+  client_conversation_id: string | null;
+  status: ConversationRow['status'];
+  last_seq: number;
+  last_public_seq: number;
+  last_message_at: string | null;
+  preview: string | null;
+  public_preview: string | null;
+  created_at: string;
+}
+
+function conversationFromJson(c: ConversationJson): ConversationRow {
+  return {
+    id: c.id,
+    workspaceId: c.workspace_id,
+    appId: c.app_id,
+    visitorId: c.visitor_id,
+    clientConversationId: c.client_conversation_id,
+    status: c.status,
+    lastSeq: c.last_seq,
+    lastPublicSeq: c.last_public_seq,
+    lastMessageAt: c.last_message_at ? new Date(c.last_message_at) : null,
+    preview: c.preview,
+    publicPreview: c.public_preview,
+    createdAt: new Date(c.created_at),
+  };
+}
+
+
+/** A message row as `to_jsonb` returns it. */
 interface MessageJson {
   id: string;
   conversation_id: string;
@@ -27,9 +90,10 @@ interface MessageJson {
   body: string;
   internal: boolean;
   created_at: string;
+  attachments: MessageRow['attachments'];
 }
 
-function fromJson(m: MessageJson): MessageRow {
+function messageFromJson(m: MessageJson): MessageRow {
   return {
     id: m.id,
     conversationId: m.conversation_id,
@@ -42,24 +106,23 @@ function fromJson(m: MessageJson): MessageRow {
     body: m.body,
     internal: m.internal,
     createdAt: new Date(m.created_at),
+    attachments: m.attachments ?? null,
   };
 }
 
 /** The queries of the conversation aggregate. Only this module touches its tables. */
 export function createConversationRepository(db: Database) {
   return {
-    transaction: <T>(fn: (tx: Tx) => Promise<T>) => db.transaction(fn),
 
     /** Creates the visitor's conversations named by client ids, unless they exist; returns all ids. */
     async ensureVisitorConversations(
-      tx: Tx,
       wanted: { visitorId: string; appId: string; workspaceId: string; clientConversationId: string }[],
     ): Promise<Map<string, string>> {
       if (!wanted.length) return new Map();
-      await tx.insert(conversations).values(wanted).onConflictDoNothing({
+      await db.insert(conversations).values(wanted).onConflictDoNothing({
         target: [conversations.visitorId, conversations.clientConversationId],
       });
-      const rows = await tx
+      const rows = await db
         .select({ id: conversations.id, visitorId: conversations.visitorId, clientConversationId: conversations.clientConversationId })
         .from(conversations)
         .where(
@@ -72,72 +135,90 @@ export function createConversationRepository(db: Database) {
     },
 
     /**
-     * Locks the conversations in id order (so two batches never deadlock) and reads them, with
-     * the messages already stored under the batch's (sender, client id) keys: one round trip.
+     * Writes a batch in one statement, without a transaction around it: locks the batch's
+     * conversations in id order (two batches never deadlock), finds resends, numbers the new
+     * messages per conversation (seq, and public seq skipping internal notes) from the locked
+     * counters, inserts them, moves the counters and previews, and announces the new seq ranges
+     * on `channel`. Returns the locked rows as they were, the stored originals of resends, the
+     * inserted rows and the conversations after the write.
      */
-    async lockWithDuplicates(
-      tx: Tx,
-      ids: string[],
-      keys: { c: string; k: string; s: string; m: string }[],
-    ): Promise<{ locked: Map<string, ConversationRow>; duplicates: MessageRow[] }> {
-      if (!ids.length) return { locked: new Map(), duplicates: [] };
-      const rows = await tx
-        .select({
-          conversation: conversations,
-          // Written out in full: Drizzle leaves a lone table's columns unqualified, and inside
-          // this subquery a bare "id" would be the message's.
-          duplicates: sql<MessageJson[] | null>`(
-            select json_agg(msg) from ${messages} msg
-            where msg.conversation_id = "conversations"."id"
-              and (msg.sender_kind, msg.sender_id, msg.client_message_id) in (
-                select x.k, x.s, x.m from json_to_recordset(${JSON.stringify(keys)}::json) as x(c uuid, k text, s text, m text)
-                where x.c = "conversations"."id"))`,
-        })
-        .from(conversations)
-        .where(sql`${conversations.id} in (select value::uuid from json_array_elements_text(${JSON.stringify(ids)}::json))`)
-        .orderBy(asc(conversations.id))
-        .for('update', { of: conversations });
-      return {
-        locked: new Map(rows.map((r) => [r.conversation.id, r.conversation])),
-        duplicates: rows.flatMap((r) => (r.duplicates ?? []).map(fromJson)),
-      };
-    },
-
-    /**
-     * Inserts complete rows (ids and times made by the caller) and moves each conversation's
-     * counters and preview forward, in one statement with two parameters.
-     */
-    async store(tx: Tx, rows: MessageRow[], advances: ConversationAdvance[]): Promise<void> {
-      if (!rows.length) return;
-      const json = JSON.stringify(
-        rows.map((r) => ({
-          id: r.id,
-          conversation_id: r.conversationId,
-          seq: r.seq,
-          public_seq: r.publicSeq,
-          sender_kind: r.senderKind,
-          sender_id: r.senderId,
-          sender_name: r.senderName,
-          client_message_id: r.clientMessageId,
-          body: r.body,
-          internal: r.internal,
-          created_at: r.createdAt.toISOString(),
-        })),
-      );
-      const counters = JSON.stringify(advances.map((a) => ({ ...a, lastMessageAt: a.lastMessageAt.toISOString() })));
-      await tx.execute(sql`
-        with inserted as (
-          insert into ${messages} (id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at)
-          select id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at
-          from json_to_recordset(${json}::json) as x(id uuid, conversation_id uuid, seq int, public_seq int, sender_kind text, sender_id text,
-            sender_name text, client_message_id text, body text, internal boolean, created_at timestamptz)
-          returning 1
+    async writeBatch(requests: BatchRequest[], channel: NotifyChannel | undefined): Promise<BatchResult> {
+      if (!requests.length) return { before: new Map(), resent: new Map(), inserted: [], after: new Map() };
+      // A message of files alone previews as the files' names.
+      const preview = sql.raw(`coalesce(nullif(n.body, ''), (select string_agg(f ->> 'name', ', ') from jsonb_array_elements(n.files) f), '')`);
+      const result = await db.execute(sql`
+        with req as (
+          select * from jsonb_to_recordset(${JSON.stringify(requests)}::jsonb) as x(i int, conv uuid, kind text, sender text,
+            name text, cmid text, body text, internal boolean, id uuid, at timestamptz, visitor uuid, workspace text, files jsonb)
+        ),
+        locked as (
+          select c.* from ${conversations} c where c.id in (select conv from req) order by c.id for update
+        ),
+        allowed as (
+          select r.*, l.last_seq, l.last_public_seq from req r join locked l on l.id = r.conv
+          where l.workspace_id = r.workspace and (r.visitor is null or l.visitor_id = r.visitor)
+        ),
+        resent as (
+          select a.i, to_jsonb(m) as message from allowed a join ${messages} m
+            on m.conversation_id = a.conv and m.sender_kind = a.kind and m.sender_id = a.sender and m.client_message_id = a.cmid
+        ),
+        fresh as (
+          select distinct on (a.conv, a.kind, a.sender, a.cmid) a.* from allowed a
+          where not exists (select 1 from resent r where r.i = a.i)
+          order by a.conv, a.kind, a.sender, a.cmid, a.i
+        ),
+        numbered as (
+          select f.*,
+            f.last_seq + row_number() over w as seq,
+            case when f.internal then null else f.last_public_seq + count(*) filter (where not f.internal) over w end as public_seq
+          from fresh f
+          window w as (partition by f.conv order by f.i rows between unbounded preceding and current row)
+        ),
+        inserted as (
+          insert into ${messages} (id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at, attachments)
+          select id, conv, seq, public_seq, kind, sender, name, cmid, body, internal, at, files from numbered
+          returning *
+        ),
+        counters as (
+          select n.conv,
+            max(n.seq) as last_seq,
+            max(n.last_public_seq + coalesce(n.public_seq - n.last_public_seq, 0)) as last_public_seq,
+            min(n.seq) as first_seq,
+            max(n.at) as at,
+            (array_agg(left(${preview}, 140) order by n.i desc))[1] as preview,
+            (array_agg(left(${preview}, 140) order by n.i desc) filter (where not n.internal))[1] as public_preview
+          from numbered n group by n.conv
+        ),
+        updated as (
+          update ${conversations} c set
+            last_seq = v.last_seq, last_public_seq = v.last_public_seq, last_message_at = v.at,
+            preview = v.preview, public_preview = coalesce(v.public_preview, c.public_preview), status = 'open'
+          from counters v where c.id = v.conv
+          returning c.*
+        ),
+        announced as (
+          select pg_notify(${channel?.name ?? ''}, concat_ws('|', ${channel?.node ?? ''}::text, v.conv, v.first_seq, v.last_seq))
+          from counters v where ${channel !== undefined}::boolean
         )
-        update ${conversations} as c set
-          last_seq = v."lastSeq", last_public_seq = v."lastPublicSeq", last_message_at = v."lastMessageAt",
-          preview = v.preview, public_preview = coalesce(v."publicPreview", c.public_preview), status = 'open'
-        from json_to_recordset(${counters}::json) as v(id uuid, "lastSeq" int, "lastPublicSeq" int, "lastMessageAt" timestamptz, preview text, "publicPreview" text)
-        where c.id = v.id and (select count(*) from inserted) > 0`);
+        select jsonb_build_object(
+          'before', (select coalesce(jsonb_agg(to_jsonb(l)), '[]') from locked l),
+          'resent', (select coalesce(jsonb_agg(jsonb_build_object('i', r.i, 'message', r.message)), '[]') from resent r),
+          'inserted', (select coalesce(jsonb_agg(to_jsonb(m)), '[]') from inserted m),
+          'after', (select coalesce(jsonb_agg(to_jsonb(u)), '[]') from updated u),
+          'announced', (select count(*) from announced)
+        ) as result`);
+      const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { result: BatchJson | string }[];
+      const raw = rows[0]!.result;
+      const json: BatchJson = typeof raw === 'string' ? JSON.parse(raw) : raw;
+      const before = new Map(json.before.map((c) => [c.id, conversationFromJson(c)]));
+      const after = new Map(before);
+      for (const c of json.after) after.set(c.id, conversationFromJson(c));
+      return {
+        before,
+        resent: new Map(json.resent.map((r) => [r.i, messageFromJson(r.message)])),
+        inserted: json.inserted.map(messageFromJson).sort((a, b) => a.seq - b.seq),
+        after,
+      };
     },
 
     async findConversation(id: string): Promise<ConversationRow | undefined> {

@@ -1,11 +1,13 @@
 import type { ConversationSummary, Message } from '@parley/protocol';
-import type { CommitNotice, Executor } from '../../bus/bus.ts';
+import type { NotifyChannel } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
 import type { ConversationRow, MessageRow } from '../../db/schema/index.ts';
+import { createAttachmentClaims } from '../attachments/attachment-service.ts';
 import { toAgentMessage, toAgentSummary, toVisitorMessage, toVisitorSummary } from '../audience.ts';
 import { notFound } from '../errors.ts';
 import type { Principal } from '../identity/principal.ts';
 import { createConversationRepository } from './conversation-repository.ts';
+import { createMessengerRepository } from './messenger-repository.ts';
 import { createMessageWriter, mayWrite, type CommittedBatch, type WriteRequest } from './message-writer.ts';
 
 /** Most messages a resume replays for one conversation; further behind gets a reset. */
@@ -35,14 +37,26 @@ export type ReplayResult =
 export function createConversationService({
   db,
   onCommitted,
-  announce,
+  channel,
 }: {
   db: Database;
   onCommitted: (batches: CommittedBatch[]) => void;
-  announce?: (tx: Executor, notices: CommitNotice[]) => Promise<void>;
+  /** Where writes announce new messages to other nodes (PostgreSQL only). */
+  channel?: () => NotifyChannel | undefined;
 }) {
   const repo = createConversationRepository(db);
-  const writer = createMessageWriter({ repo, onCommitted, announce });
+  const writer = createMessageWriter({ repo, onCommitted, channel });
+  const files = createAttachmentClaims(db);
+  const reads = createMessengerRepository(db);
+
+  /** Adds read state to list rows: unread and "seen" for a visitor, how far the visitor has read for agents. */
+  async function withReadState(principal: Principal, list: ConversationSummary[]): Promise<ConversationSummary[]> {
+    const state = await reads.readState(
+      list.map((c) => c.id),
+      principal.kind === 'visitor' ? { kind: 'visitor', visitorId: principal.visitorId } : { kind: 'agent' },
+    );
+    return list.map((c) => ({ ...c, ...state.get(c.id) }));
+  }
 
   async function readable(principal: Principal, conversationId: string): Promise<ConversationRow> {
     const conversation = UUID.test(conversationId) ? await repo.findConversation(conversationId) : undefined;
@@ -58,7 +72,8 @@ export function createConversationService({
     /** Stores a message; a resend with the same client id returns the original. */
     async send(request: WriteRequest): Promise<SendResult> {
       if (request.conversationId !== undefined && !UUID.test(request.conversationId)) throw notFound();
-      const { message, conversation, duplicate } = await writer.write(request);
+      // Files go with the message: claimed for it before the write, linked by its insert.
+      const { message, conversation, duplicate } = await files.withFiles(request, (claimed) => writer.write({ ...request, files: claimed }));
       const seq = request.principal.kind === 'agent' ? message.seq : message.publicSeq!;
       return { message, conversation, duplicate, seq };
     },
@@ -68,10 +83,10 @@ export function createConversationService({
       const limit = options.limit ?? 50;
       if (principal.kind === 'visitor') {
         const rows = await repo.listForVisitor(principal.visitorId, options.status, limit);
-        return rows.map(toVisitorSummary);
+        return withReadState(principal, rows.map(toVisitorSummary));
       }
       const rows = await repo.listForWorkspace(principal.workspaceId, options.status ?? 'open', limit);
-      return rows.map((r) => toAgentSummary(r.conversation, r.visitor));
+      return withReadState(principal, rows.map((r) => toAgentSummary(r.conversation, r.visitor)));
     },
 
     /** A page of messages, oldest first, before `beforeSeq`. */
@@ -86,8 +101,8 @@ export function createConversationService({
     /** One conversation as the principal sees it. */
     async get(principal: Principal, conversationId: string): Promise<ConversationSummary> {
       const conversation = await readable(principal, conversationId);
-      if (principal.kind === 'visitor') return toVisitorSummary(conversation);
-      return toAgentSummary(conversation, await repo.findVisitor(conversation.visitorId));
+      const summary = principal.kind === 'visitor' ? toVisitorSummary(conversation) : toAgentSummary(conversation, await repo.findVisitor(conversation.visitorId));
+      return (await withReadState(principal, [summary]))[0]!;
     },
 
     /** Every message after a cursor, in order, or a reset when the cursor cannot be served. */

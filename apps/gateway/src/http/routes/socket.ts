@@ -41,7 +41,7 @@ function refuse(reply: FastifyReply, status: number, code: string, message: stri
  * console's origin, so a foreign page cannot ride an agent's cookie.
  */
 export async function socketRoutes(app: FastifyInstance): Promise<void> {
-  const { identity, conversations, hub, limiter, config } = app.parley;
+  const { identity, conversations, messenger, hub, limiter, config } = app.parley;
 
   async function authenticateVisitor(request: FastifyRequest, reply: FastifyReply) {
     const entry = offeredProtocols(request).find((p) => p.startsWith(TOKEN_SUBPROTOCOL_PREFIX));
@@ -109,7 +109,7 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
       return;
     }
 
-    const handler = createConnectionHandler({ principal, conversations, limiter, send, log: request.log });
+    const handler = createConnectionHandler({ principal, conversations, messenger, limiter, send, log: request.log });
     socket.on('message', (data, isBinary) => {
       void handler.receive(isBinary ? undefined : data.toString());
     });

@@ -1,0 +1,53 @@
+import { AppSettingsUpdateSchema, ErrorCode, IdSchema } from '@parley/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import * as v from 'valibot';
+import { AppError } from '../../domain/errors.ts';
+import { requireAgent, requireVisitor } from '../auth.ts';
+import { originOf } from '../origin.ts';
+import { parseInput } from '../validate.ts';
+
+const AppParamsSchema = v.object({ appId: IdSchema });
+
+/** CORS for the widget's read of its app, like the rest of the visitor API (bearer tokens, never cookies). */
+function cors(request: FastifyRequest, reply: FastifyReply) {
+  const origin = originOf(request);
+  if (!origin) return;
+  reply.header('Access-Control-Allow-Origin', origin);
+  reply.header('Vary', 'Origin');
+  reply.header('Access-Control-Allow-Headers', 'authorization, content-type');
+  reply.header('Access-Control-Allow-Methods', 'GET');
+  reply.header('Access-Control-Max-Age', '600');
+}
+
+/**
+ * The messenger's app over HTTP: `GET /api/visitor/app` (bearer) is what the widget reads at
+ * start (name, pre-chat fields, bot, message limit, availability, the visitor's own name and
+ * e-mail); `GET` and `PATCH /api/agent/apps/:appId/settings` (console) read and change the
+ * messenger settings.
+ */
+export async function visitorAppRoutes(app: FastifyInstance): Promise<void> {
+  const { messenger } = app.parley;
+
+  app.register(async (visitor) => {
+    visitor.addHook('onRequest', async (request, reply) => cors(request, reply));
+    visitor.addHook('preHandler', requireVisitor);
+    visitor.addHook('preHandler', async (request) => {
+      const origin = originOf(request);
+      if (origin && !request.visitor!.allowedOrigins.includes(origin)) {
+        throw new AppError(ErrorCode.FORBIDDEN_ORIGIN, `The origin ${origin} is not allowed for this app; add it to the app's allowed origins.`, { status: 403 });
+      }
+    });
+    visitor.get('/api/visitor/app', async (request) => messenger.visitorApp(request.visitor!));
+  });
+
+  app.register(async (agent) => {
+    agent.addHook('preHandler', requireAgent);
+    agent.get('/api/agent/apps/:appId/settings', async (request) => ({
+      settings: await messenger.settings(request.agent!, parseInput(AppParamsSchema, request.params).appId),
+    }));
+    agent.patch('/api/agent/apps/:appId/settings', async (request) => {
+      const { appId } = parseInput(AppParamsSchema, request.params);
+      return { settings: await messenger.updateSettings(request.agent!, appId, parseInput(AppSettingsUpdateSchema, request.body)) };
+    });
+  });
+}

@@ -1,0 +1,177 @@
+import type { ConversationSummary } from '@parley/protocol';
+import { useState } from 'preact/hooks';
+import { adoptStyles } from '../shared/adopt-styles.ts';
+import { useAutoFocus, type Translate } from './Messenger.tsx';
+import { isEmail, type MessengerKey, type MessengerModel } from './MessengerModel.ts';
+import css from './extras.css?inline';
+
+// The views the messenger's first open does not need, loaded when one is: the list of
+// conversations, the pre-chat form and "leave your e-mail".
+
+interface ViewProps {
+  model: MessengerModel;
+  t: Translate;
+}
+
+/** When a conversation was last active: the time today, else the date, in the page's language. */
+function when(summary: ConversationSummary, lang: string): string {
+  const date = new Date(summary.lastMessageAt ?? summary.createdAt);
+  const today = date.toDateString() === new Date().toDateString();
+  try {
+    return new Intl.DateTimeFormat(lang, today ? { hour: 'numeric', minute: '2-digit' } : { day: 'numeric', month: 'short' }).format(date);
+  } catch {
+    return date.toLocaleDateString();
+  }
+}
+
+/** The visitor's conversations, most recent first, with unread counts; and "New conversation". */
+function ConversationList({ model, t, focused, lang }: ViewProps & { focused: boolean; lang: string }) {
+  const first = useAutoFocus<HTMLButtonElement>(focused);
+  const unread = model.unread.value;
+  return (
+    <div class="list" part="conversations">
+      <ul>
+        {model.conversations.value.map((c, i) => {
+          const count = unread[c.id] ?? 0;
+          return (
+            <li key={c.id}>
+              <button type="button" class="row" ref={i === 0 ? first : undefined} onClick={() => model.showConversation(c.id)}>
+                <span class="preview">{c.preview ?? t('list.empty')}</span>
+                <span class="meta">
+                  {when(c, lang)}
+                  {c.status === 'closed' && ` · ${t('list.ended')}`}
+                </span>
+                {count > 0 && (
+                  <span class="badge">
+                    <span aria-hidden="true">{count}</span>
+                    <span class="visually-hidden">{t('unread', { count })}</span>
+                  </span>
+                )}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <button type="button" class="primary new" ref={model.conversations.value.length ? undefined : first} onClick={() => model.newConversation()}>
+        {t('new')}
+      </button>
+    </div>
+  );
+}
+
+/** A labelled text field with its error, wired with aria-invalid and aria-describedby. */
+function Field(props: { id: string; label: string; type: 'text' | 'email'; value: string; error: string | null; required: boolean; optional: string; autoComplete: string; onInput(value: string): void; inputRef?: { current: HTMLInputElement | null } }) {
+  const { id, label, error } = props;
+  return (
+    <div class="field">
+      <label for={id}>
+        {label} {!props.required && <span class="optional">{props.optional}</span>}
+      </label>
+      <input
+        id={id}
+        ref={props.inputRef}
+        type={props.type as 'text'}
+        value={props.value}
+        autoComplete={props.autoComplete}
+        aria-required={props.required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onInput={(event) => props.onInput(event.currentTarget.value)}
+      />
+      {error && (
+        <p id={`${id}-error`} class="error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Before the first message of a new conversation: the name and e-mail the app asks for. */
+function PreChatForm({ model, t, focused }: ViewProps & { focused: boolean }) {
+  const settings = model.app.value!.preChat;
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [errors, setErrors] = useState<{ name?: MessengerKey; email?: MessengerKey; form?: MessengerKey }>({});
+  const [busy, setBusy] = useState(false);
+  const first = useAutoFocus<HTMLInputElement>(focused);
+  return (
+    <form
+      class="form prechat"
+      part="prechat"
+      noValidate
+      onSubmit={async (event) => {
+        event.preventDefault();
+        const found: typeof errors = {};
+        if (settings.name === 'required' && !name.trim()) found.name = 'field.required';
+        if (settings.email === 'required' && !email.trim()) found.email = 'field.required';
+        else if (email.trim() && !isEmail(email.trim())) found.email = 'field.email';
+        setErrors(found);
+        if (found.name || found.email) return;
+        const patch = { ...(name.trim() && { name: name.trim() }), ...(email.trim() && { email: email.trim() }) };
+        if (!patch.name && !patch.email) return model.skipPreChat();
+        setBusy(true);
+        if (!(await model.saveProfile(patch))) setErrors({ form: 'error.action' });
+        setBusy(false);
+      }}
+    >
+      <p>{t('prechat.intro')}</p>
+      {settings.name !== 'off' && (
+        <Field id="parley-name" label={t('prechat.name')} type="text" autoComplete="name" value={name} onInput={setName} error={errors.name ? t(errors.name) : null} required={settings.name === 'required'} optional={t('prechat.optional')} inputRef={first} />
+      )}
+      {settings.email !== 'off' && (
+        <Field
+          id="parley-email"
+          label={t('prechat.email')}
+          type="email"
+          autoComplete="email"
+          value={email}
+          onInput={setEmail}
+          error={errors.email ? t(errors.email) : null}
+          required={settings.email === 'required'}
+          optional={t('prechat.optional')}
+          {...(settings.name === 'off' && { inputRef: first })}
+        />
+      )}
+      {errors.form && <p class="error" role="alert">{t(errors.form)}</p>}
+      <button type="submit" class="primary" disabled={busy}>
+        {t('prechat.submit')}
+      </button>
+    </form>
+  );
+}
+
+/** Nobody can answer now: offer to reply by e-mail. */
+function EmailOffer({ model, t }: ViewProps) {
+  const [email, setEmail] = useState('');
+  const [error, setError] = useState<MessengerKey | null>(null);
+  return (
+    <form
+      class="form offer"
+      part="email-offer"
+      noValidate
+      onSubmit={async (event) => {
+        event.preventDefault();
+        const value = email.trim();
+        if (!isEmail(value)) return setError(value ? 'field.email' : 'field.required');
+        setError(null);
+        if (await model.saveProfile({ email: value })) model.notice.value = { key: 'offline.thanks', params: { email: value } };
+        else setError('error.action');
+      }}
+    >
+      <p>{t('offline.text')}</p>
+      <div class="inline">
+        <Field id="parley-offer-email" label={t('offline.email')} type="email" autoComplete="email" value={email} onInput={setEmail} error={error ? t(error) : null} required optional="" />
+        <button type="submit" class="primary">
+          {t('offline.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The lazily loaded views; `install` adds their styles to the widget's shadow root once. */
+export const extras = { ConversationList, PreChatForm, EmailOffer, install: (root: ShadowRoot) => adoptStyles(root, css) };
+
+/** The shape of the lazily loaded views. */
+export type Extras = typeof extras;
