@@ -9,7 +9,7 @@ import { AppError } from '../../domain/errors.ts';
 import { assertIdentityAllowsWrite, rateKey, type Principal } from '../../domain/identity/principal.ts';
 import { createRateLimiter } from '../../socket/rate-limiter.ts';
 import { requireAgent, requireVisitor } from '../auth.ts';
-import { originOf } from '../origin.ts';
+import { originOf, visitorCors } from '../origin.ts';
 import { parseInput } from '../validate.ts';
 
 /** Uploads a principal may make: 20 in a burst, then one every 3 seconds (per gateway node). */
@@ -47,18 +47,6 @@ function readLimited(stream: Readable, declared: string | undefined, max: number
     };
     stream.on('data', onData).on('end', onEnd).on('error', stop);
   });
-}
-
-/** CORS for the widget: any origin may ask; each request is then held to its app's allowed origins. */
-function cors(request: FastifyRequest, reply: FastifyReply, methods: string): void {
-  const origin = originOf(request);
-  if (!origin) return;
-  reply.header('Access-Control-Allow-Origin', origin);
-  reply.header('Vary', 'Origin');
-  reply.header('Access-Control-Allow-Headers', 'authorization, content-type');
-  reply.header('Access-Control-Allow-Methods', methods);
-  reply.header('Access-Control-Expose-Headers', 'content-disposition, content-length');
-  reply.header('Access-Control-Max-Age', '600');
 }
 
 /** The visitor of a bearer token, from a page of one of the app's allowed origins (or from no page). */
@@ -105,7 +93,7 @@ export async function attachmentRoutes(app: FastifyInstance): Promise<void> {
   };
 
   app.post('/api/visitor/attachments', {
-    onRequest: [async (request, reply) => cors(request, reply, 'POST'), visitorFromBearer, async (request) => mayUpload(request.visitor!)],
+    onRequest: [async (request, reply) => visitorCors(request, reply, 'POST', 'content-disposition, content-length'), visitorFromBearer, async (request) => mayUpload(request.visitor!)],
     handler: (request, reply) => upload(request, reply, request.visitor!),
   });
 
@@ -123,7 +111,7 @@ export async function attachmentRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.options('/api/attachments/:id', async (request, reply) => {
-    cors(request, reply, 'GET');
+    visitorCors(request, reply, 'GET', 'content-disposition, content-length');
     return reply.status(204).send();
   });
 
@@ -131,7 +119,7 @@ export async function attachmentRoutes(app: FastifyInstance): Promise<void> {
     // A bearer token is a visitor (the widget); without one, the console's cookie is an agent.
     onRequest: async (request, reply) => {
       if (request.headers.authorization === undefined) return requireAgent(request, reply);
-      cors(request, reply, 'GET');
+      visitorCors(request, reply, 'GET', 'content-disposition, content-length');
       return visitorFromBearer(request, reply);
     },
     handler: async (request, reply) => {

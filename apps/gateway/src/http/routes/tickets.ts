@@ -1,9 +1,9 @@
 import { checkForm, ErrorCode, TICKET_STATUSES, TicketCreateSchema, TicketReplySchema, TicketUpdateSchema } from '@parley/protocol';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { AppError } from '../../domain/errors.ts';
 import { limitByAddress, requireAgent, requireVisitor } from '../auth.ts';
-import { originOf } from '../origin.ts';
+import { checkVisitorOrigin, visitorCors } from '../origin.ts';
 import { parseInput } from '../validate.ts';
 
 const NumberParams = v.object({ number: v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'must be a ticket number'), v.transform(Number)) });
@@ -28,22 +28,6 @@ function parseForm<S extends v.GenericSchema>(schema: S, input: unknown): v.Infe
   throw Object.assign(new AppError(ErrorCode.INVALID_REQUEST, message, { status: 400 }), { fields });
 }
 
-/** Same CORS answer as the rest of the visitor API: bearer tokens, never cookies. */
-function cors(request: FastifyRequest, reply: FastifyReply) {
-  const origin = originOf(request);
-  if (!origin) return;
-  reply.header('Access-Control-Allow-Origin', origin);
-  reply.header('Vary', 'Origin');
-}
-
-/** A browser page of an origin the app does not allow is refused, as on the rest of the visitor API. */
-function checkOrigin(request: FastifyRequest) {
-  const origin = originOf(request);
-  if (origin && !request.visitor!.allowedOrigins.includes(origin)) {
-    throw new AppError(ErrorCode.FORBIDDEN_ORIGIN, `The origin ${origin} is not allowed for this app; add it to the app's allowed origins.`, { status: 403 });
-  }
-}
-
 /**
  * Tickets over HTTP. Visitors (bearer token): the web form creates one, the portal lists, reads
  * and replies to their own. Agents (console cookie): list, read, set the status; they answer in
@@ -62,9 +46,9 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.register(async (visitor) => {
-    visitor.addHook('onRequest', async (request, reply) => cors(request, reply));
+    visitor.addHook('onRequest', async (request, reply) => visitorCors(request, reply, 'GET, POST, DELETE'));
     visitor.addHook('preHandler', requireVisitor);
-    visitor.addHook('preHandler', async (request) => checkOrigin(request));
+    visitor.addHook('preHandler', async (request) => checkVisitorOrigin(request, request.visitor!.allowedOrigins));
 
     visitor.post('/api/visitor/tickets', async (request, reply) => {
       limitByAddress(request, 'ticket');

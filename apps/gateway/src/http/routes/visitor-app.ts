@@ -1,23 +1,12 @@
 import { AppSettingsUpdateSchema, ErrorCode, IdSchema } from '@parley/protocol';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { AppError } from '../../domain/errors.ts';
 import { requireAgent, requireVisitor } from '../auth.ts';
-import { originOf } from '../origin.ts';
+import { originOf, visitorCors } from '../origin.ts';
 import { parseInput } from '../validate.ts';
 
 const AppParamsSchema = v.object({ appId: IdSchema });
-
-/** CORS for the widget's read of its app, like the rest of the visitor API (bearer tokens, never cookies). */
-function cors(request: FastifyRequest, reply: FastifyReply) {
-  const origin = originOf(request);
-  if (!origin) return;
-  reply.header('Access-Control-Allow-Origin', origin);
-  reply.header('Vary', 'Origin');
-  reply.header('Access-Control-Allow-Headers', 'authorization, content-type');
-  reply.header('Access-Control-Allow-Methods', 'GET');
-  reply.header('Access-Control-Max-Age', '600');
-}
 
 /**
  * The messenger's app over HTTP: `GET /api/visitor/app` (bearer) is what the widget reads at
@@ -29,7 +18,7 @@ export async function visitorAppRoutes(app: FastifyInstance): Promise<void> {
   const { messenger } = app.parley;
 
   app.register(async (visitor) => {
-    visitor.addHook('onRequest', async (request, reply) => cors(request, reply));
+    visitor.addHook('onRequest', async (request, reply) => visitorCors(request, reply, 'GET'));
     visitor.addHook('preHandler', requireVisitor);
     visitor.addHook('preHandler', async (request) => {
       const origin = originOf(request);

@@ -1,9 +1,9 @@
 import { CloseCode, ErrorCode, fieldErrors, VisitorIdentifySchema, VisitorUpdateSchema, type VisitorIdentified } from '@parley/protocol';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { AppError } from '../../domain/errors.ts';
 import { requireVisitor } from '../auth.ts';
-import { originOf } from '../origin.ts';
+import { checkVisitorOrigin, visitorCors } from '../origin.ts';
 
 /** The paths of this file, for their CORS preflights. */
 const PATHS = ['/api/visitor/identify', '/api/visitor/me'];
@@ -18,25 +18,6 @@ function parseBody<S extends v.GenericSchema>(schema: S, input: unknown): v.Infe
   const fields = fieldErrors(result.issues);
   const message = fields.length ? `${fields.map((f) => f.message).join('; ')}.` : 'The body must be a JSON object.';
   throw Object.assign(new AppError(ErrorCode.INVALID_REQUEST, message, { status: 400 }), { fields });
-}
-
-/** CORS like the rest of the visitor API (bearer tokens, never cookies), with PATCH for `/me`. */
-function cors(request: FastifyRequest, reply: FastifyReply) {
-  const origin = originOf(request);
-  if (!origin) return;
-  reply.header('Access-Control-Allow-Origin', origin);
-  reply.header('Vary', 'Origin');
-  reply.header('Access-Control-Allow-Headers', 'authorization, content-type');
-  reply.header('Access-Control-Allow-Methods', 'GET, POST, PATCH');
-  reply.header('Access-Control-Max-Age', '600');
-}
-
-/** A browser page of an origin the app does not allow is refused, as on the rest of the visitor API. */
-function checkOrigin(request: FastifyRequest) {
-  const origin = originOf(request);
-  if (origin && !request.visitor!.allowedOrigins.includes(origin)) {
-    throw new AppError(ErrorCode.FORBIDDEN_ORIGIN, `The origin ${origin} is not allowed for this app; add it to the app's allowed origins.`, { status: 403 });
-  }
 }
 
 /**
@@ -55,12 +36,12 @@ export async function visitorIdentityRoutes(app: FastifyInstance): Promise<void>
     }
     throw error;
   });
-  app.addHook('onRequest', async (request, reply) => cors(request, reply));
+  app.addHook('onRequest', async (request, reply) => visitorCors(request, reply, 'GET, POST, PATCH'));
   for (const path of PATHS) app.options(path, async (_request, reply) => reply.status(204).send());
 
   app.register(async (scoped) => {
     scoped.addHook('preHandler', requireVisitor);
-    scoped.addHook('preHandler', async (request) => checkOrigin(request));
+    scoped.addHook('preHandler', async (request) => checkVisitorOrigin(request, request.visitor!.allowedOrigins));
 
     scoped.post('/api/visitor/identify', async (request): Promise<VisitorIdentified> => {
       const visitor = request.visitor!;
