@@ -99,75 +99,87 @@ function Lists({ model, i18n, idPrefix, onOpen }: { model: PortalModel; i18n: Po
       )}
       {status === 'ready' && (
         <>
-          <h3 class="pp-subtitle" id={`${idPrefix}-tickets`}>
-            {t('tickets.title')}
-          </h3>
-          {tickets.length === 0 ? (
-            <p class="pp-empty">{t('tickets.empty')}</p>
-          ) : (
-            <ul class="pp-list" aria-labelledby={`${idPrefix}-tickets`}>
-              {tickets.map((ticket) => {
-                const key = `ticket:${ticket.number}`;
-                return (
-                  <li key={key}>
-                    <button
-                      type="button"
-                      class="pp-row"
-                      data-key={key}
-                      onClick={() => {
-                        onOpen(key);
-                        void model.openTicket(ticket.number);
-                      }}
-                    >
-                      <span class="pp-row__top">
-                        <span class="pp-row__title">{ticket.subject}</span>
-                        <span class={`pp-badge pp-badge--${ticket.status}`}>{t(`status.${ticket.status}`)}</span>
-                      </span>
-                      <span class="pp-row__meta">
-                        {t('number', { number: ticket.number })} · {t('updated', { time: time(ticket.lastMessageAt ?? ticket.updatedAt) })}
-                      </span>
-                      <span class="pp-row__preview">{ticket.preview ?? t('noPreview')}</span>
-                    </button>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-          <h3 class="pp-subtitle" id={`${idPrefix}-chats`}>
-            {t('conversations.title')}
-          </h3>
-          {conversations.length === 0 ? (
-            <p class="pp-empty">{t('conversations.empty')}</p>
-          ) : (
-            <ul class="pp-list" aria-labelledby={`${idPrefix}-chats`}>
-              {conversations.map((conversation) => {
-                const key = `conversation:${conversation.id}`;
-                return (
-                  <li key={key}>
-                    <button
-                      type="button"
-                      class="pp-row"
-                      data-key={key}
-                      onClick={() => {
-                        onOpen(key);
-                        void model.openConversation(conversation.id);
-                      }}
-                    >
-                      <span class="pp-row__top">
-                        <span class="pp-row__title">{t('conversation.title', { date: time(conversation.createdAt) })}</span>
-                        <span class={`pp-badge pp-badge--${conversation.status}`}>{t(conversation.status === 'open' ? 'status.open' : 'status.ended')}</span>
-                      </span>
-                      <span class="pp-row__meta">{t('updated', { time: time(conversation.lastMessageAt ?? conversation.createdAt) })}</span>
-                      <span class="pp-row__preview">{conversation.preview ?? t('noPreview')}</span>
-                    </button>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
+          <RowList
+            id={`${idPrefix}-tickets`}
+            title={t('tickets.title')}
+            empty={t('tickets.empty')}
+            rows={tickets.map((ticket) => ({
+              key: `ticket:${ticket.number}`,
+              title: ticket.subject,
+              status: ticket.status,
+              badge: t(`status.${ticket.status}`),
+              meta: `${t('number', { number: ticket.number })} · ${t('updated', { time: time(ticket.lastMessageAt ?? ticket.updatedAt) })}`,
+              preview: ticket.preview ?? t('noPreview'),
+              open: () => void model.openTicket(ticket.number),
+            }))}
+            onOpen={onOpen}
+          />
+          <RowList
+            id={`${idPrefix}-chats`}
+            title={t('conversations.title')}
+            empty={t('conversations.empty')}
+            rows={conversations.map((conversation) => ({
+              key: `conversation:${conversation.id}`,
+              title: t('conversation.title', { date: time(conversation.createdAt) }),
+              status: conversation.status,
+              badge: t(conversation.status === 'open' ? 'status.open' : 'status.ended'),
+              meta: t('updated', { time: time(conversation.lastMessageAt ?? conversation.createdAt) }),
+              preview: conversation.preview ?? t('noPreview'),
+              open: () => void model.openConversation(conversation.id),
+            }))}
+            onOpen={onOpen}
+          />
         </>
       )}
     </section>
+  );
+}
+
+/** One row of the portal's lists: a request or a chat. */
+interface Row {
+  key: string;
+  title: string;
+  status: string;
+  badge: string;
+  meta: string;
+  preview: string;
+  open(): void;
+}
+
+/** A titled list of rows, or a line saying it is empty. */
+function RowList({ id, title, empty, rows, onOpen }: { id: string; title: string; empty: string; rows: Row[]; onOpen(key: string): void }) {
+  return (
+    <>
+      <h3 class="pp-subtitle" id={id}>
+        {title}
+      </h3>
+      {rows.length === 0 ? (
+        <p class="pp-empty">{empty}</p>
+      ) : (
+        <ul class="pp-list" aria-labelledby={id}>
+          {rows.map((row) => (
+            <li key={row.key}>
+              <button
+                type="button"
+                class="pp-row"
+                data-key={row.key}
+                onClick={() => {
+                  onOpen(row.key);
+                  row.open();
+                }}
+              >
+                <span class="pp-row__top">
+                  <span class="pp-row__title">{row.title}</span>
+                  <span class={`pp-badge pp-badge--${row.status}`}>{row.badge}</span>
+                </span>
+                <span class="pp-row__meta">{row.meta}</span>
+                <span class="pp-row__preview">{row.preview}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 
