@@ -2,16 +2,23 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api.ts';
 import { createConsoleModel } from './ConsoleModel.ts';
 import { fakeApi, fakeClient, flush, summary, type FakeClient } from './test-support/fakes.ts';
+import { offer, snapshot } from './test-support/routing.ts';
 
 const agent = { id: 'a1', name: 'Ada', email: 'agent@example.com', role: 'admin', workspaceId: 'w1' };
 
-function setup({ signedIn = true } = {}) {
+function setup({ signedIn = true, role = 'admin' } = {}) {
   const api = fakeApi({
+    'GET /api/agent/routing': () => snapshot({ offers: [offer('o1', { conversationId: 'c3' })] }),
+    'POST /api/agent/offers/o1/accept': () => ({ ok: true }),
+    'GET /api/agent/conversations/c3/messages?limit=50': () => ({ messages: [], hasMore: false }),
+    'GET /api/agent/conversations/c3': () => ({ conversation: summary('c3') }),
+    'GET /api/admin/queues': () => ({ queues: [] }),
+    'GET /api/admin/wrap-up-reasons': () => ({ reasons: [] }),
     'GET /api/agent/me': () => {
       if (!signedIn) throw new ApiError(401, 'UNAUTHORIZED', 'Sign in first.');
-      return { agent };
+      return { agent: { ...agent, role } };
     },
-    'POST /api/agent/login': () => ({ agent }),
+    'POST /api/agent/login': () => ({ agent: { ...agent, role } }),
     'POST /api/agent/logout': () => ({ ok: true }),
     'GET /api/agent/conversations?status=open': () => ({ conversations: [summary('c1'), summary('c2')] }),
     'GET /api/agent/conversations/c1/messages?limit=50': () => ({ messages: [], hasMore: false }),
@@ -111,5 +118,77 @@ describe('createConsoleModel', () => {
     model.open(null);
     expect(model.conversation.value).toBeNull();
     expect(clients[0]!.listeners('ack')).toBe(0);
+  });
+
+  it('reads routing when signed in: the status, the queues, and offers waiting from before', async () => {
+    const { model, api } = setup();
+    await model.start();
+    await flush();
+    const desk = model.desk.value!;
+    expect(api.calls).toContain('GET /api/agent/routing');
+    expect(desk.team.me.value?.status).toBe('online');
+    expect(desk.offers.incoming.value.map((i) => i.offer.id)).toEqual(['o1']);
+  });
+
+  it('opens the conversation of an accepted offer and puts it in the list', async () => {
+    const { model, api } = setup();
+    await model.start();
+    await flush();
+    await model.desk.value!.offers.accept('o1');
+    await flush();
+    expect(model.conversation.value?.conversationId).toBe('c3');
+    expect(model.selectedId.value).toBe('c3');
+    expect(api.calls.filter((c) => c === 'GET /api/agent/conversations?status=open')).toHaveLength(2);
+  });
+
+  it('closes the open conversation with a notice saying why when access to it is lost', async () => {
+    const { model, clients } = setup();
+    await model.start();
+    await flush();
+    model.open('c1');
+    clients[0]!.emit('frame', { type: 'routing.access.lost', conversationId: 'c1', reason: 'taken' });
+    expect(model.conversation.value).toBeNull();
+    expect(model.selectedId.value).toBeNull();
+    expect(model.inbox.value?.rows.value.map((r) => r.conversation.id)).toEqual(['c2']);
+    expect(model.notices.list.value.map((n) => n.text)).toEqual(['Another agent took the chat with Visitor vc1, so it is no longer in your list.']);
+  });
+
+  it('gives admins the routing settings, and nobody else', async () => {
+    const admin = setup();
+    await admin.model.start();
+    admin.model.show('admin');
+    await flush();
+    expect(admin.model.screen.value).toBe('admin');
+    expect(admin.api.calls).toContain('GET /api/admin/queues');
+    // Opening a conversation shows it instead.
+    admin.model.open('c1');
+    expect(admin.model.screen.value).toBe('conversations');
+
+    const agentOnly = setup({ role: 'agent' });
+    await agentOnly.model.start();
+    expect(agentOnly.model.desk.value?.admin).toBeNull();
+    agentOnly.model.show('admin');
+    expect(agentOnly.model.screen.value).toBe('conversations');
+  });
+
+  it('stops routing on sign out: no listeners left, no notices kept', async () => {
+    const { model, clients } = setup();
+    await model.start();
+    await flush();
+    model.notices.add('something');
+    await model.signOut();
+    expect(model.desk.value).toBeNull();
+    expect(model.notices.list.value).toEqual([]);
+    expect(clients[0]!.listeners('frame')).toBe(0);
+  });
+
+  it('says once what one event did to a conversation, whichever frames tell it', async () => {
+    const { model, clients } = setup();
+    await model.start();
+    await flush();
+    const client = clients[0]!;
+    client.emit('frame', { type: 'routing.offer.closed', offerId: 'o1', conversationId: 'c3', outcome: 'withdrawn' });
+    client.emit('frame', { type: 'routing.access.lost', conversationId: 'c3', reason: 'taken' });
+    expect(model.notices.list.value.map((n) => n.text)).toEqual(['Another agent took the chat with a visitor, so it is no longer in your list.']);
   });
 });

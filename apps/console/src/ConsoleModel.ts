@@ -1,10 +1,17 @@
 import type { ClientState, ParleyClient } from '@parley/client';
 import { CloseCode } from '@parley/protocol';
-import { batch, effect, signal, untracked, type ReadonlySignal } from '@preact/signals';
+import { batch, computed, effect, signal, untracked, type ReadonlySignal } from '@preact/signals';
+import { createAdminModel, type AdminModel } from './AdminModel.ts';
+import { createAlertsModel, silentAlerts, type AlertsModel, type AlertsTransport } from './AlertsModel.ts';
 import type { Api } from './api.ts';
 import { createConversationModel, type ConversationModel } from './ConversationModel.ts';
+import { conversationTitle } from './format.ts';
 import { createInboxModel, type InboxModel, type InboxTransport } from './InboxModel.ts';
+import { createNoticesModel, type NoticesModel } from './NoticesModel.ts';
+import { createOffersModel, type OffersModel } from './OffersModel.ts';
+import { createOwnershipModel, type OwnershipModel } from './OwnershipModel.ts';
 import { createSessionModel, type Agent, type SessionModel } from './SessionModel.ts';
+import { createTeamModel, type TeamModel } from './TeamModel.ts';
 
 /** The part of the client the console uses. */
 export type ConsoleClient = Pick<ParleyClient, 'state' | 'connect' | 'close' | 'on' | 'send' | 'request' | 'pending' | 'cursor' | 'setCursor'>;
@@ -16,9 +23,24 @@ export interface ConsoleTransport {
   createClient(agent: Agent): ConsoleClient;
   /** Reloads the page when the gateway no longer speaks this console's protocol version. */
   reload?: () => void;
-  /** Passed to the inbox: clock and timer for relative times. */
+  /** Passed to the inbox and the team: clock, and the timer for relative times and running timers. */
   now?: InboxTransport['now'];
   tick?: InboxTransport['tick'];
+  /** Sound, tab title and desktop notifications for incoming requests (default: silent). */
+  alerts?: AlertsTransport;
+}
+
+/** What the main pane shows. */
+export type Screen = 'conversations' | 'admin';
+
+/** The routing side of a signed-in console: statuses and queues, offers, ownership commands, alerts. */
+export interface Desk {
+  team: TeamModel;
+  offers: OffersModel;
+  ownership: OwnershipModel;
+  alerts: AlertsModel;
+  /** Admins only: the queues, wrap-up reasons and chat limits screens. */
+  admin: AdminModel | null;
 }
 
 /** The console as a whole: the session, and while signed in, the connection, the inbox and the open conversation. */
@@ -31,6 +53,14 @@ export interface ConsoleModel {
   readonly connection: ReadonlySignal<ClientState>;
   /** The conversation asked for (kept while signed out, so it opens after signing in). */
   readonly selectedId: ReadonlySignal<string | null>;
+  /** Routing while signed in: statuses, queues, offers, ownership, alerts, admin. */
+  readonly desk: ReadonlySignal<Desk | null>;
+  /** What the console tells the agent: a transfer's answer, a chat that left their list. */
+  readonly notices: NoticesModel;
+  /** What the main pane shows. */
+  readonly screen: ReadonlySignal<Screen>;
+  /** Switches the main pane (the admin screens only for admins). */
+  show(screen: Screen): void;
   /** Finds out whether the browser is signed in; the rest follows from the session. */
   start(): Promise<void>;
   /** Opens a conversation by id, or closes the open one. */
@@ -45,16 +75,20 @@ interface Workspace {
   agent: Agent;
   client: ConsoleClient;
   inbox: InboxModel;
+  desk: Desk;
   stops: (() => void)[];
 }
 
 /** Creates the console: signing in connects the client and fills the inbox; signing out undoes it all. */
-export function createConsoleModel({ api, createClient, reload = () => location.reload(), now, tick }: ConsoleTransport): ConsoleModel {
+export function createConsoleModel({ api, createClient, reload = () => location.reload(), now, tick, alerts = silentAlerts() }: ConsoleTransport): ConsoleModel {
   const session = createSessionModel({ api });
   const inbox = signal<InboxModel | null>(null);
   const conversation = signal<ConversationModel | null>(null);
   const connection = signal<ClientState>('idle');
   const selectedId = signal<string | null>(null);
+  const desk = signal<Desk | null>(null);
+  const notices = createNoticesModel();
+  const screen = signal<Screen>('conversations');
   let workspace: Workspace | null = null;
 
   function closeConversation(): void {
@@ -71,10 +105,57 @@ export function createConsoleModel({ api, createClient, reload = () => location.
       closeConversation();
       list.select(conversationId);
       if (!conversationId) return;
+      screen.value = 'conversations';
       const initial = list.find(conversationId);
       conversation.value = createConversationModel({ api, client, conversationId, me: agent, ...(initial && { initial }) });
     });
     void conversation.value?.load();
+  }
+
+  /** How a conversation is named in notices: the inbox row's title, else the open conversation's. */
+  function titleOf(conversationId: string): string {
+    const known = workspace?.inbox.find(conversationId) ?? (conversation.value?.conversationId === conversationId ? conversation.value.summary.value : null);
+    return known ? conversationTitle(known) : 'a visitor';
+  }
+
+  /** A conversation left this agent's hands: out of the list, and closed if it is open. */
+  function gone(conversationId: string): void {
+    batch(() => {
+      workspace?.inbox.remove(conversationId);
+      if (selectedId.value === conversationId) openConversation(null);
+    });
+  }
+
+  function startDesk(agent: Agent, client: ConsoleClient, list: InboxModel): Desk {
+    let offers: OffersModel | undefined;
+    const team = createTeamModel({ api, client, ...(now && { now }), ...(tick && { tick }), onSnapshot: (snapshot) => offers?.replace(snapshot.offers) });
+    const waiting = computed(() => offers?.incoming.value.length ?? 0);
+    let alertsModel: AlertsModel | undefined;
+    offers = createOffersModel({
+      api,
+      client,
+      me: agent,
+      now: team.now,
+      ...(now && { clock: now }),
+      onArrive: (offer) => alertsModel?.announce(offer),
+      onAccepted: (offer) => {
+        // The chat (or the conference) is this agent's now: it opens, and joins the list if new.
+        if (!list.find(offer.conversationId)) void list.load();
+        openConversation(offer.conversationId);
+      },
+      onNotice: (text, key) => notices.add(text, key),
+    });
+    alertsModel = createAlertsModel({ transport: alerts, agentId: agent.id, waiting });
+    const ownership = createOwnershipModel({ api, client, titleOf, onNotice: (text, key) => notices.add(text, key), onGone: gone });
+    const admin = agent.role === 'admin' ? createAdminModel({ api, team }) : null;
+    return { team, offers, ownership, alerts: alertsModel, admin };
+  }
+
+  function stopDesk(d: Desk): void {
+    d.team.dispose();
+    d.offers.dispose();
+    d.ownership.dispose();
+    d.alerts.dispose();
   }
 
   function startWorkspace(agent: Agent): void {
@@ -88,25 +169,32 @@ export function createConsoleModel({ api, createClient, reload = () => location.
       }),
       client.on('reload', () => reload()),
     ];
-    workspace = { agent, client, inbox: list, stops };
+    const made = startDesk(agent, client, list);
+    workspace = { agent, client, inbox: list, desk: made, stops };
     batch(() => {
       inbox.value = list;
+      desk.value = made;
       connection.value = client.state;
     });
     client.connect();
     void list.load();
+    void made.team.load();
     if (selectedId.value) openConversation(selectedId.value);
   }
 
   function stopWorkspace(): void {
     if (!workspace) return;
-    const { client, inbox: list, stops } = workspace;
+    const { client, inbox: list, desk: made, stops } = workspace;
     workspace = null;
     stops.forEach((stop) => stop());
     batch(() => {
       closeConversation();
       list.dispose();
+      stopDesk(made);
       inbox.value = null;
+      desk.value = null;
+      screen.value = 'conversations';
+      notices.clear();
       connection.value = 'idle';
     });
     client.close();
@@ -129,6 +217,14 @@ export function createConsoleModel({ api, createClient, reload = () => location.
     conversation,
     connection,
     selectedId,
+    desk,
+    notices,
+    screen,
+    show(next) {
+      if (next === 'admin' && !workspace?.desk.admin) return;
+      screen.value = next;
+      if (next === 'admin') void workspace?.desk.admin?.load();
+    },
     start: () => session.load(),
     open: openConversation,
     async signOut() {

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api.ts';
 import { createConversationModel } from './ConversationModel.ts';
 import { fakeApi, fakeClient, flush, message, summary } from './test-support/fakes.ts';
+import { conversationRouting } from './test-support/routing.ts';
 
 const me = { id: 'a1' };
 const agent = { kind: 'agent' as const, id: 'a2', name: 'Bob' };
@@ -181,6 +182,24 @@ describe('createConversationModel', () => {
       expect(client.requests.at(-1)).toEqual({ type: 'conversation.read', conversationId: 'c1', seq: 4 });
     });
 
+    it('sends a refused read receipt again a little later', async () => {
+      vi.useFakeTimers();
+      try {
+        const client = fakeClient();
+        const request = client.request;
+        let refuse = true;
+        client.request = (frame) => (refuse && frame.type === 'conversation.read' ? (client.requests.push(frame), Promise.reject(new Error('closed'))) : request(frame));
+        const { model } = setup({}, client);
+        await model.load();
+        await vi.advanceTimersByTimeAsync(0);
+        refuse = false;
+        await vi.advanceTimersByTimeAsync(2000);
+        expect(client.requests.filter((r) => r.type === 'conversation.read').map((r) => 'seq' in r && r.seq)).toEqual([2, 2]);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
     it('shows "Seen" under the last reply the visitor has read, from the summary and from live receipts', async () => {
       const { model, client } = setup({
         'GET /api/agent/conversations/c1/messages?limit=50': () => ({
@@ -226,5 +245,14 @@ describe('createConversationModel', () => {
       model.setDraft('');
       expect(typing().at(-1)).toEqual({ type: 'typing', conversationId: 'c1', state: 'stop', internal: true });
     });
+  });
+
+  it('takes routing.conversation into the summary: owner, state and guests change without a message', async () => {
+    const { model, client } = setup();
+    await model.load();
+    client.emit('frame', { type: 'routing.conversation', conversationId: 'c1', routing: conversationRouting('a1', { guests: [{ id: 'a2', name: 'Bob' }] }) });
+    client.emit('frame', { type: 'routing.conversation', conversationId: 'other', routing: conversationRouting(null) });
+    expect(model.summary.value?.routing).toMatchObject({ state: 'owned', ownerAgentId: 'a1', guests: [{ id: 'a2', name: 'Bob' }] });
+    expect(model.summary.value?.lastSeq).toBe(2);
   });
 });

@@ -92,8 +92,10 @@ const TYPING_EVERY_MS = 3000;
 const TYPING_IDLE_MS = 5000;
 /** A visitor's "typing" that is never stopped (a closed tab) fades after this long. */
 const TYPING_FADES_MS = 8000;
+const READ_RETRY_MS = 2000;
 
-function authorLabel(message: Message, meId: string, summary: ConversationSummary | null): string {
+/** How a message's author reads: "You", the author's name, the visitor's name, "Visitor" or "Agent". */
+export function authorLabel(message: Message, meId: string, summary: Pick<ConversationSummary, 'visitor'> | null): string {
   const { author } = message;
   if (author.kind === 'agent') return author.id === meId ? 'You' : author.name || 'Agent';
   if (author.kind === 'system') return author.name || 'Parley';
@@ -119,6 +121,9 @@ export function createConversationModel({ api, client, conversationId, me, initi
   let typingStop: ReturnType<typeof setTimeout> | undefined;
   let typingFade: ReturnType<typeof setTimeout> | undefined;
   let readUpTo = 0;
+  // Bumped to try a read receipt again after one was refused or lost with a dropped socket.
+  const readRetry = signal(0);
+  let readRetryTimer: ReturnType<typeof setTimeout> | undefined;
   const base = `/api/agent/conversations/${encodeURIComponent(conversationId)}`;
   let disposed = false;
   let loaded = false;
@@ -281,14 +286,25 @@ export function createConversationModel({ api, client, conversationId, me, initi
     effect(() => {
       let last = 0;
       for (const m of messages.value.values()) last = Math.max(last, m.seq);
+      readRetry.value;
       if (status.value !== 'ready' || !visible.value || last <= readUpTo) return;
+      const before = readUpTo;
       readUpTo = last;
-      client.request({ type: 'conversation.read', conversationId, seq: last }).catch(() => {});
+      client.request({ type: 'conversation.read', conversationId, seq: last }).catch(() => {
+        if (disposed || readUpTo !== last) return;
+        readUpTo = before;
+        readRetryTimer = setTimeout(() => readRetry.value++, READ_RETRY_MS);
+      });
     }),
     client.on('ack', (ack) => {
       if (ack.conversationId === conversationId) updateOutgoing(ack.clientMessageId, { delivery: 'sent', error: null });
     }),
     client.on('frame', (frame) => {
+      if (frame.type === 'routing.conversation' && frame.conversationId === conversationId) {
+        // Owner, state and guests change without a new message.
+        if (summary.value) summary.value = { ...summary.value, routing: frame.routing };
+        return;
+      }
       if (frame.type !== 'conversation.updated' || frame.conversation.id !== conversationId) return;
       if (!summary.value || frame.conversation.lastSeq >= summary.value.lastSeq) summary.value = frame.conversation;
     }),
@@ -378,6 +394,7 @@ export function createConversationModel({ api, client, conversationId, me, initi
       disposed = true;
       clearTimeout(typingStop);
       clearTimeout(typingFade);
+      clearTimeout(readRetryTimer);
       if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
       stops.splice(0).forEach((stop) => stop());
     },

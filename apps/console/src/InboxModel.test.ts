@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from './api.ts';
 import { createInboxModel } from './InboxModel.ts';
 import { deferred, fakeApi, fakeClient, message, summary } from './test-support/fakes.ts';
+import { conversationRouting } from './test-support/routing.ts';
 
 const hello = {
   type: 'hello' as const,
@@ -91,5 +92,20 @@ describe('createInboxModel', () => {
     inbox.dispose();
     expect(cancelled).toBe(true);
     expect(client.listeners('message') + client.listeners('frame') + client.listeners('hello')).toBe(0);
+  });
+
+  it('follows routing: the owner changes in the row, a resolved or lost chat leaves the list', () => {
+    const client = fakeClient();
+    const inbox = createInboxModel({ api: fakeApi({}), client, tick: () => () => {} });
+    for (const id of ['c1', 'c2', 'c3', 'c4']) client.emit('frame', { type: 'conversation.updated', conversation: summary(id, { routing: conversationRouting(null) }) });
+    client.emit('frame', { type: 'routing.conversation', conversationId: 'c1', routing: conversationRouting('a2') });
+    expect(inbox.find('c1')?.routing).toMatchObject({ state: 'owned', ownerAgentId: 'a2' });
+    client.emit('frame', { type: 'routing.conversation', conversationId: 'c2', routing: conversationRouting('a1', { state: 'resolved', wrapUp: 'Order placed' }) });
+    client.emit('frame', { type: 'routing.access.lost', conversationId: 'c3', reason: 'transferred' });
+    inbox.remove('c4');
+    expect(ids(inbox)).toEqual(['c1']);
+    // A frame about a conversation the list does not show adds nothing.
+    client.emit('frame', { type: 'routing.conversation', conversationId: 'c9', routing: conversationRouting('a1') });
+    expect(ids(inbox)).toEqual(['c1']);
   });
 });

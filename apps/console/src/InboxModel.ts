@@ -35,6 +35,8 @@ export interface InboxModel {
   select(conversationId: string | null): void;
   /** A row by conversation id. */
   find(conversationId: string): ConversationSummary | undefined;
+  /** Drops a conversation this agent no longer works (resolved, transferred away, left). */
+  remove(conversationId: string): void;
   /** Stops listening to the client and the timer. */
   dispose(): void;
 }
@@ -78,7 +80,8 @@ export function createInboxModel({ api, client, now: clock = Date.now, tick = de
 
   const rows = computed<InboxRow[]>(() =>
     [...byId.value.values()]
-      .filter((c) => c.status === 'open')
+      // A resolved chat leaves the open list, whatever its conversation status says.
+      .filter((c) => c.status === 'open' && c.routing?.state !== 'resolved')
       .sort(compareConversations)
       .map((conversation) => ({ conversation, unread: unread.value.has(conversation.id) })),
   );
@@ -137,9 +140,20 @@ export function createInboxModel({ api, client, now: clock = Date.now, tick = de
     }
   }
 
+  function remove(conversationId: string): void {
+    if (!byId.value.has(conversationId)) return;
+    const next = new Map(byId.value);
+    next.delete(conversationId);
+    byId.value = next;
+  }
+
   const stops = [
     client.on('frame', (frame) => {
       if (frame.type === 'conversation.updated') applySummary(frame.conversation);
+      else if (frame.type === 'routing.conversation') {
+        const known = byId.value.get(frame.conversationId);
+        if (known) put({ ...known, routing: frame.routing });
+      } else if (frame.type === 'routing.access.lost') remove(frame.conversationId);
     }),
     client.on('message', applyMessage),
     // After a reconnect, summaries may have changed while no socket was listening.
@@ -167,6 +181,7 @@ export function createInboxModel({ api, client, now: clock = Date.now, tick = de
       });
     },
     find: (conversationId) => byId.value.get(conversationId),
+    remove,
     dispose() {
       generation++;
       stops.splice(0).forEach((stop) => stop());

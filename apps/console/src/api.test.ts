@@ -25,6 +25,23 @@ describe('createApi', () => {
     expect(calls[0]!.init.body).toBe('{}');
   });
 
+  it('sends PUT and PATCH with a JSON body, and DELETE without one', async () => {
+    const { api, calls } = recorder(() => json(200, { ok: true }));
+    await api.put('/api/agent/status', { status: 'break' });
+    await api.patch('/api/admin/queues/q1', { name: 'Sales' });
+    await api.delete('/api/admin/wrap-up-reasons/r1');
+    expect(calls.map((c) => [c.init.method, c.init.body])).toEqual([
+      ['PUT', '{"status":"break"}'],
+      ['PATCH', '{"name":"Sales"}'],
+      ['DELETE', undefined],
+    ]);
+  });
+
+  it('resolves a write answered with no content', async () => {
+    const { api } = recorder(() => new Response(null, { status: 204 }));
+    await expect(api.delete('/api/admin/wrap-up-reasons/r1')).resolves.toBeUndefined();
+  });
+
   it('throws the gateway error code and message', async () => {
     const { api } = recorder(() => json(401, { error: { code: 'INVALID_CREDENTIALS', message: 'Wrong e-mail or password.' } }));
     const error = await api.get('/api/agent/me').catch((e: unknown) => e);

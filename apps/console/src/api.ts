@@ -19,19 +19,28 @@ export interface Api {
   get<T>(path: string): Promise<T>;
   /** POSTs a JSON body (an empty object when none is given) and resolves with the JSON answer. */
   post<T>(path: string, body?: unknown): Promise<T>;
+  /** PUTs a JSON body and resolves with the JSON answer. */
+  put<T>(path: string, body?: unknown): Promise<T>;
+  /** PATCHes a JSON body and resolves with the JSON answer. */
+  patch<T>(path: string, body?: unknown): Promise<T>;
+  /** DELETEs a path and resolves with the JSON answer (if any). */
+  delete<T>(path: string): Promise<T>;
 }
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+const WITH_BODY = new Set<Method>(['POST', 'PUT', 'PATCH']);
 
 /** Creates the REST transport over `fetch`; the session cookie rides along (`credentials: 'same-origin'`). */
 export function createApi(fetcher: typeof fetch = (input, init) => globalThis.fetch(input, init)): Api {
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
       response = await fetcher(path, {
         method,
         credentials: 'same-origin',
-        headers: method === 'POST' ? { accept: 'application/json', 'content-type': 'application/json' } : { accept: 'application/json' },
-        // The gateway refuses an empty body sent as JSON, so a POST without one sends `{}`.
-        ...(method === 'POST' && { body: JSON.stringify(body ?? {}) }),
+        headers: WITH_BODY.has(method) ? { accept: 'application/json', 'content-type': 'application/json' } : { accept: 'application/json' },
+        // The gateway refuses an empty body sent as JSON, so a write without one sends `{}`.
+        ...(WITH_BODY.has(method) && { body: JSON.stringify(body ?? {}) }),
       });
     } catch (error) {
       throw new ApiError(0, 'NETWORK', 'Parley could not be reached. Check the connection and try again.', { cause: error });
@@ -48,5 +57,18 @@ export function createApi(fetcher: typeof fetch = (input, init) => globalThis.fe
   return {
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
+    put: (path, body) => call('PUT', path, body),
+    patch: (path, body) => call('PATCH', path, body),
+    delete: (path) => call('DELETE', path),
   };
+}
+
+/** Says what went wrong in words an agent can act on. */
+export function explainError(error: unknown, fallback: string): string {
+  if (error instanceof ApiError) {
+    if (error.code === 'NETWORK') return error.message;
+    if (error.status >= 500) return `${fallback} Try again in a moment.`;
+    return error.message || fallback;
+  }
+  return fallback;
 }

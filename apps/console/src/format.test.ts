@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversationTitle, relativeTime, shortId } from './format.ts';
+import { conversationTitle, duration, durationWords, relativeTime, shortId } from './format.ts';
 
 const NOW = Date.parse('2024-05-10T12:00:00.000Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -20,5 +20,16 @@ describe('format', () => {
     expect(relativeTime(ago(30 * 86_400_000), NOW)).not.toMatch(/d$/);
     expect(relativeTime(null, NOW)).toBe('');
     expect(relativeTime(new Date(NOW + 5000).toISOString(), NOW)).toBe('now');
+  });
+
+  it('shows a running time as m:ss, or h:mm:ss past an hour, and in words', () => {
+    expect(duration(0)).toBe('0:00');
+    expect(duration(7_999)).toBe('0:07');
+    expect(duration(12 * 60_000 + 5_000)).toBe('12:05');
+    expect(duration(3_723_000)).toBe('1:02:03');
+    expect(duration(-5_000)).toBe('0:00');
+    expect(durationWords(3_723_000)).toBe('1 hour 2 minutes 3 seconds');
+    expect(durationWords(60_000)).toBe('1 minute');
+    expect(durationWords(400)).toBe('0 seconds');
   });
 });

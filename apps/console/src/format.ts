@@ -41,3 +41,24 @@ export function fullTime(iso: string | null): string {
   const at = new Date(iso);
   return Number.isNaN(at.getTime()) ? '' : at.toLocaleString();
 }
+
+/** A running time such as "0:07", "12:05" or "1:02:03", for time in a status and the offer timers. */
+export function duration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** The same running time in words for screen readers and tooltips, e.g. "1 hour 2 minutes 3 seconds". */
+export function durationWords(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const parts: [number, string][] = [
+    [Math.floor(total / 3600), 'hour'],
+    [Math.floor((total % 3600) / 60), 'minute'],
+    [total % 60, 'second'],
+  ];
+  const said = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`);
+  return said.length ? said.join(' ') : '0 seconds';
+}

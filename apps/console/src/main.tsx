@@ -1,5 +1,6 @@
 import { createClient, localStorageOutboxStore } from '@parley/client';
 import { render } from 'preact';
+import { browserAlerts } from './alerts.ts';
 import { createApi } from './api.ts';
 import { App } from './components/App.tsx';
 import { createConsoleModel } from './ConsoleModel.ts';
@@ -7,6 +8,7 @@ import { syncHash } from './routing.ts';
 
 const model = createConsoleModel({
   api: createApi(),
+  alerts: browserAlerts(),
   createClient: (agent) =>
     createClient({
       // Same origin: the session cookie authenticates the socket, so no token subprotocol.

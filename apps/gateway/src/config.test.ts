@@ -31,7 +31,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
   });
 
-  it('checks console origins', () => {
+  it('reads how long an agent console may stay silent before it counts as gone (default one minute)', () => {
+    expect(loadConfig({}).agentStaleMs).toBe(60_000);
+    expect(loadConfig({ PARLEY_AGENT_STALE_MS: '15000' }).agentStaleMs).toBe(15_000);
+    expect(() => loadConfig({ PARLEY_AGENT_STALE_MS: '10' })).toThrow(/PARLEY_AGENT_STALE_MS must be a whole number between 1000 and 86400000 \(got "10"\)/);
+  });
+
+    it('checks console origins', () => {
     expect(loadConfig({ PARLEY_CONSOLE_ORIGINS: 'https://a.example, https://b.example' }).consoleOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(() => loadConfig({ PARLEY_CONSOLE_ORIGINS: 'a.example/path' })).toThrow(/PARLEY_CONSOLE_ORIGINS/);
   });

@@ -28,6 +28,8 @@ export interface Config {
   trustProxy: boolean;
   /** Largest file a visitor or agent may upload, in bytes. */
   maxUploadBytes: number;
+  /** An agent whose console has not been heard from for this long gets no new chats, in ms. */
+  agentStaleMs: number;
 }
 
 const int = (name: string, min: number, max: number) =>
@@ -63,6 +65,7 @@ const EnvSchema = v.object({
   PARLEY_SECURE_COOKIES: v.optional(v.picklist(['true', 'false'], 'PARLEY_SECURE_COOKIES must be true or false'), 'false'),
   PARLEY_TRUST_PROXY: v.optional(v.picklist(['true', 'false'], 'PARLEY_TRUST_PROXY must be true or false'), 'false'),
   PARLEY_MAX_UPLOAD_BYTES: v.optional(int('PARLEY_MAX_UPLOAD_BYTES', 1024, 100 * 1024 * 1024), String(10 * 1024 * 1024)),
+  PARLEY_AGENT_STALE_MS: v.optional(int('PARLEY_AGENT_STALE_MS', 1000, 86_400_000), '60000'),
 });
 
 /** A configuration error: names the variable and what it expects. */
@@ -109,5 +112,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     secureCookies: e.PARLEY_SECURE_COOKIES === 'true',
     trustProxy: e.PARLEY_TRUST_PROXY === 'true',
     maxUploadBytes: e.PARLEY_MAX_UPLOAD_BYTES,
+    agentStaleMs: e.PARLEY_AGENT_STALE_MS,
   };
 }

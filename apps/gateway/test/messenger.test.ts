@@ -1,7 +1,8 @@
 import type { ServerFrame } from '@parley/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
-import { agentPresence, agents } from '../src/db/schema/index.ts';
+import { eq } from 'drizzle-orm';
+import { agentPresence, agents, queueAgents, queues } from '../src/db/schema/index.ts';
 import { PRESENCE_REFRESH_MS } from '../src/domain/availability.ts';
 import { CUSTOMER_LEFT } from '../src/domain/conversations/messenger-service.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
@@ -93,6 +94,10 @@ describe('typing', () => {
       .insert(agents)
       .values({ workspaceId: 'demo', email: 'sam@example.com', name: 'Sam', role: 'agent', passwordHash: await hashPassword(password) })
       .onConflictDoNothing();
+    // Sam works the queue the conversation waits in, so it is Sam's to see.
+    const [sam] = await gw.database.db.select({ id: agents.id }).from(agents).where(eq(agents.email, 'sam@example.com'));
+    const [support] = await gw.database.db.select({ id: queues.id }).from(queues).where(eq(queues.name, 'Support'));
+    await gw.database.db.insert(queueAgents).values({ queueId: support!.id, agentId: sam!.id }).onConflictDoNothing();
     const other = track(await gw.connectAgent(await gw.login('sam@example.com', password)));
     await other.next('hello');
     const from = socket.frames.length;
@@ -327,15 +332,20 @@ describe('messenger settings and the bot', () => {
 });
 
 describe('availability', () => {
-  it('tells visitors after hello and on every change whether an agent is online', async () => {
+  it('tells visitors after hello and on every change whether an agent is online, away or offline', async () => {
     // Earlier tests' agent sockets are closed; wait until the gateway has counted them out.
     const v = await visitor();
     const first = await v.socket.next('availability');
     expect(v.socket.frames.findIndex((f) => f.type === 'availability')).toBeGreaterThan(v.socket.frames.findIndex((f) => f.type === 'hello'));
     if (first.status !== 'offline') await v.socket.next('availability', (f) => f.status === 'offline');
 
-    const from = v.socket.frames.length;
+    let from = v.socket.frames.length;
     const dana = await agent();
+    // Connected but not Online: away.
+    expect(await v.socket.next('availability', undefined, { from })).toEqual({ type: 'availability', status: 'away' });
+    from = v.socket.frames.length;
+    const online = await fetch(`${gw.url}/api/agent/status`, { method: 'PUT', headers: { cookie, origin: gw.origin, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'online' }) });
+    expect(online.status).toBe(200);
     expect(await v.socket.next('availability', undefined, { from })).toEqual({ type: 'availability', status: 'online' });
     const app = await fetch(`${gw.url}/api/visitor/app`, { headers: bearer(v.token) }).then((r) => r.json());
     expect(app.availability).toBe('online');
@@ -346,6 +356,7 @@ describe('availability', () => {
     dana.close();
     expect(await v.socket.next('availability', undefined, { from: after })).toEqual({ type: 'availability', status: 'offline' });
     expect(await maybe(v.socket, 'availability', v.socket.frames.length)).toBeUndefined();
+    await gw.app.parley.routing.setStatus(dana.frames.find((f) => f.type === 'hello')!.principal.id, 'offline');
   });
 });
 
@@ -354,10 +365,15 @@ describe('availability across nodes', () => {
     const { availability } = gw.app.parley;
     expect(await availability.status('demo')).toBe('offline');
     await gw.database.db.insert(agentPresence).values({ nodeId: 'other-node', workspaceId: 'demo', sockets: 1, seenAt: new Date() });
+    // Its agent's console is connected, but the agent is not Online: away, until they are.
+    expect(await availability.status('demo')).toBe('away');
+    const [demo] = await gw.database.db.select({ id: agents.id }).from(agents).where(eq(agents.email, 'agent@example.com'));
+    await gw.app.parley.routing.setStatus(demo!.id, 'online');
     expect(await availability.status('demo')).toBe('online');
     await gw.database.db.update(agentPresence).set({ seenAt: new Date(Date.now() - 4 * PRESENCE_REFRESH_MS) });
     expect(await availability.status('demo')).toBe('offline');
     await gw.database.db.delete(agentPresence);
+    await gw.app.parley.routing.setStatus(demo!.id, 'offline');
   });
 });
 
@@ -403,8 +419,12 @@ describe.runIf(TEST_DB === 'postgres')('across two gateway nodes', () => {
   it('relays typing, reads, the end and availability between a visitor on one node and an agent on the other', async () => {
     const { socket, conversationId } = await conversation('Across nodes');
     const before = socket.frames.length;
-    const agentOnB = track(await b.connectAgent(await b.login()));
+    const cookieOnB = await b.login();
+    const agentOnB = track(await b.connectAgent(cookieOnB));
     await agentOnB.next('hello');
+    // Connected on node b, not yet Online: away; Online: online (node b's status change reaches node a).
+    expect(await socket.next('availability', (f) => f.status === 'away', { from: before })).toBeTruthy();
+    await fetch(`${b.url}/api/agent/status`, { method: 'PUT', headers: { cookie: cookieOnB, origin: b.origin, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'online' }) });
     expect(await socket.next('availability', (f) => f.status === 'online', { from: before })).toBeTruthy();
 
     await call(socket, { type: 'typing', conversationId, state: 'start' });

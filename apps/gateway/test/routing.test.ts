@@ -148,7 +148,7 @@ describe('routing', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
     const winner = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ type: string; agentId?: string }[]>).value;
-    expect(winner.find((e) => e.type === 'offer.withdrawn')).toBeDefined();
+    expect(winner.find((e) => e.type === 'offer.closed' && (e as { outcome?: string }).outcome === 'withdrawn')).toBeDefined();
     expect((await service.routingOf(chat!))!.state).toBe('owned');
   });
 
@@ -162,15 +162,16 @@ describe('routing', () => {
     }
     const [chat] = await newChats(ws, 1);
     expect((await service.enqueue(chat!, ws, queue.id)).map((e) => e.type)).toEqual(['broadcast']);
-    const results = await Promise.allSettled(agentIds.map((id) => service.take(id, chat!)));
+    const results = await Promise.allSettled(agentIds.map((id) => service.take({ agentId: id, workspaceId: ws, role: 'agent' }, chat!)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const outsider = (await workspaceWith(1)).agentIds[0]!;
-    await expect(service.take(outsider, chat!)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const other = await workspaceWith(1);
+    await expect(service.take({ agentId: other.agentIds[0]!, workspaceId: other.ws, role: 'agent' }, chat!)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('requires a wrap-up reason to resolve, then gives the agent the next waiting chat', async () => {
     const { ws, agentIds } = await workspaceWith(1);
     const [agent] = agentIds;
+    const actor = { agentId: agent!, workspaceId: ws, role: 'agent' as const };
     const service = createRoutingService({ db: database.db });
     await service.addWrapUpReason(ws, 'Question answered');
     const queue = await service.createQueue(ws, { name: 'Solo', mode: 'least_busy' });
@@ -181,9 +182,9 @@ describe('routing', () => {
     await service.enqueue(one!, ws, queue.id);
     await service.enqueue(two!, ws, queue.id);
     expect((await service.routingOf(two!))!.state).toBe('waiting');
-    await expect(service.resolve(agent!, one!, '  ')).rejects.toMatchObject({ code: 'WRAP_UP_REQUIRED' });
-    await expect(service.resolve(agent!, one!, 'Something else')).rejects.toMatchObject({ code: 'WRAP_UP_REQUIRED' });
-    const events = await service.resolve(agent!, one!, 'Question answered');
+    await expect(service.resolve(actor, one!, '  ')).rejects.toMatchObject({ code: 'WRAP_UP_REQUIRED' });
+    await expect(service.resolve(actor, one!, 'Something else')).rejects.toMatchObject({ code: 'WRAP_UP_REQUIRED' });
+    const events = await service.resolve(actor, one!, 'Question answered');
     expect(events.map((e) => e.type)).toEqual(['resolved', 'assigned']);
     expect(await service.routingOf(one!)).toMatchObject({ state: 'resolved', wrapUp: 'Question answered' });
     expect(await service.routingOf(two!)).toMatchObject({ state: 'owned', ownerAgentId: agent });
@@ -204,6 +205,6 @@ describe('routing', () => {
     expect(await service.stats(queue.id)).toEqual({ waiting: 1, online: 0 });
     await service.seen(agentIds[2]!);
     const assigned = await service.dispatch(queue.id);
-    expect(assigned).toEqual([{ type: 'assigned', conversationId: chat, agentId: agentIds[2] }]);
+    expect(assigned).toEqual([{ type: 'assigned', workspaceId: ws, conversationId: chat, agentId: agentIds[2], queueId: queue.id }]);
   });
 });

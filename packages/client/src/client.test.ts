@@ -1,7 +1,9 @@
 import { ErrorCode, MAX_BODY_CHARS, PROTOCOL_VERSION, TERMINAL_CLOSE_CODES, type Message, type ServerFrame } from '@parley/protocol';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { structuralChecks, type FrameChecks } from './checks.ts';
 import { createClient, type ClientEvents, type ClientOptions, type SocketEvent } from './client.ts';
 import { memoryOutboxStore, type OutboxStore } from './outbox.ts';
+import { protocolChecks } from './validate.ts';
 
 /** An in-memory socket: the test plays the server through open(), hello(), receive() and drop(). */
 class FakeSocket {
@@ -80,11 +82,15 @@ function fakeTimers() {
 
 const EVENTS: (keyof ClientEvents)[] = ['state', 'hello', 'message', 'ack', 'reset', 'error', 'reload', 'frame'];
 
+// Every test runs with both ways of checking frames: the protocol's schemas and shapes alone.
+let checks: FrameChecks;
+
 function setup(options: Partial<ClientOptions> & { idPrefix?: string } = {}) {
   const sockets: FakeSocket[] = [];
   const timers = fakeTimers();
   let n = 0;
   const client = createClient({
+    checks,
     url: 'ws://parley.test/ws?app=a1',
     WebSocket: class extends FakeSocket {
       constructor(url: string, protocols?: string[]) {
@@ -134,7 +140,14 @@ const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 afterEach(() => vi.restoreAllMocks());
 
-describe('createClient', () => {
+describe.each([
+  ['the protocol\'s schemas', protocolChecks],
+  ['structural checks', structuralChecks],
+])('createClient with %s', (_name, frameChecks) => {
+  beforeEach(() => {
+    checks = frameChecks;
+  });
+
   describe('connecting', () => {
     it('opens one socket with v set and the parley subprotocol first when connect is called twice', () => {
       const { client, sockets } = setup({ protocols: () => ['parley-token.abc', 'parley'] });
@@ -166,6 +179,7 @@ describe('createClient', () => {
     it('sets onmessage and onclose when the socket has no addEventListener', () => {
       const sockets: { sent: string[]; readyState: number; onmessage?: (e: SocketEvent) => void; onclose?: (e: SocketEvent) => void }[] = [];
       const client = createClient({
+        checks,
         url: 'ws://parley.test/ws',
         WebSocket: function (this: (typeof sockets)[number]) {
           this.sent = [];
@@ -214,6 +228,15 @@ describe('createClient', () => {
       expect(after.client.pending()).toEqual([]);
       expect(store.load()).toEqual([]);
       expect(after.events.ack).toHaveLength(1);
+    });
+
+    it('never sends a stored entry that breaks the message rules (an empty body, a bad id, an unknown version)', () => {
+      const store: OutboxStore = memoryOutboxStore();
+      const good = { v: PROTOCOL_VERSION, clientMessageId: 'g1', conversationId: 'c1', body: 'ok', createdAt: 1 };
+      store.save([good, { ...good, clientMessageId: 'e1', body: '' }, { ...good, clientMessageId: 'has space' }, { ...good, clientMessageId: 'v9', v: 99 }]);
+      const { client, connectOpen } = setup({ outbox: store });
+      expect(client.pending().map((e) => e.clientMessageId)).toEqual(['g1']);
+      expect(connectOpen().ofType('message.send').map((f) => f.clientMessageId)).toEqual(['g1']);
     });
 
     it('resolves acked with the ack frame when the ack arrives', async () => {

@@ -1,24 +1,23 @@
 import {
   CloseCode,
-  ErrorCode,
   MAX_BODY_CHARS,
   MAX_RESUME_CURSORS,
-  MessageSendSchema,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   TERMINAL_CLOSE_CODES,
   type ClientFrame,
+  type ErrorCode,
   type Message,
   type ServerFrame,
   type ServerFrameOf,
 } from '@parley/protocol';
 import { createBackoff, type BackoffOptions } from './backoff.ts';
+import { parseServerFrame, type FrameChecks } from './checks.ts';
 import { createCursorTracker } from './cursors.ts';
 import { createEmitter } from './emitter.ts';
 import { randomId } from './id.ts';
 import { memoryOutboxStore, readEntry, toSendFrame, type OutboxEntry, type OutboxStore } from './outbox.ts';
 import { socketUrl } from './url.ts';
-import { parseServerFrame, validate } from './validate.ts';
 
 /** The part of a socket event the client reads. */
 export interface SocketEvent {
@@ -58,6 +57,11 @@ export interface ClientOptions {
   clearTimeout?(handle: unknown): void;
   /** Makes client message ids (default `crypto.randomUUID()`). */
   newId?: () => string;
+  /**
+   * How frames are checked: by default the protocol's schemas (`@parley/client`), or by shape
+   * alone (`@parley/client/light`, for the visitor widget).
+   */
+  checks?: FrameChecks;
 }
 
 /** `idle` before connect(), `closed` once stopped for good (close(), a terminal close code, or reload). */
@@ -136,14 +140,16 @@ export interface ParleyClient {
   on<K extends keyof ClientEvents>(event: K, listener: (payload: ClientEvents[K]) => void): () => void;
 }
 
+// Error codes are written out (typed by the protocol's `ErrorCode`) rather than read from its
+// object, so a bundle of the client does not carry every code there is.
 /** Error codes after which a message can never be accepted: it leaves the outbox. */
-const FINAL_SEND_CODES = new Set<string>([ErrorCode.CONFLICT, ErrorCode.MESSAGE_TOO_LONG, ErrorCode.INVALID_FRAME, ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN, ErrorCode.PRECHAT_REQUIRED]);
+const FINAL_SEND_CODES = new Set<string>(['CONFLICT', 'MESSAGE_TOO_LONG', 'INVALID_FRAME', 'NOT_FOUND', 'FORBIDDEN', 'PRECHAT_REQUIRED'] satisfies ErrorCode[]);
 /** Error codes after which a message is sent again after a backoff delay. */
-const RETRY_SEND_CODES = new Set<string>([ErrorCode.RATE_LIMITED, ErrorCode.UNAVAILABLE]);
+const RETRY_SEND_CODES = new Set<string>(['RATE_LIMITED', 'UNAVAILABLE'] satisfies ErrorCode[]);
 /** The error code reported for each terminal close code. */
 const CLOSE_ERRORS: Record<number, string> = {
-  [CloseCode.UNAUTHORIZED]: ErrorCode.UNAUTHORIZED,
-  [CloseCode.RELOAD]: ErrorCode.VERSION_UNSUPPORTED,
+  [CloseCode.UNAUTHORIZED]: 'UNAUTHORIZED' satisfies ErrorCode,
+  [CloseCode.RELOAD]: 'VERSION_UNSUPPORTED' satisfies ErrorCode,
   [CloseCode.SESSION_ENDED]: 'SESSION_ENDED',
 };
 const OPEN = 1;
@@ -174,7 +180,8 @@ const parleyError = (code: string, message: string): ParleyError => Object.assig
  * const { acked } = client.send({ conversationId, body: 'Hello!' });
  * await acked;
  */
-export function createClient(options: ClientOptions): ParleyClient {
+export function createClient(options: ClientOptions & { checks: FrameChecks }): ParleyClient {
+  const { checks } = options;
   const Socket = options.WebSocket ?? (globalThis as { WebSocket?: ClientOptions['WebSocket'] }).WebSocket;
   const store = options.outbox ?? memoryOutboxStore();
   const setTimer = options.setTimeout ?? ((callback, ms) => globalThis.setTimeout(callback, ms));
@@ -197,7 +204,7 @@ export function createClient(options: ClientOptions): ParleyClient {
 
   function load(): OutboxEntry[] {
     try {
-      return store.load().flatMap((e) => readEntry(e) ?? []);
+      return store.load().flatMap((e) => readEntry(e, checks) ?? []);
     } catch {
       return [];
     }
@@ -229,7 +236,7 @@ export function createClient(options: ClientOptions): ParleyClient {
     const ref = `s${++lastRef}`;
     const text = JSON.stringify(toSendFrame(entry, ref));
     if (new TextEncoder().encode(text).length > maxFrameBytes) {
-      const error = { code: ErrorCode.FRAME_TOO_LARGE, message: `The message does not fit in ${maxFrameBytes} bytes.` };
+      const error = { code: 'FRAME_TOO_LARGE' satisfies ErrorCode, message: `The message does not fit in ${maxFrameBytes} bytes.` };
       fail(entry.clientMessageId, error);
       return emitter.emit('error', error);
     }
@@ -333,7 +340,7 @@ export function createClient(options: ClientOptions): ParleyClient {
   }
 
   function onFrame(data: unknown): void {
-    const frame = parseServerFrame(data);
+    const frame = parseServerFrame(data, checks);
     if (!frame) return emitter.emit('error', { code: 'BAD_FRAME', message: 'Ignored a frame that is not a valid server frame.' });
     emitter.emit('frame', frame);
     const target = 'ref' in frame && frame.ref !== undefined ? refs.get(frame.ref) : undefined;
@@ -431,14 +438,14 @@ export function createClient(options: ClientOptions): ParleyClient {
       const acked = new Promise<AckFrame>((resolve, reject) => (settle = { resolve, reject }));
       acked.catch(() => {}); // Callers may ignore `acked`; failures are also emitted as 'error'.
       const draft: OutboxEntry = { v: PROTOCOL_VERSION, clientMessageId, ...input, createdAt: Date.now() };
-      const check = validate(MessageSendSchema, toSendFrame(draft));
-      if (!check.ok) {
-        const code = input.body.length > MAX_BODY_CHARS ? ErrorCode.MESSAGE_TOO_LONG : ErrorCode.INVALID_FRAME;
-        settle.reject(parleyError(code, check.message));
-        emitter.emit('error', { code, message: check.message });
+      const problem = checks.messageSend(toSendFrame(draft));
+      if (problem !== undefined) {
+        const code: ErrorCode = input.body.length > MAX_BODY_CHARS ? 'MESSAGE_TOO_LONG' : 'INVALID_FRAME';
+        settle.reject(parleyError(code, problem));
+        emitter.emit('error', { code, message: problem });
         return { clientMessageId, acked };
       }
-      const entry = readEntry(draft)!;
+      const entry = readEntry(draft, checks)!;
       outbox.push(entry);
       save();
       if (state === 'closed') settle.reject(parleyError('CLOSED', 'The client is closed; the message stays in the outbox.'));

@@ -2,7 +2,8 @@ import { PROTOCOL_VERSION, SUBPROTOCOL, type ServerFrame } from '@parley/protoco
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createClient, type ClientOptions, type ParleyClient } from './client.ts';
+import { createClient } from './light.ts';
+import type { ClientOptions, ParleyClient } from './client.ts';
 
 // Both real constructors must type-check as the WebSocket option.
 const _browser: ClientOptions['WebSocket'] = undefined as unknown as typeof globalThis.WebSocket;

@@ -1,6 +1,8 @@
 import { PROTOCOL_VERSION } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { localStorageOutboxStore, memoryOutboxStore, readEntry, toSendFrame, type OutboxEntry } from './outbox.ts';
+import { structuralChecks, type FrameChecks } from './checks.ts';
+import { localStorageOutboxStore, memoryOutboxStore, readEntry as readWith, toSendFrame, type OutboxEntry } from './outbox.ts';
+import { protocolChecks } from './validate.ts';
 
 const entry = (over: Partial<OutboxEntry> = {}): OutboxEntry => ({
   v: PROTOCOL_VERSION,
@@ -33,41 +35,48 @@ function fakeStorage(initial: Record<string, string> = {}) {
   return storage;
 }
 
-describe('readEntry', () => {
-  it('keeps a well-formed entry and drops unknown extra fields', () => {
-    expect(readEntry({ ...entry({ internal: true }), extra: 1 })).toEqual(entry({ internal: true }));
+describe.each([
+  ['the protocol\'s schemas', protocolChecks],
+  ['structural checks', structuralChecks],
+] as [string, FrameChecks][])('with %s', (_name, checks) => {
+  const readEntry = (value: unknown) => readWith(value, checks);
+
+  describe('readEntry', () => {
+    it('keeps a well-formed entry and drops unknown extra fields', () => {
+      expect(readEntry({ ...entry({ internal: true }), extra: 1 })).toEqual(entry({ internal: true }));
+    });
+
+    it('drops entries when their shape or version is wrong', () => {
+      const bad = [
+        null,
+        'x',
+        { ...entry(), v: PROTOCOL_VERSION + 1 },
+        { ...entry(), v: undefined },
+        { ...entry(), createdAt: 'yesterday' },
+        { ...entry(), body: '' },
+        { ...entry(), body: 42 },
+        { ...entry(), clientMessageId: 'has spaces' },
+        { ...entry(), clientConversationId: 'k1' },
+        { ...entry(), conversationId: undefined },
+        { ...entry(), internal: 'yes' },
+      ];
+      expect(bad.map(readEntry)).toEqual(bad.map(() => undefined));
+    });
   });
 
-  it('drops entries when their shape or version is wrong', () => {
-    const bad = [
-      null,
-      'x',
-      { ...entry(), v: PROTOCOL_VERSION + 1 },
-      { ...entry(), v: undefined },
-      { ...entry(), createdAt: 'yesterday' },
-      { ...entry(), body: '' },
-      { ...entry(), body: 42 },
-      { ...entry(), clientMessageId: 'has spaces' },
-      { ...entry(), clientConversationId: 'k1' },
-      { ...entry(), conversationId: undefined },
-      { ...entry(), internal: 'yes' },
-    ];
-    expect(bad.map(readEntry)).toEqual(bad.map(() => undefined));
-  });
-});
+  describe('attachments in the outbox', () => {
+    it('keep the file ids of a message through a reload, and a message of files alone', () => {
+      const files = entry({ body: '', attachments: ['f1', 'f2'] });
+      const store = localStorageOutboxStore(fakeStorage(), 'k');
+      store.save([files]);
+      expect(store.load()).toEqual([files]);
+      expect(toSendFrame(files)).toMatchObject({ body: '', attachments: ['f1', 'f2'] });
+    });
 
-describe('attachments in the outbox', () => {
-  it('keep the file ids of a message through a reload, and a message of files alone', () => {
-    const files = entry({ body: '', attachments: ['f1', 'f2'] });
-    const store = localStorageOutboxStore(fakeStorage(), 'k');
-    store.save([files]);
-    expect(store.load()).toEqual([files]);
-    expect(toSendFrame(files)).toMatchObject({ body: '', attachments: ['f1', 'f2'] });
-  });
-
-  it('drop entries whose files are malformed', () => {
-    const bad = [entry({ attachments: ['../x'] }), entry({ attachments: Array.from({ length: 11 }, (_, i) => `f${i}`) }), entry({ body: '', attachments: [] })];
-    expect(bad.map(readEntry)).toEqual(bad.map(() => undefined));
+    it('drop entries whose files are malformed', () => {
+      const bad = [entry({ attachments: ['../x'] }), entry({ attachments: Array.from({ length: 11 }, (_, i) => `f${i}`) }), entry({ body: '', attachments: [] })];
+      expect(bad.map(readEntry)).toEqual(bad.map(() => undefined));
+    });
   });
 });
 
@@ -109,10 +118,10 @@ describe('localStorageOutboxStore', () => {
     }
   });
 
-  it('keeps the valid entries when some stored entries are malformed', () => {
-    const stored = JSON.stringify([entry(), { nope: true }, entry({ clientMessageId: 'm3', body: '' }), entry({ clientMessageId: 'm4' })]);
+  it('leaves out stored values without the shape of an entry (the client checks the rest when it loads them)', () => {
+    const stored = JSON.stringify([entry(), { nope: true }, null, entry({ clientMessageId: 'm3', body: '' }), { ...entry({ clientMessageId: 'm4' }), createdAt: 'x' }]);
     const loaded = localStorageOutboxStore(fakeStorage({ k: stored }), 'k').load();
-    expect(loaded.map((e) => e.clientMessageId)).toEqual(['m1', 'm4']);
+    expect(loaded.map((e) => e.clientMessageId)).toEqual(['m1', 'm3']);
   });
 
   it('never throws when storage reads or writes fail', () => {

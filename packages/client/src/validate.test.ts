@@ -1,19 +1,6 @@
 import { MessageSendSchema } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { parseServerFrame, validate } from './validate.ts';
-
-describe('parseServerFrame', () => {
-  it('returns the typed frame when the text is a valid server frame', () => {
-    expect(parseServerFrame('{"type":"pong","ref":"q1"}')).toEqual({ type: 'pong', ref: 'q1' });
-  });
-
-  it('returns undefined when the text is not JSON, not a server frame, or not text', () => {
-    expect(parseServerFrame('{nope')).toBeUndefined();
-    expect(parseServerFrame('{"type":"message.send","clientMessageId":"a","body":"x"}')).toBeUndefined();
-    expect(parseServerFrame('{"type":"error","code":"X"}')).toBeUndefined();
-    expect(parseServerFrame(new Uint8Array([123, 125]))).toBeUndefined();
-  });
-});
+import { protocolChecks, validate } from './validate.ts';
 
 describe('validate', () => {
   it('reports the first issue when a client frame breaks the schema', () => {
@@ -24,5 +11,12 @@ describe('validate', () => {
   it('returns the output when the value conforms', () => {
     const frame = { type: 'message.send', conversationId: 'c1', clientMessageId: 'a', body: 'hi' };
     expect(validate(MessageSendSchema, frame)).toEqual({ ok: true, value: frame });
+  });
+});
+
+describe('protocolChecks', () => {
+  it('refuses a server frame of a type the protocol does not have', () => {
+    expect(protocolChecks.serverFrame({ type: 'message.send', clientMessageId: 'a', body: 'x' })).toBeUndefined();
+    expect(protocolChecks.serverFrame({ type: 'pong', ref: 'q1' })).toEqual({ type: 'pong', ref: 'q1' });
   });
 });

@@ -1,4 +1,5 @@
-import { ServerFrameSchema, type ServerFrame } from '@parley/protocol';
+import { MessageSendSchema, ServerFrameSchema } from '@parley/protocol';
+import type { FrameChecks } from './checks.ts';
 
 /**
  * The part of the Standard Schema interface (`~standard`) that every valibot schema implements.
@@ -21,15 +22,17 @@ export function validate<T>(schema: StandardSchema<T>, value: unknown): { ok: tr
   return { ok: true, value: (result as { value: T }).value };
 }
 
-/** Parses one text frame from the server; `undefined` when it is not JSON or not a valid server frame. */
-export function parseServerFrame(data: unknown): ServerFrame | undefined {
-  if (typeof data !== 'string') return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  const result = validate(ServerFrameSchema, json);
-  return result.ok ? result.value : undefined;
-}
+/**
+ * Checks with the protocol's own schemas (`ServerFrameSchema`, `MessageSendSchema`): every field
+ * of every frame, strictly. The default of `@parley/client`.
+ */
+export const protocolChecks: FrameChecks = {
+  serverFrame(json) {
+    const result = validate(ServerFrameSchema, json);
+    return result.ok ? result.value : undefined;
+  },
+  messageSend(frame) {
+    const result = validate(MessageSendSchema, frame);
+    return result.ok ? undefined : result.message;
+  },
+};

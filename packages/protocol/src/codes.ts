@@ -51,6 +51,16 @@ export const ErrorCode = {
   FILE_TYPE_NOT_ALLOWED: 'FILE_TYPE_NOT_ALLOWED',
   /** An uploaded file is larger than the gateway's upload limit. */
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  /** Resolving a chat needs a wrap-up reason from the workspace's list. */
+  WRAP_UP_REQUIRED: 'WRAP_UP_REQUIRED',
+  /** The agent holds as many chats as their limit allows, or is not Online; resolve one or go Online. */
+  AT_CHAT_LIMIT: 'AT_CHAT_LIMIT',
+  /** The offer was already answered, ran out, or someone else took the chat. */
+  OFFER_GONE: 'OFFER_GONE',
+  /** The visitor (or their IP address) is blocked in this workspace: no new sessions, sockets or messages. */
+  BLOCKED: 'BLOCKED',
+  /** A destructive request did not repeat the id of what it deletes in `confirm`. Nothing changed. */
+  CONFIRMATION_REQUIRED: 'CONFIRMATION_REQUIRED',
 } as const;
 
 /** One of the stable error codes. */
@@ -73,13 +83,15 @@ export const CloseCode = {
   SESSION_ENDED: 4010,
   /** The session's identity changed (a signed identify linked or merged its visitor): reconnect to act as the identified visitor. */
   IDENTITY_CHANGED: 4011,
+  /** An agent blocked the visitor: the socket was closed after an `error` frame with code `BLOCKED`; do not reconnect. */
+  BLOCKED: 4012,
 } as const;
 
 /** One of Parley's close codes. */
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Close codes after which a client must not reconnect on its own. */
-export const TERMINAL_CLOSE_CODES: readonly number[] = [CloseCode.UNAUTHORIZED, CloseCode.RELOAD, CloseCode.SESSION_ENDED];
+export const TERMINAL_CLOSE_CODES: readonly number[] = [CloseCode.UNAUTHORIZED, CloseCode.RELOAD, CloseCode.SESSION_ENDED, CloseCode.BLOCKED];
 
 /**
  * Why one field of a form was refused, in `error.fields[].code` of a 400 `INVALID_REQUEST`

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ConversationRoutingSchema, QueuePositionFrameSchema, RoutingFrameSchemas } from './routing.ts';
 
 /** Hard ceiling for a message body at the protocol level; each app sets its own lower limit. */
 export const MAX_BODY_CHARS = 10_000;
@@ -202,6 +203,10 @@ export const ConversationSummarySchema = v.object({
   unread: v.optional(v.number()),
   /** How far the other side has read, in this audience's numbering (0 when it has read nothing). */
   seenSeq: v.optional(v.number()),
+  /** Agents only: the conversation's place in routing (queue, owner, guests). */
+  routing: v.optional(ConversationRoutingSchema),
+  /** Agents only: when it went to the archive; absent while it is in the main views. */
+  archivedAt: v.optional(v.string()),
 });
 
 /** Whether anyone can answer now: an agent is online, agents are signed in but none online, or nobody. */
@@ -209,8 +214,12 @@ export const AvailabilitySchema = v.picklist(['online', 'away', 'offline']);
 
 const Ref = v.optional(v.string());
 
-/** Every frame the server sends. */
-export const ServerFrameSchema = v.variant('type', [
+/**
+ * Every frame the server sends. Built in a pure call so that a bundle which uses none of the
+ * schemas (the visitor widget) drops them all: the spread of the routing frames below would
+ * otherwise be kept, and with it every schema and valibot.
+ */
+export const ServerFrameSchema = /* @__PURE__ */ (() => v.variant('type', [
   v.object({
     type: v.literal('hello'),
     protocol: v.number(),
@@ -284,7 +293,9 @@ export const ServerFrameSchema = v.variant('type', [
     message: v.string(),
   }),
   v.object({ type: v.literal('reload'), reason: v.string(), versions: v.array(v.number()) }),
-]);
+  ...RoutingFrameSchemas,
+  QueuePositionFrameSchema,
+]))();
 
 /** A frame the server sends. */
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;

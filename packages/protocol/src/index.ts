@@ -3,3 +3,6 @@ export * from './frames.ts';
 export * from './parse.ts';
 export * from './version.ts';
 export * from './tickets.ts';
+export * from './routing.ts';
+export * from './templates.ts';
+export * from './workspace.ts';

@@ -3,7 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api.ts';
 import { createConsoleModel } from '../ConsoleModel.ts';
+import { silentAlerts } from '../AlertsModel.ts';
 import { fakeApi, fakeClient, message, summary, type FakeClient } from '../test-support/fakes.ts';
+import { offer, snapshot } from '../test-support/routing.ts';
 import { render, settle } from '../test-support/render.ts';
 import { App } from './App.tsx';
 
@@ -11,9 +13,16 @@ const agent = { id: 'a1', name: 'Ada Agent', email: 'agent@example.com', role: '
 let unmount = () => {};
 afterEach(() => unmount());
 
-async function setup(signedIn: boolean) {
+async function setup(signedIn: boolean, routing = false) {
   let session = signedIn;
+  const asked: string[] = [];
   const api = fakeApi({
+    ...(routing && {
+      'GET /api/agent/routing': () => snapshot({ offers: [offer('o1', { conversationId: 'c1' })] }),
+      'GET /api/agent/conversations/c-o1/messages?limit=50': () => ({ messages: [], hasMore: false }),
+      'GET /api/admin/queues': () => ({ queues: [] }),
+      'GET /api/admin/wrap-up-reasons': () => ({ reasons: [] }),
+    }),
     'GET /api/agent/me': () => {
       if (!session) throw new ApiError(401, 'UNAUTHORIZED', 'Sign in first.');
       return { agent };
@@ -35,6 +44,11 @@ async function setup(signedIn: boolean) {
       return clients.at(-1)!;
     },
     tick: () => () => {},
+    alerts: {
+      ...silentAlerts(),
+      permission: () => 'default',
+      requestPermission: async () => (asked.push('notifications'), 'granted'),
+    },
   });
   const view = await render(<App model={model} />);
   unmount = () => {
@@ -42,7 +56,7 @@ async function setup(signedIn: boolean) {
     model.dispose();
   };
   await settle(() => model.start());
-  return { model, clients, api, screen: within(view.container), user: userEvent.setup() };
+  return { model, clients, api, asked, screen: within(view.container), user: userEvent.setup() };
 }
 
 describe('App', () => {
@@ -81,5 +95,28 @@ describe('App', () => {
     expect(api.calls).toContain('POST /api/agent/logout');
     expect(clients[0]!.closed).toBe(true);
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
+  });
+
+  it('shows routing when signed in: the status, the queues, an incoming request, the settings and, for admins, the routing settings', async () => {
+    const { screen, user, asked } = await setup(true, true);
+    await settle();
+    expect((screen.getByRole('combobox', { name: 'Status' }) as HTMLSelectElement).value).toBe('online');
+    expect(screen.getByRole('region', { name: /Queues/ }).textContent).toContain('Sales');
+    expect(screen.getByRole('alertdialog', { name: 'New chat from Vera' })).toBeTruthy();
+    await user.click(screen.getByText('Settings'));
+    await user.click(screen.getByRole('checkbox', { name: 'Desktop notifications for new chats' }));
+    await settle();
+    expect(asked).toEqual(['notifications']);
+    expect((screen.getByRole('checkbox', { name: 'Desktop notifications for new chats' }) as HTMLInputElement).checked).toBe(true);
+    await user.keyboard('{Escape}');
+    expect((screen.getByText('Settings').closest('details') as HTMLDetailsElement).open).toBe(false);
+    expect(document.activeElement?.textContent).toBe('Settings');
+    const toggle = screen.getByRole('button', { name: 'Routing settings' });
+    await user.click(toggle);
+    await settle();
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByRole('heading', { name: 'Routing settings', level: 2 })).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Back to conversations' }));
+    expect(screen.getByRole('heading', { name: 'No conversation open' })).toBeTruthy();
   });
 });

@@ -2,8 +2,14 @@ import type { ClientState } from '@parley/client';
 import { useMemo } from 'preact/hooks';
 import type { ConsoleModel } from '../ConsoleModel.ts';
 import type { Agent } from '../SessionModel.ts';
+import { AdminScreens } from './AdminScreens.tsx';
+import { AlertSettings } from './AlertSettings.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { InboxList } from './InboxList.tsx';
+import { IncomingOffers } from './IncomingOffers.tsx';
+import { Notices } from './Notices.tsx';
+import { QueuePanel } from './QueuePanel.tsx';
+import { StatusPicker } from './StatusPicker.tsx';
 import { conversationIdsOf, TicketsPanel } from './TicketList.tsx';
 
 const CONNECTION_TEXT: Record<ClientState, string> = {
@@ -13,11 +19,16 @@ const CONNECTION_TEXT: Record<ClientState, string> = {
   closed: 'Offline',
 };
 
-/** The signed-in console: top bar, the inbox in a sidebar, and the open conversation. */
+/**
+ * The signed-in console: top bar with the agent's status, incoming requests, the queues and the
+ * inbox in a sidebar, and the open conversation (or, for admins, the routing settings).
+ */
 export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Agent }) {
   const inbox = model.inbox.value;
   const conversation = model.conversation.value;
   const connection = model.connection.value;
+  const desk = model.desk.value;
+  const admin = model.screen.value === 'admin' ? desk?.admin : null;
   const conversationIds = useMemo(() => inbox && conversationIdsOf(inbox.rows), [inbox]);
   return (
     <div class="shell">
@@ -32,6 +43,13 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
           <span class="connection__dot" aria-hidden="true" />
           {CONNECTION_TEXT[connection]}
         </p>
+        {desk && <StatusPicker team={desk.team} />}
+        {desk?.admin && (
+          <button class="button button--quiet" type="button" aria-pressed={model.screen.value === 'admin'} onClick={() => model.show(model.screen.value === 'admin' ? 'conversations' : 'admin')}>
+            Routing settings
+          </button>
+        )}
+        {desk && <AlertSettings alerts={desk.alerts} />}
         <p class="topbar__agent" title={agent.email}>
           {agent.name}
         </p>
@@ -39,14 +57,19 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
           Sign out
         </button>
       </header>
+      {desk && <IncomingOffers offers={desk.offers} />}
       <div class="panes">
         <div class="sidebar">
+          {desk && <QueuePanel team={desk.team} />}
           {inbox && <InboxList inbox={inbox} onOpen={(id) => model.open(id)} />}
           {inbox && conversationIds && <TicketsPanel api={model.api} conversationIds={conversationIds} now={inbox.now} onOpen={(id) => model.open(id)} />}
         </div>
         <main class="pane">
-          {conversation ? (
-            <ConversationView key={conversation.conversationId} model={conversation} />
+          <Notices notices={model.notices} />
+          {admin ? (
+            <AdminScreens admin={admin} onBack={() => model.show('conversations')} />
+          ) : conversation ? (
+            <ConversationView key={conversation.conversationId} model={conversation} desk={desk} me={agent} />
           ) : (
             <div class="pane__empty">
               <h2>No conversation open</h2>

@@ -1,10 +1,12 @@
 import type { ConversationModel } from '../ConversationModel.ts';
 import { conversationTitle, fullTime } from '../format.ts';
+import type { Desk } from '../ConsoleModel.ts';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
+import { OwnershipBar } from './OwnershipBar.tsx';
 
-/** The open conversation: who it is with, its messages, and the composer. */
-export function ConversationView({ model }: { model: ConversationModel }) {
+/** The open conversation: who it is with, who owns it, its messages, and the composer. */
+export function ConversationView({ model, desk, me }: { model: ConversationModel; /** Routing, when signed in with it: the ownership bar. */ desk?: Pick<Desk, 'team' | 'ownership'> | null; me?: { id: string } }) {
   const summary = model.summary.value;
   const status = model.status.value;
   const title = summary ? conversationTitle(summary) : 'Conversation';
@@ -17,6 +19,9 @@ export function ConversationView({ model }: { model: ConversationModel }) {
             Started <time dateTime={summary.createdAt}>{fullTime(summary.createdAt)}</time>
             {summary.status === 'closed' && ' · Closed'}
           </p>
+        )}
+        {summary?.routing && desk && me && (
+          <OwnershipBar conversationId={model.conversationId} title={title} routing={summary.routing} me={me} team={desk.team} ownership={desk.ownership} />
         )}
       </header>
       {model.error.value && (

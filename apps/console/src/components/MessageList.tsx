@@ -10,7 +10,7 @@ const DELIVERY_TEXT = { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' 
  * own notes ("The customer left the conversation.") are a line of their own. The last reply the
  * visitor has read says so, and a visitor typing is shown below the messages.
  */
-export function MessageList({ items, typing = null }: { items: TimelineItem[]; typing?: string | null }) {
+export function MessageList({ items, typing, label = 'Messages' }: { items: TimelineItem[]; /** Who is typing; leave out for a read-only thread. */ typing?: string | null; label?: string }) {
   const list = useRef<HTMLDivElement>(null);
   const last = items[items.length - 1]?.key;
   // Keep the newest message in view as messages arrive.
@@ -19,7 +19,7 @@ export function MessageList({ items, typing = null }: { items: TimelineItem[]; t
     if (el) el.scrollTop = el.scrollHeight;
   }, [last, typing]);
   return (
-    <div class="messages" role="log" aria-label="Messages" ref={list} tabIndex={0}>
+    <div class="messages" role="log" aria-label={label} ref={list} tabIndex={0}>
       <ol class="messages__list">
       {items.map((item) => (
         <li
@@ -48,9 +48,11 @@ export function MessageList({ items, typing = null }: { items: TimelineItem[]; t
         </li>
       ))}
       </ol>
-      <p class="messages__typing" role="status">
-        {typing && `${typing} is typing…`}
-      </p>
+      {typing !== undefined && (
+        <p class="messages__typing" role="status">
+          {typing && `${typing} is typing…`}
+        </p>
+      )}
     </div>
   );
 }

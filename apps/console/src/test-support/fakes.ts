@@ -91,18 +91,24 @@ export function fakeClient(outbox: OutboxEntry[] = []): FakeClient {
 }
 
 /** A REST fake: answers by "METHOD path" from a table of handlers; records every call. */
-export function fakeApi(routes: Record<string, (body?: unknown) => unknown>): Api & { calls: string[] } {
+export function fakeApi(routes: Record<string, (body?: unknown) => unknown>): Api & { calls: string[]; bodies: { call: string; body: unknown }[] } {
   const calls: string[] = [];
+  const bodies: { call: string; body: unknown }[] = [];
   const answer = async (key: string, body?: unknown) => {
     calls.push(key);
+    if (body !== undefined) bodies.push({ call: key, body });
     const handler = routes[key];
     if (!handler) throw new ApiError(404, 'NOT_FOUND', `No fake for ${key}`);
     return handler(body);
   };
   return {
     calls,
+    bodies,
     get: (path) => answer(`GET ${path}`) as never,
     post: (path, body) => answer(`POST ${path}`, body) as never,
+    put: (path, body) => answer(`PUT ${path}`, body) as never,
+    patch: (path, body) => answer(`PATCH ${path}`, body) as never,
+    delete: (path) => answer(`DELETE ${path}`) as never,
   };
 }
 

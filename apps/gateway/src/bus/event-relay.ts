@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Availability } from '@parley/protocol';
+import type { Availability, ServerFrame } from '@parley/protocol';
 import type { Sql } from 'postgres';
 import { createListeners } from './bus.ts';
 
@@ -45,8 +45,42 @@ export interface AvailabilityEvent {
   status?: Availability;
 }
 
+/** A workspace's masking setting changed: nodes take the new value and read it again. */
+export interface WorkspaceMaskingEvent {
+  kind: 'workspace.masking';
+  workspaceId: string;
+  maskPersonalData: boolean;
+}
+
+/**
+ * Routing changed something in a workspace (socket/routing-fanout.ts): frames for single agents
+ * (an offer, its end, a transfer's answer), agents who may have lost a conversation, and what
+ * every node reads again for its own sockets (conversations' routing, agents, queue counts).
+ */
+export interface RoutingRelayEvent {
+  kind: 'routing';
+  workspaceId: string;
+  /** Frames for one agent each, complete (an offer carries what the pop-over shows). */
+  frames?: { agentId: string; frame: ServerFrame }[];
+  /** Agents who may no longer see a conversation, and why; each node checks before telling them. */
+  lost?: { agentId: string; conversationId: string; reason: 'transferred' | 'taken' | 'left' | 'ended' }[];
+  /** Conversations now owned that their queue's other agents no longer see. */
+  taken?: { conversationId: string; queueId: string }[];
+  /** Conversations whose routing changed. */
+  conversationIds?: string[];
+  /** Agents whose status, load, limit or queues changed. */
+  agentIds?: string[];
+}
+
+/** An agent blocked a visitor: every node ends that visitor's sockets (domain/blocking). */
+export interface VisitorBlockedEvent {
+  kind: 'visitor.blocked';
+  workspaceId: string;
+  visitorId: string;
+}
+
 /** A short-lived event every node hands to its own sockets. Never stored: missing one only costs a moment of staleness. */
-export type RelayEvent = TypingEvent | ReadEvent | ConversationEvent | AvailabilityEvent;
+export type RelayEvent = TypingEvent | ReadEvent | ConversationEvent | AvailabilityEvent | WorkspaceMaskingEvent | RoutingRelayEvent | VisitorBlockedEvent;
 
 /**
  * Carries short-lived events (typing, read receipts, status changes, availability) to every
@@ -66,6 +100,9 @@ export function createMemoryRelay(): EventRelay {
 }
 
 const CHANNEL = 'parley_events';
+
+/** The largest event routing sends in one notification (PostgreSQL refuses NOTIFY payloads of 8000 bytes or more). */
+export const MAX_RELAY_EVENT_BYTES = 7000;
 
 /**
  * The relay between gateway nodes on one PostgreSQL database: `NOTIFY parley_events` with the

@@ -31,6 +31,8 @@ const conversation: ConversationRow = {
   preview: 'INTERNAL preview',
   publicPreview: 'public preview',
   createdAt: new Date('2026-01-01T00:00:00Z'),
+  channel: 'chat',
+  archivedAt: null,
 };
 
 describe('audience serializers', () => {

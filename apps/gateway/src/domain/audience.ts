@@ -3,19 +3,23 @@ import type { ReadEvent, TypingEvent } from '../bus/event-relay.ts';
 import type { ConversationRow, MessageRow } from '../db/schema/index.ts';
 import type { AgentTicket, VisitorTicket } from '@parley/protocol';
 import type { TicketRow } from '../db/schema/index.ts';
+import { UNMASKED, type Masker } from './masking/personal-data.ts';
 
 // Every payload leaves through one of these serializers. The visitor ones are allowlists: a field
 // reaches a visitor only when it is named here, and an internal message never does (DESIGN.md).
+// The agent ones take the workspace's masker: with masking on, free text (bodies, names,
+// previews, subjects) reaches agents with personal data masked. Visitors always get their own
+// text as stored, and stored text never changes.
 
-/** A message as an agent sees it: everything, with its full seq. */
-export function toAgentMessage(row: MessageRow): Message {
+/** A message as an agent sees it: everything, with its full seq, masked by the workspace's masker. */
+export function toAgentMessage(row: MessageRow, mask: Masker = UNMASKED): Message {
   return {
     id: row.id,
     conversationId: row.conversationId,
     seq: row.seq,
     clientMessageId: row.clientMessageId,
-    author: { kind: row.senderKind, id: row.senderId, ...(row.senderName != null && { name: row.senderName }) },
-    body: row.body,
+    author: { kind: row.senderKind, id: row.senderId, ...(row.senderName != null && { name: mask.text(row.senderName) }) },
+    body: mask.text(row.body),
     internal: row.internal,
     createdAt: row.createdAt.toISOString(),
     ...attachmentsOf(row),
@@ -44,8 +48,8 @@ function attachmentsOf(row: MessageRow): Pick<Message, 'attachments'> {
   return { attachments: row.attachments.map((a) => ({ id: a.id, name: a.name, size: a.size, type: a.type })) };
 }
 
-/** A conversation row in an agent's list. */
-export function toAgentSummary(row: ConversationRow, visitor?: { id: string; name: string | null }): ConversationSummary {
+/** A conversation row in an agent's list, masked by the workspace's masker. */
+export function toAgentSummary(row: ConversationRow, visitor?: { id: string; name: string | null }, mask: Masker = UNMASKED): ConversationSummary {
   return {
     id: row.id,
     appId: row.appId,
@@ -53,8 +57,9 @@ export function toAgentSummary(row: ConversationRow, visitor?: { id: string; nam
     lastSeq: row.lastSeq,
     lastMessageAt: row.lastMessageAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
-    preview: row.preview,
-    ...(visitor && { visitor: { id: visitor.id, name: visitor.name } }),
+    preview: row.preview == null ? row.preview : mask.preview(row.preview),
+    ...(visitor && { visitor: { id: visitor.id, name: visitor.name == null ? null : mask.text(visitor.name) } }),
+    ...(row.archivedAt && { archivedAt: row.archivedAt.toISOString() }),
   };
 }
 
@@ -87,18 +92,22 @@ export function toVisitorTicket(ticket: TicketRow, conversation: ConversationRow
   };
 }
 
-/** A ticket as an agent sees it: with its ids, its visitor and the full preview. */
+/** A ticket as an agent sees it: with its ids, its visitor and the full preview, masked by the workspace's masker. */
 export function toAgentTicket(
   ticket: TicketRow,
   conversation: ConversationRow,
   visitor: { id: string; name: string | null; contactId?: string | null },
+  mask: Masker = UNMASKED,
 ): AgentTicket {
+  const visitorView = toVisitorTicket(ticket, conversation);
   return {
-    ...toVisitorTicket(ticket, conversation),
-    preview: conversation.preview,
+    ...visitorView,
+    subject: mask.text(visitorView.subject),
+    requester: { name: mask.text(visitorView.requester.name), email: mask.text(visitorView.requester.email) },
+    preview: conversation.preview == null ? conversation.preview : mask.preview(conversation.preview),
     id: ticket.id,
     appId: ticket.appId,
-    visitor: { id: visitor.id, name: visitor.name },
+    visitor: { id: visitor.id, name: visitor.name == null ? null : mask.text(visitor.name) },
     contactId: visitor.contactId ?? null,
   };
 }

@@ -1,6 +1,6 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
-import { agentPresence } from '../db/schema/index.ts';
+import { agentPresence, agents, agentStatus } from '../db/schema/index.ts';
 
 /** The agent presence queries. Only this module touches `agent_presence`. */
 export function createAvailabilityRepository(db: Database) {
@@ -23,6 +23,16 @@ export function createAvailabilityRepository(db: Database) {
         .select({ total: sql<number>`coalesce(sum(${agentPresence.sockets}), 0)` })
         .from(agentPresence)
         .where(and(eq(agentPresence.workspaceId, workspaceId), gt(agentPresence.seenAt, since)));
+      return Number(row?.total ?? 0);
+    },
+
+    /** Agents of a workspace who are Online and whose console was heard from after `since`. */
+    async onlineAgents(workspaceId: string, since: Date): Promise<number> {
+      const [row] = await db
+        .select({ total: sql<number>`count(*)::int` })
+        .from(agentStatus)
+        .innerJoin(agents, eq(agents.id, agentStatus.agentId))
+        .where(and(eq(agents.workspaceId, workspaceId), eq(agentStatus.status, 'online'), gt(agentStatus.lastSeenAt, since)));
       return Number(row?.total ?? 0);
     },
 

@@ -7,9 +7,10 @@ import { createAvailabilityRepository } from './availability-repository.ts';
 export const PRESENCE_REFRESH_MS = 30_000;
 
 /**
- * Whether anyone can answer a workspace's visitors. Until agents have statuses of their own:
- * `online` while at least one agent console socket is connected to any gateway node, `offline`
- * when none is. (`away`, agents signed in but none available, comes with agent statuses.)
+ * Whether anyone can answer a workspace's visitors: `online` when an agent of the workspace is
+ * Online and their console is connected (heard from within the staleness window), `away` when
+ * agent consoles are connected but none of their agents is Online, `offline` when no agent
+ * console is connected at all.
  * Each node counts its own agent sockets and records the count in `agent_presence`, refreshed
  * every PRESENCE_REFRESH_MS, so every node answers for all of them and a node that died stops
  * counting after three periods.
@@ -19,12 +20,15 @@ export function createAvailabilityService({
   nodeId = randomUUID(),
   now = () => new Date(),
   refreshMs = PRESENCE_REFRESH_MS,
+  staleAfterMs = 60_000,
   onChange,
 }: {
   db: Database;
   nodeId?: string;
   now?: () => Date;
   refreshMs?: number;
+  /** An agent whose console has not been heard from for this long is not connected (routing's window). */
+  staleAfterMs?: number;
   /** Called after this node's count for a workspace changed and was recorded. */
   onChange: (workspaceId: string) => void;
 }) {
@@ -56,9 +60,9 @@ export function createAvailabilityService({
 
     /** Whether anyone can answer the workspace's visitors now. */
     async status(workspaceId: string): Promise<Availability> {
-      if (local.get(workspaceId)) return 'online';
-      const sockets = await repo.sockets(workspaceId, new Date(now().getTime() - 3 * refreshMs));
-      return sockets > 0 ? 'online' : 'offline';
+      const sockets = local.get(workspaceId) || (await repo.sockets(workspaceId, new Date(now().getTime() - 3 * refreshMs)));
+      if (!sockets) return 'offline';
+      return (await repo.onlineAgents(workspaceId, new Date(now().getTime() - staleAfterMs))) > 0 ? 'online' : 'away';
     },
 
     /** Confirms this node's rows (call every PRESENCE_REFRESH_MS). */

@@ -3,6 +3,8 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import { agents, apps, workspaces } from '../db/schema/index.ts';
 import { hashPassword, newPassword } from './identity/secrets.ts';
+import { seedDemoRouting } from './routing/seed-routing.ts';
+import { seedDemoTemplates } from './templates/seed-templates.ts';
 
 /** What the first start made up, to print once. */
 export interface SeedResult {
@@ -36,7 +38,9 @@ async function seedLocked(
   { port, appSecret, password }: { port: number; appSecret?: string | undefined; password?: string | undefined },
 ): Promise<SeedResult> {
   const result: SeedResult = { appId: 'demo', agentEmail: DEMO_AGENT_EMAIL };
-  await db.insert(workspaces).values({ id: 'demo', name: 'Demo workspace' }).onConflictDoNothing();
+  const created = await db.insert(workspaces).values({ id: 'demo', name: 'Demo workspace' }).onConflictDoNothing().returning({ id: workspaces.id });
+  // Only with a new workspace: templates an admin deleted stay deleted.
+  if (created.length) await seedDemoTemplates(db, 'demo');
 
   const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
   const [app] = await db.select().from(apps).where(eq(apps.id, 'demo'));
@@ -67,5 +71,6 @@ async function seedLocked(
     await db.update(agents).set({ passwordHash: await hashPassword(password) }).where(eq(agents.id, agent.id));
     result.agentPassword = password;
   }
+  await seedDemoRouting(db, { workspaceId: 'demo', agentEmail: DEMO_AGENT_EMAIL });
   return result;
 }

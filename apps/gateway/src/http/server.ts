@@ -9,8 +9,14 @@ import { agentRoutes } from './routes/agent.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { healthRoutes } from './routes/health.ts';
 import { handleProtocols, socketRoutes } from './routes/socket.ts';
+import { routingRoutes } from './routes/routing.ts';
 import { staticRoutes } from './routes/static.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { templateRoutes } from './routes/templates.ts';
+import { workspaceAdminRoutes } from './routes/workspace-admin.ts';
+import { viewRoutes } from './routes/views.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { blockingRoutes } from './routes/blocking.ts';
 import { visitorIdentityRoutes } from './routes/visitor-identity.ts';
 import { visitorAppRoutes } from './routes/visitor-app.ts';
 import { visitorRoutes } from './routes/visitor.ts';
@@ -33,7 +39,10 @@ export async function buildGateway({
   registerErrorHandler(app);
   await app.register(cookie);
   await app.register(websocket, {
-    options: { maxPayload: config.maxFrameBytes, handleProtocols },
+    // The hard cap sits above the frame limit so that a frame just over the limit is read in full
+    // and refused with a clean 1009 close (see the socket route); a frame closed mid-read leaves
+    // unread bytes behind, and the TCP reset that follows can hide the close code from the client.
+    options: { maxPayload: config.maxFrameBytes * 4, handleProtocols },
     // On shutdown every client is told to come back (1001), so it reconnects to another node
     // or to this one once it has restarted, and resumes where it was.
     preClose(done) {
@@ -49,7 +58,13 @@ export async function buildGateway({
   await app.register(visitorAppRoutes);
   await app.register(socketRoutes);
   await app.register(ticketRoutes);
+  await app.register(templateRoutes);
+  await app.register(workspaceAdminRoutes);
   await app.register(attachmentRoutes);
+  await app.register(routingRoutes);
+  await app.register(viewRoutes);
+  await app.register(customerRoutes);
+  await app.register(blockingRoutes);
   await app.register(staticRoutes);
   return app;
 }

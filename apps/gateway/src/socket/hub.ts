@@ -3,7 +3,9 @@ import type { RelayEvent } from '../bus/event-relay.ts';
 import type { ConversationRow } from '../db/schema/index.ts';
 import { toAgentMessage, toAgentRead, toAgentSummary, toAgentTyping, toVisitorMessage, toVisitorRead, toVisitorSummary, toVisitorTyping } from '../domain/audience.ts';
 import type { CommittedBatch } from '../domain/conversations/message-writer.ts';
-import type { Principal } from '../domain/identity/principal.ts';
+import type { AgentPrincipal, Principal } from '../domain/identity/principal.ts';
+import { UNMASKED, type Masker } from '../domain/masking/personal-data.ts';
+import { agentMaySee, toConversationRouting, type RoutingView } from '../domain/routing/routing-access.ts';
 
 const encode = (frame: ServerFrame) => JSON.stringify(frame);
 
@@ -15,18 +17,88 @@ export interface Peer {
   close(code: number, reason: string): void;
 }
 
+/** The routing of conversations, by id (none for a conversation without routing). */
+export type ViewLoader = (conversationIds: string[]) => Promise<Map<string, RoutingView>>;
+
 /**
- * This node's live sockets, by visitor and by workspace, and the fan-out of committed messages
- * to them. Each frame passes the serializer of its audience: visitors get only their own
- * conversations' public messages.
+ * Coalesces the lookups of one turn of the event loop into one call: every fan-out of a group
+ * commit asks about its conversation, and they share one query.
  */
-export function createHub({ findVisitor }: { findVisitor: (id: string) => Promise<{ id: string; name: string | null } | undefined> }) {
+function batched(load: ViewLoader): (id: string) => Promise<RoutingView | undefined> {
+  let pending: Map<string, ((view: RoutingView | undefined) => void)[]> | undefined;
+  let failed: ((error: unknown) => void)[] = [];
+  return (id) =>
+    new Promise((resolve, reject) => {
+      if (!pending) {
+        const mine = new Map<string, ((view: RoutingView | undefined) => void)[]>();
+        pending = mine;
+        failed = [];
+        const rejects = failed;
+        setImmediate(() => {
+          pending = undefined;
+          load([...mine.keys()]).then(
+            (views) => mine.forEach((waiters, key) => waiters.forEach((w) => w(views.get(key)))),
+            (error) => rejects.forEach((r) => r(error)),
+          );
+        });
+      }
+      pending.set(id, [...(pending.get(id) ?? []), resolve]);
+      failed.push(reject);
+    });
+}
+
+/**
+ * Runs sends in the order they were queued, each once what it waits for is ready: a
+ * conversation's messages reach agents in seq order although each fan-out first reads who may
+ * see it.
+ */
+function createOrderedQueue(onError: (error: unknown) => void) {
+  const items: { settled: boolean; run: () => void }[] = [];
+  const drain = () => {
+    while (items.length && items[0]!.settled) items.shift()!.run();
+  };
+  return <T>(work: Promise<T>, then: (value: T) => void) => {
+    const item = { settled: false, run: () => {} };
+    items.push(item);
+    work.then(
+      (value) => (item.run = () => then(value)),
+      (error) => (item.run = () => onError(error)),
+    ).finally(() => {
+      item.settled = true;
+      drain();
+    });
+  };
+}
+
+/**
+ * This node's live sockets, by visitor, by workspace and by agent, and the fan-out to them. Each
+ * frame passes the serializer of its audience: visitors get only their own conversations' public
+ * messages; agents only the conversations routing lets them see (every one for admins, and every
+ * one without routing), each frame after a fresh read of who may see it, so an agent who lost a
+ * chat stops getting its messages.
+ */
+export function createHub({
+  findVisitor,
+  views = async () => new Map(),
+  maskerFor = () => UNMASKED,
+  onError = () => {},
+}: {
+  findVisitor: (id: string) => Promise<{ id: string; name: string | null } | undefined>;
+  /** How a workspace's agents get free text now (personal data masked or not); decided when a frame leaves. */
+  maskerFor?: (workspaceId: string) => Masker;
+  /** Who may see conversations (routing); without it every agent of the workspace sees every one. */
+  views?: ViewLoader;
+  onError?: (error: unknown) => void;
+}) {
   const byVisitor = new Map<string, Set<Peer>>();
   const byWorkspace = new Map<string, Set<Peer>>();
+  const byAgent = new Map<string, Set<Peer>>();
   const visitorNames = new Map<string, { id: string; name: string | null }>();
   const peerListeners = new Set<(peer: Peer, added: boolean) => void>();
   const tellPeer = (peer: Peer, added: boolean) => peerListeners.forEach((listener) => listener(peer, added));
   const visitorPeersOf = (workspaceId: string) => [...byVisitor.values()].flatMap((set) => [...set].filter((p) => p.principal.workspaceId === workspaceId));
+  const viewOf = batched(views);
+  const inOrder = createOrderedQueue(onError);
 
   const keyOf = (p: Principal) => (p.kind === 'visitor' ? p.visitorId : p.workspaceId);
   const mapOf = (p: Principal) => (p.kind === 'visitor' ? byVisitor : byWorkspace);
@@ -34,12 +106,35 @@ export function createHub({ findVisitor }: { findVisitor: (id: string) => Promis
   async function visitorOf(id: string) {
     let visitor = visitorNames.get(id);
     if (!visitor) {
-      visitor = (await findVisitor(id)) ?? { id, name: null };
+      visitor = (await findVisitor(id).catch(() => undefined)) ?? { id, name: null };
       if (visitorNames.size > 10_000) visitorNames.clear();
       visitorNames.set(id, visitor);
     }
     return visitor;
   }
+
+  /** The workspace's agent sockets that may see a conversation. */
+  const seers = (workspaceId: string, view: RoutingView | undefined) =>
+    [...(byWorkspace.get(workspaceId) ?? [])].filter((p) => agentMaySee(p.principal as AgentPrincipal, view));
+
+  /**
+   * Sends to the agents who may see a conversation, in queue order, after reading its routing
+   * (and, for a list row, its visitor's name).
+   */
+  function toSeers(workspaceId: string, conversationId: string, frames: (view: RoutingView | undefined, visitor: { id: string; name: string | null } | undefined) => string[], visitorId?: string) {
+    if (!byWorkspace.get(workspaceId)?.size) return;
+    inOrder(Promise.all([viewOf(conversationId), visitorId ? visitorOf(visitorId) : undefined]), ([view, visitor]) => {
+      const peers = seers(workspaceId, view);
+      if (!peers.length) return;
+      for (const frame of frames(view, visitor)) for (const peer of peers) peer.send(frame);
+    });
+  }
+
+  const agentSummary = (conversation: ConversationRow, visitor: { id: string; name: string | null } | undefined, view: RoutingView | undefined) =>
+    encode({
+      type: 'conversation.updated',
+      conversation: { ...toAgentSummary(conversation, visitor, maskerFor(conversation.workspaceId)), ...(view && { routing: toConversationRouting(view) }) },
+    });
 
   return {
     add(peer: Peer): () => void {
@@ -48,10 +143,14 @@ export function createHub({ findVisitor }: { findVisitor: (id: string) => Promis
       const set = map.get(key) ?? new Set();
       set.add(peer);
       map.set(key, set);
+      const { principal } = peer;
+      const mine = principal.kind === 'agent' ? (byAgent.get(principal.agentId) ?? new Set<Peer>()) : undefined;
+      if (principal.kind === 'agent') byAgent.set(principal.agentId, mine!.add(peer));
       tellPeer(peer, true);
       return () => {
         if (!set.delete(peer)) return;
         if (!set.size) map.delete(key);
+        if (mine && principal.kind === 'agent' && mine.delete(peer) && !mine.size) byAgent.delete(principal.agentId);
         tellPeer(peer, false);
       };
     },
@@ -62,7 +161,7 @@ export function createHub({ findVisitor }: { findVisitor: (id: string) => Promis
       return () => peerListeners.delete(listener);
     },
 
-    /** Hands a relayed typing or read event to the conversation's visitor and agents, each through its audience's serializer. */
+    /** Hands a relayed typing or read event to the conversation's visitor and the agents who may see it, each through its audience's serializer. */
     relay(event: RelayEvent): void {
       if (event.kind !== 'typing' && event.kind !== 'read') return;
       const forVisitor = event.kind === 'typing' ? toVisitorTyping(event) : toVisitorRead(event);
@@ -70,24 +169,21 @@ export function createHub({ findVisitor }: { findVisitor: (id: string) => Promis
         const frame = encode(forVisitor);
         for (const peer of byVisitor.get(event.visitorId) ?? []) peer.send(frame);
       }
-      const frame = encode(event.kind === 'typing' ? toAgentTyping(event) : toAgentRead(event));
       // An agent's own sockets do not need their own typing or reading back.
       const actor = event.kind === 'typing' ? event.author : event.reader;
       const own = (p: Principal) => actor.kind === 'agent' && p.kind === 'agent' && p.agentId === actor.id;
-      for (const peer of byWorkspace.get(event.workspaceId) ?? []) if (!own(peer.principal)) peer.send(frame);
+      if (![...(byWorkspace.get(event.workspaceId) ?? [])].some((p) => !own(p.principal))) return;
+      const frame = encode(event.kind === 'typing' ? toAgentTyping(event) : toAgentRead(event));
+      inOrder(viewOf(event.conversationId), (view) => {
+        for (const peer of seers(event.workspaceId, view)) if (!own(peer.principal)) peer.send(frame);
+      });
     },
 
-    /** Sends a conversation's new state (e.g. ended) to its visitor and to the workspace's agents. */
+    /** Sends a conversation's new state (e.g. ended) to its visitor and to the agents who may see it. */
     conversationChanged(conversation: ConversationRow): void {
       const frame = encode({ type: 'conversation.updated', conversation: toVisitorSummary(conversation) });
       for (const peer of byVisitor.get(conversation.visitorId) ?? []) peer.send(frame);
-      if (!byWorkspace.get(conversation.workspaceId)?.size) return;
-      void visitorOf(conversation.visitorId)
-        .catch(() => ({ id: conversation.visitorId, name: null }))
-        .then((visitor) => {
-          const agentFrame = encode({ type: 'conversation.updated', conversation: toAgentSummary(conversation, visitor) });
-          for (const peer of byWorkspace.get(conversation.workspaceId) ?? []) peer.send(agentFrame);
-        });
+      toSeers(conversation.workspaceId, conversation.id, (view, visitor) => [agentSummary(conversation, visitor, view)], conversation.visitorId);
     },
 
     /** Tells a workspace's visitors on this node whether anyone can answer. */
@@ -101,6 +197,40 @@ export function createHub({ findVisitor }: { findVisitor: (id: string) => Promis
       return [...(mapOf(principal).get(keyOf(principal)) ?? [])];
     },
 
+    /** This node's agent sockets of a workspace. */
+    agentPeers(workspaceId: string): Peer[] {
+      return [...(byWorkspace.get(workspaceId) ?? [])];
+    },
+
+    /** The workspaces with agent sockets on this node. */
+    agentWorkspaces(): string[] {
+      return [...byWorkspace.keys()];
+    },
+
+    /** This node's visitor sockets of a workspace. */
+    visitorPeers: visitorPeersOf,
+
+    /** The agents with a socket on this node (for the heartbeat's "console seen"). */
+    agentIds(): string[] {
+      return [...byAgent.keys()];
+    },
+
+    /** Sends a frame to one agent's sockets on this node. */
+    sendToAgent(agentId: string, frame: ServerFrame): void {
+      const peers = byAgent.get(agentId);
+      if (!peers?.size) return;
+      const text = encode(frame);
+      for (const peer of peers) peer.send(text);
+    },
+
+    /** Sends a frame to one visitor's sockets on this node. */
+    sendToVisitor(visitorId: string, frame: ServerFrame): void {
+      const peers = byVisitor.get(visitorId);
+      if (!peers?.size) return;
+      const text = encode(frame);
+      for (const peer of peers) peer.send(text);
+    },
+
     /** Closes every socket of a session's principal (sign-out). */
     closeWhere(match: (p: Principal) => boolean, code: number, reason: string): void {
       for (const map of [byVisitor, byWorkspace]) {
@@ -108,7 +238,7 @@ export function createHub({ findVisitor }: { findVisitor: (id: string) => Promis
       }
     },
 
-    /** Sends a committed batch to its visitor's sockets and its workspace's agents. */
+    /** Sends a committed batch to its visitor's sockets and to the agents who may see its conversation. */
     deliver(batch: CommittedBatch): void {
       const { conversation, messages } = batch;
       const visitors = byVisitor.get(conversation.visitorId);
@@ -121,21 +251,17 @@ export function createHub({ findVisitor }: { findVisitor: (id: string) => Promis
         if (frames.length) frames.push(encode({ type: 'conversation.updated', conversation: toVisitorSummary(conversation) }));
         for (const peer of visitors) for (const frame of frames) peer.send(frame);
       }
-      const agents = byWorkspace.get(conversation.workspaceId);
-      if (agents?.size) {
-        for (const m of messages) {
-          const frame = encode({ type: 'message.created', message: toAgentMessage(m) });
-          for (const peer of agents) peer.send(frame);
-        }
-        const visitorMessage = messages.find((m) => m.senderKind === 'visitor' && m.senderName);
-        if (visitorMessage) visitorNames.set(conversation.visitorId, { id: conversation.visitorId, name: visitorMessage.senderName });
-        void visitorOf(conversation.visitorId)
-          .catch(() => ({ id: conversation.visitorId, name: null }))
-          .then((visitor) => {
-            const frame = encode({ type: 'conversation.updated', conversation: toAgentSummary(conversation, visitor) });
-            for (const peer of byWorkspace.get(conversation.workspaceId) ?? []) peer.send(frame);
-          });
-      }
+      const visitorMessage = messages.find((m) => m.senderKind === 'visitor' && m.senderName);
+      if (visitorMessage) visitorNames.set(conversation.visitorId, { id: conversation.visitorId, name: visitorMessage.senderName });
+      toSeers(
+        conversation.workspaceId,
+        conversation.id,
+        (view, visitor) => {
+          const mask = maskerFor(conversation.workspaceId);
+          return [...messages.map((m) => encode({ type: 'message.created', message: toAgentMessage(m, mask) })), agentSummary(conversation, visitor, view)];
+        },
+        conversation.visitorId,
+      );
     },
 
     /** Forgets the cached name of a visitor whose profile changed, so agents' next summaries read it again. */

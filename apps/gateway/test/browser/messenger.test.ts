@@ -120,6 +120,15 @@ describe('the messenger on a desktop, with an agent in the console', () => {
 
     const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const agent = await signIn(agentContext, gw.url, DEMO_PASSWORD);
+    // Signed in is not yet available: the agent chooses Online, and accepts the chat offered to them.
+    await agent.evaluate(async () => {
+      await fetch('/api/agent/status', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'online' }) });
+      for (;;) {
+        const { offers } = (await (await fetch('/api/agent/routing')).json()) as { offers: { id: string }[] };
+        if (offers[0]) return void (await fetch(`/api/agent/offers/${offers[0].id}/accept`, { method: 'POST' }));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    });
     await visitor.getByText('We’re online').waitFor({ timeout: 15_000 });
     await agent.getByText('Can I repot a cactus in winter?').first().click();
     // The agent has read it: the visitor sees "Seen".

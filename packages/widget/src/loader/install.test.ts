@@ -222,6 +222,7 @@ describe('installParley', () => {
   it('warns about unknown methods and bad arguments without throwing into the page', async () => {
     install();
     expect(() => win.Parley!('boot')).not.toThrow();
+    await settle();
     expect(warn).toHaveBeenLastCalledWith(expect.stringMatching(/boot needs \{ appId: 'YOUR_APP_ID' \}/));
     expect(() => win.Parley!('boot', { appId: '<script>' })).not.toThrow();
     expect(host()).toBeNull();

@@ -1,5 +1,4 @@
-import type { CoreModule } from '../sdk/core.ts';
-import { createSdk } from '../sdk/parley.ts';
+import { createFront, type SdkModule } from '../sdk/front.ts';
 import { baseUrlOf, findWidgetScriptSrc } from './base-url.ts';
 
 /** `window.Parley` once the loader runs: call it with a method name and that method's arguments. */
@@ -35,10 +34,10 @@ export function installParley({ window, script, importModule }: InstallOptions):
     return;
   }
   const src = findWidgetScriptSrc(window.document, script);
-  const sdk = createSdk({
+  const sdk = createFront({
     window,
     baseUrl: src && baseUrlOf(src),
-    importCore: (base) => importModule(`${base}/widget/sdk.js`) as Promise<CoreModule>,
+    importSdk: (base) => importModule(`${base}/widget/sdk.js`) as Promise<SdkModule>,
     importModule,
   });
   const Parley: ParleyFunction = (method, ...args) => sdk.call(method, args);

@@ -1,7 +1,8 @@
 import type { Attachment } from '@parley/protocol';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { createRef } from 'preact';
 import type { AttachmentsModule } from './attachments/files.tsx';
 import type { Translate } from './Messenger.tsx';
+import { AfterRender, reactive } from '../shared/reactive.ts';
 
 /** Props of the composer. */
 export interface ComposerProps {
@@ -18,11 +19,8 @@ export interface ComposerProps {
 }
 
 /** The text box and Send button. Enter sends; Shift+Enter adds a line break. */
-export function Composer({ value, maxLength, focused, onInput, onSend, t, files }: ComposerProps) {
-  const box = useRef<HTMLTextAreaElement>(null);
-  useLayoutEffect(() => {
-    if (focused) box.current?.focus();
-  }, [focused]);
+export const Composer = reactive(function Composer({ value, maxLength, focused, onInput, onSend, t, files }: ComposerProps) {
+  const box = createRef<HTMLTextAreaElement>();
   const ready = files?.ready.value ?? [];
   // Files go with the message once they have uploaded.
   const send = () => {
@@ -65,6 +63,7 @@ export function Composer({ value, maxLength, focused, onInput, onSend, t, files 
         {t('send')}
       </button>
     </form>
+    <AfterRender deps={[focused]} run={() => void (focused && box.current?.focus())} />
     </>
   );
-}
+});

@@ -1,4 +1,5 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { createRef } from 'preact';
+import { AfterRender } from '../shared/reactive.ts';
 import type { Translate } from './Messenger.tsx';
 import type { MessageItem } from './MessengerModel.ts';
 import type { AttachmentsModule } from './attachments/files.tsx';
@@ -36,11 +37,7 @@ export function MessageText({ text }: { text: string }) {
  * visitor's own with their delivery state (the last one "Sent" or "Seen"), and who is typing.
  */
 export function MessageList({ items, typing, t, files }: MessageListProps) {
-  const log = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    const el = log.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, [items, typing]);
+  const log = createRef<HTMLDivElement>();
   const lastMine = items.reduce((last, item, i) => (item.from === 'me' ? i : last), -1);
 
   return (
@@ -70,6 +67,7 @@ export function MessageList({ items, typing, t, files }: MessageListProps) {
           </>
         )}
       </p>
+      <AfterRender deps={[items, typing]} run={() => void (log.current && (log.current.scrollTop = log.current.scrollHeight))} />
     </div>
   );
 }

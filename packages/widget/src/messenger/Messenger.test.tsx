@@ -1,4 +1,4 @@
-import { memoryOutboxStore } from '@parley/client';
+import { memoryOutboxStore } from '@parley/client/light';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,6 +94,11 @@ describe('Messenger', () => {
     expect($(`#${label.getAttribute('for')}`)).toBe(textbox());
     expect($('button[type="submit"]')!.textContent).toBe('Send');
     expect(['panel', 'header', 'messages', 'composer'].map((part) => !!$(`[part~="${part}"]`))).toEqual([true, true, true, true]);
+  });
+
+  it('adds no landmark to the page: no header, footer, main or nav element (the page has its own banner)', async () => {
+    await openMessenger();
+    expect($('header, footer, main, nav, aside, [role="banner"], [role="contentinfo"], [role="main"], [role="navigation"]')).toBeNull();
   });
 
   it('is hidden while closed', async () => {

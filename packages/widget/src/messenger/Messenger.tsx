@@ -1,21 +1,18 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { createRef } from 'preact';
 import type { Params } from '../shared/i18n.ts';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
 import type { MessengerKey, MessengerModel, MessengerStatus } from './MessengerModel.ts';
 import type { Extras } from './extras.tsx';
 import type { AttachmentsModule } from './attachments/files.tsx';
+import { AfterRender, reactive } from '../shared/reactive.ts';
 
 /** Turns a string key and its parameters into text in the messenger's language. */
 export type Translate = (key: MessengerKey, params?: Params) => string;
 
-/** A ref that moves focus to its element when it appears, and again whenever `active` turns true. */
-export function useAutoFocus<T extends HTMLElement>(active = true) {
-  const ref = useRef<T>(null);
-  useLayoutEffect(() => {
-    if (active) ref.current?.focus();
-  }, [active]);
-  return ref;
+/** Moves focus to the element of `ref` when it appears, and again whenever `active` turns true (put it after that element). */
+export function FocusWhen({ target, active = true }: { target: { current: HTMLElement | null }; active?: boolean }) {
+  return <AfterRender deps={[active]} run={() => void (active && target.current?.focus())} />;
 }
 
 /** Props of the messenger. */
@@ -44,7 +41,7 @@ const STATUS_LINE: Partial<Record<MessengerStatus, MessengerKey>> = {
 };
 
 /** The messenger panel: a header with availability, then one conversation or the list of them. */
-export function Messenger({ model, t, lang, dir, size, position, extras, onRequest, files }: MessengerProps) {
+export const Messenger = reactive(function Messenger({ model, t, lang, dir, size, position, extras, onRequest, files }: MessengerProps) {
   const open = model.open.value;
   const status = model.status.value;
   const view = model.view.value;
@@ -58,7 +55,8 @@ export function Messenger({ model, t, lang, dir, size, position, extras, onReque
 
   return (
     <div class="panel" part="panel" role="dialog" aria-label={t('dialog')} hidden={!open} lang={lang} dir={dir} data-size={size} data-position={position}>
-      <header class="header" part="header">
+      {/* A div, not <header>: inside the page's landmarks a <header> would be a second "banner". */}
+      <div class="header" part="header">
         {view === 'conversation' && model.conversations.value.length > 0 && (
           <button type="button" class="back" aria-label={t('back')} onClick={() => model.showList()}>
             <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -86,7 +84,7 @@ export function Messenger({ model, t, lang, dir, size, position, extras, onReque
             {t('end')}
           </button>
         )}
-      </header>
+      </div>
       {view === 'list' ? (
         extras && <extras.ConversationList model={model} t={t} focused={open} lang={lang} />
       ) : (
@@ -117,11 +115,11 @@ export function Messenger({ model, t, lang, dir, size, position, extras, onReque
       )}
     </div>
   );
-}
+});
 
 /** "End this chat?" with the two answers; focus goes to the confirming one. */
 function EndConfirm({ model, t }: { model: MessengerModel; t: Translate }) {
-  const first = useAutoFocus<HTMLButtonElement>();
+  const first = createRef<HTMLButtonElement>();
   return (
     <div class="confirm" role="group" aria-label={t('end')}>
       <p>{t('end.confirm')}</p>
@@ -131,19 +129,21 @@ function EndConfirm({ model, t }: { model: MessengerModel; t: Translate }) {
       <button type="button" class="secondary" onClick={() => (model.confirmingEnd.value = false)}>
         {t('end.cancel')}
       </button>
+      <FocusWhen target={first} />
     </div>
   );
 }
 
 /** The ended conversation's footer: it ended, and a new one can start. */
 function Ended({ model, t, focused }: { model: MessengerModel; t: Translate; focused: boolean }) {
-  const button = useAutoFocus<HTMLButtonElement>(focused);
+  const button = createRef<HTMLButtonElement>();
   return (
     <div class="ended">
       <p>{t('ended')}</p>
       <button type="button" class="primary" ref={button} onClick={() => model.newConversation()}>
         {t('new')}
       </button>
+      <FocusWhen target={button} active={focused} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { localStorageOutboxStore, memoryOutboxStore, type OutboxStore } from '@parley/client';
+import { localStorageOutboxStore, memoryOutboxStore, type OutboxStore } from '@parley/client/light';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { storageKeys } from '../shared/storage-keys.ts';
 import { createFakeGateway, message, settle, summary, type FakeGateway } from './fake-transport.ts';

@@ -1,6 +1,6 @@
-import type { AckFrame, ClientError, OutboxEntry, OutboxStore } from '@parley/client';
+import type { AckFrame, ClientError, OutboxEntry, OutboxStore } from '@parley/client/light';
 import { CloseCode, DEFAULT_MAX_MESSAGE_LENGTH, type Attachment, type Availability, type ConversationSummary, type Message, type ServerFrame, type ServerFrameOf } from '@parley/protocol';
-import { batch, computed, effect, signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import { batch, computed, effect, signal, type ReadonlySignal, type Signal } from '@preact/signals-core';
 import type { MessengerEvents, SessionProvider } from '../shared/messenger-contract.ts';
 import { storageKeys } from '../shared/storage-keys.ts';
 import type { MessengerStrings } from './strings/en.ts';

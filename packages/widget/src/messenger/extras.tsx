@@ -1,12 +1,22 @@
 import type { ConversationSummary } from '@parley/protocol';
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { adoptStyles } from '../shared/adopt-styles.ts';
-import { useAutoFocus, type Translate } from './Messenger.tsx';
+import type { Translate } from './Messenger.tsx';
 import { isEmail, type MessengerKey, type MessengerModel } from './MessengerModel.ts';
 import css from './extras.css?inline';
+import { reactive } from '../shared/reactive.ts';
 
 // The views the messenger's first open does not need, loaded when one is: the list of
 // conversations, the pre-chat form and "leave your e-mail".
+
+/** A ref that moves focus to its element when it appears, and again whenever `active` turns true. */
+function useAutoFocus<T extends HTMLElement>(active = true) {
+  const ref = useRef<T>(null);
+  useLayoutEffect(() => {
+    if (active) ref.current?.focus();
+  }, [active]);
+  return ref;
+}
 
 interface ViewProps {
   model: MessengerModel;
@@ -25,7 +35,7 @@ function when(summary: ConversationSummary, lang: string): string {
 }
 
 /** The visitor's conversations, most recent first, with unread counts; and "New conversation". */
-function ConversationList({ model, t, focused, lang }: ViewProps & { focused: boolean; lang: string }) {
+const ConversationList = reactive(function ConversationList({ model, t, focused, lang }: ViewProps & { focused: boolean; lang: string }) {
   const first = useAutoFocus<HTMLButtonElement>(focused);
   const unread = model.unread.value;
   return (
@@ -57,7 +67,7 @@ function ConversationList({ model, t, focused, lang }: ViewProps & { focused: bo
       </button>
     </div>
   );
-}
+});
 
 /** A labelled text field with its error, wired with aria-invalid and aria-describedby. */
 function Field(props: { id: string; label: string; type: 'text' | 'email'; value: string; error: string | null; required: boolean; optional: string; autoComplete: string; onInput(value: string): void; inputRef?: { current: HTMLInputElement | null } }) {
@@ -88,7 +98,7 @@ function Field(props: { id: string; label: string; type: 'text' | 'email'; value
 }
 
 /** Before the first message of a new conversation: the name and e-mail the app asks for. */
-function PreChatForm({ model, t, focused }: ViewProps & { focused: boolean }) {
+const PreChatForm = reactive(function PreChatForm({ model, t, focused }: ViewProps & { focused: boolean }) {
   const settings = model.app.value!.preChat;
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
@@ -139,7 +149,7 @@ function PreChatForm({ model, t, focused }: ViewProps & { focused: boolean }) {
       </button>
     </form>
   );
-}
+});
 
 /** Nobody can answer now: offer to reply by e-mail. */
 function EmailOffer({ model, t }: ViewProps) {

@@ -1,5 +1,5 @@
 // Test support only: never imported by the messenger entry, so it never ships.
-import { createClient, type OutboxStore, type SocketEvent, type WebSocketLike } from '@parley/client';
+import { createClient, type OutboxStore, type SocketEvent, type WebSocketLike } from '@parley/client/light';
 import type { ConversationSummary, Message, ServerFrame } from '@parley/protocol';
 import type { MessengerApp, MessengerTransport, ProfilePatch } from './transport.ts';
 

@@ -1,19 +1,21 @@
-import { localStorageOutboxStore } from '@parley/client';
-import { effect, signal } from '@preact/signals';
+import { localStorageOutboxStore } from '@parley/client/outbox';
+import { effect, signal } from '@preact/signals-core';
 import { render } from 'preact';
-import { useLayoutEffect } from 'preact/hooks';
 import { adoptStyles } from '../shared/adopt-styles.ts';
 import { loadI18n, type Catalog, type I18n, type Key } from '../shared/i18n.ts';
 import type { MessengerController, MessengerHost, MessengerOptions } from '../shared/messenger-contract.ts';
 import { storageKeys } from '../shared/storage-keys.ts';
 import type { Extras } from './extras.tsx';
 import { createAttachmentsSlot } from './attachments/slot.ts';
-import { fitVisualViewport, lockScroll, NARROW } from './layout.ts';
 import { Messenger } from './Messenger.tsx';
 import { createMessengerModel, type KeyValueStorage } from './MessengerModel.ts';
 import css from './messenger.css?inline';
 import type { MessengerStrings } from './strings/en.ts';
 import { createVisitorTransport } from './transport.ts';
+import { AfterRender, reactive } from '../shared/reactive.ts';
+
+/** Phones and narrow windows get the messenger fullscreen (matches messenger.css). */
+const NARROW = '(max-width: 639.98px)';
 
 /** Every language's strings, loaded one at a time: the first open fetches only the one it shows. */
 const STRINGS: Catalog<MessengerStrings> = {
@@ -113,23 +115,39 @@ export function mount({ root, baseUrl, appId, options = {}, events = {}, session
         });
       }));
 
-  const App = () => {
+  const App = reactive(() => {
     const strings = i18n.value;
     const locked = model.open.value && fullscreen.value && !!strings;
-    useLayoutEffect(() => {
-      const panel = container.querySelector<HTMLElement>('.panel');
-      if (!locked || !panel) return;
-      const unlock = lockScroll(document);
-      const unfit = fitVisualViewport(window, panel);
-      return () => {
-        unfit();
-        unlock();
-      };
-    }, [locked]);
-    if (!strings) return null;
     const { size, position } = settings.value;
-    return <Messenger model={model} t={strings.t} lang={strings.locale} dir={strings.dir} size={size} position={position} extras={extras.value} onRequest={openRequest} files={attachments.loaded.value} />;
-  };
+    return (
+      <>
+        {strings && <Messenger model={model} t={strings.t} lang={strings.locale} dir={strings.dir} size={size} position={position} extras={extras.value} onRequest={openRequest} files={attachments.loaded.value} />}
+        <AfterRender
+          deps={[locked]}
+          run={() => {
+            if (!locked) return;
+            // The layout code loads the first time the messenger goes fullscreen.
+            let undo: (() => void) | undefined;
+            let unlocked = false;
+            void import('./layout.ts').then(({ fitVisualViewport, lockScroll }) => {
+              const panel = container.querySelector<HTMLElement>('.panel');
+              if (unlocked || !panel) return;
+              const unlock = lockScroll(document);
+              const unfit = fitVisualViewport(window, panel);
+              undo = () => {
+                unfit();
+                unlock();
+              };
+            });
+            return () => {
+              unlocked = true;
+              undo?.();
+            };
+          }}
+        />
+      </>
+    );
+  });
   render(<App />, container);
 
   // The list, the pre-chat form and "leave your e-mail" arrive when one of them is needed, or once the messenger has opened.

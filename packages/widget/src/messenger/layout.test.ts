@@ -26,6 +26,23 @@ describe('lockScroll', () => {
   });
 });
 
+// Whether a strict Content-Security-Policy lets it through is a browser's call: the CSP page's
+// journey in apps/gateway/test/browser/csp.test.ts listens for violations.
+describe('lockScroll, property by property', () => {
+  afterEach(() => document.body.removeAttribute('style'));
+
+  it('gives back the page\'s own inline styles with their priorities and removes only its own', () => {
+    document.body.style.setProperty('overflow', 'auto', 'important');
+    document.body.style.setProperty('top', '3px');
+    const unlock = lockScroll(document);
+    expect(document.body.style.position).toBe('fixed');
+    unlock();
+    expect([document.body.style.getPropertyValue('overflow'), document.body.style.getPropertyPriority('overflow')]).toEqual(['auto', 'important']);
+    expect(document.body.style.top).toBe('3px');
+    expect(document.body.style.position).toBe('');
+  });
+});
+
 describe('fitVisualViewport', () => {
   it('sizes the panel to the visual viewport and follows it until stopped', () => {
     const listeners = new Map<string, () => void>();

@@ -1,22 +1,37 @@
-/** Phones and narrow windows get the messenger fullscreen (matches messenger.css). */
-export const NARROW = '(max-width: 639.98px)';
+// The fullscreen messenger's layout on phones and narrow windows, loaded when the messenger first
+// goes fullscreen (the media query is in index.tsx and messenger.css).
+
+/** The inline styles `lockScroll` sets, per element. */
+const LOCKED: [element: 'html' | 'body', property: string, value: (y: number) => string][] = [
+  ['html', 'overflow', () => 'hidden'],
+  ['body', 'overflow', () => 'hidden'],
+  ['body', 'position', () => 'fixed'],
+  ['body', 'top', (y) => `${-y}px`],
+  ['body', 'width', () => '100%'],
+];
 
 /**
- * Keeps the page behind the fullscreen messenger from scrolling, and undoes it exactly: the
- * `style` attributes of `<html>` and `<body>` come back as they were (absent if they were) and
- * so does the scroll position. (`overflow: hidden` alone does not stop iOS Safari; a fixed body does.)
+ * Keeps the page behind the fullscreen messenger from scrolling, and undoes it exactly: each
+ * inline style it set on `<html>` and `<body>` comes back as it was (a `style` attribute that was
+ * absent is removed again), and so does the scroll position. (`overflow: hidden` alone does not
+ * stop iOS Safari; a fixed body does.) Only CSSOM calls, never a `style` attribute written as
+ * text, which a Content-Security-Policy without 'unsafe-inline' in `style-src` would block.
  */
 export function lockScroll(document: Document): () => void {
   const { documentElement: html, body } = document;
+  const elements = { html, body };
   const window = document.defaultView!;
-  const saved = [html, body].map((el) => el.getAttribute('style'));
   const [x, y] = [window.scrollX, window.scrollY];
-  html.style.overflow = body.style.overflow = 'hidden';
-  body.style.position = 'fixed';
-  body.style.top = `${-y}px`;
-  body.style.width = '100%';
+  const hadStyle = [html, body].map((el) => el.hasAttribute('style'));
+  const saved = LOCKED.map(([el, property]) => [elements[el].style.getPropertyValue(property), elements[el].style.getPropertyPriority(property)] as const);
+  for (const [el, property, value] of LOCKED) elements[el].style.setProperty(property, value(y));
   return () => {
-    [html, body].forEach((el, i) => (saved[i] === null ? el.removeAttribute('style') : el.setAttribute('style', saved[i]!)));
+    LOCKED.forEach(([el, property], i) => {
+      const [value, priority] = saved[i]!;
+      if (value) elements[el].style.setProperty(property, value, priority);
+      else elements[el].style.removeProperty(property);
+    });
+    [html, body].forEach((el, i) => !hadStyle[i] && !el.style.length && el.removeAttribute('style'));
     window.scrollTo(x, y);
   };
 }

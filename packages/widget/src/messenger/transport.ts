@@ -1,5 +1,6 @@
-import { createClient, type ClientOptions, type OutboxStore, type ParleyClient } from '@parley/client';
+import type { ClientOptions, OutboxStore, ParleyClient } from '@parley/client/light';
 import { TOKEN_SUBPROTOCOL_PREFIX, type VisitorApp } from '@parley/protocol';
+import { lazyConnection } from './lazy-connection.ts';
 
 /** The part of `@parley/client` the messenger uses. */
 export type MessengerConnection = Pick<ParleyClient, 'state' | 'connect' | 'close' | 'send' | 'request' | 'pending' | 'cursor' | 'setCursor' | 'on'>;
@@ -56,7 +57,7 @@ export interface VisitorTransportOptions {
 /**
  * The messenger's transport over the gateway's visitor API: an HTTP POST for the session, then
  * `@parley/client` on `/ws/visitor` with the token in the subprotocol list (browsers cannot
- * set headers on a WebSocket).
+ * set headers on a WebSocket). The client is a chunk of its own (`lazyConnection`).
  */
 export function createVisitorTransport({ baseUrl, appId, fetch = globalThis.fetch.bind(globalThis), WebSocket }: VisitorTransportOptions): MessengerTransport {
   /** One JSON call to the visitor API; a failure is a TransportError with the gateway's code. */
@@ -87,12 +88,19 @@ export function createVisitorTransport({ baseUrl, appId, fetch = globalThis.fetc
     },
     app: (token) => call<MessengerApp>('GET', '/api/visitor/app', token),
     updateMe: (token, patch) => call<unknown>('PATCH', '/api/visitor/me', token, patch).then(() => {}),
+    // The client's code loads in the background while the panel shows and the session is made.
     createConnection: (token, outbox) =>
-      createClient({
-        url: `${baseUrl}/ws/visitor`,
-        protocols: () => [TOKEN_SUBPROTOCOL_PREFIX + token()],
+      lazyConnection(
+        () =>
+          import('@parley/client/light').then(({ createClient }) => () =>
+            createClient({
+              url: `${baseUrl}/ws/visitor`,
+              protocols: () => [TOKEN_SUBPROTOCOL_PREFIX + token()],
+              outbox,
+              ...(WebSocket && { WebSocket }),
+            }),
+          ),
         outbox,
-        ...(WebSocket && { WebSocket }),
-      }),
+      ),
   };
 }

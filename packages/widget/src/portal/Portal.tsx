@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { I18n, Key } from '../shared/i18n.ts';
 import type { PortalModel, Thread } from './PortalModel.ts';
 import type { PortalStrings } from './strings/en.ts';
+import { reactive } from '../shared/reactive.ts';
 
 /** The portal's translator. */
 export type PortalI18n = I18n<Key<PortalStrings>>;
@@ -38,7 +39,7 @@ function fileSize(bytes: number, locale: string): string {
  * and, for a request, to answer. Opening a thread moves focus to its title; going back returns
  * focus to the row that was opened.
  */
-export function Portal({ model, i18n, showConversation, idPrefix = 'parley-portal' }: PortalProps) {
+export const Portal = reactive(function Portal({ model, i18n, showConversation, idPrefix = 'parley-portal' }: PortalProps) {
   const thread = model.thread.value;
   const threadStatus = model.threadStatus.value;
   const lastOpened = useRef<string | null>(null);
@@ -66,9 +67,9 @@ export function Portal({ model, i18n, showConversation, idPrefix = 'parley-porta
       )}
     </div>
   );
-}
+});
 
-function Lists({ model, i18n, idPrefix, onOpen }: { model: PortalModel; i18n: PortalI18n; idPrefix: string; onOpen(key: string): void }) {
+const Lists = reactive(function Lists({ model, i18n, idPrefix, onOpen }: { model: PortalModel; i18n: PortalI18n; idPrefix: string; onOpen(key: string): void }) {
   const { t } = i18n;
   const status = model.status.value;
   const tickets = model.tickets.value;
@@ -133,7 +134,7 @@ function Lists({ model, i18n, idPrefix, onOpen }: { model: PortalModel; i18n: Po
       )}
     </section>
   );
-}
+});
 
 /** One row of the portal's lists: a request or a chat. */
 interface Row {
@@ -183,7 +184,7 @@ function RowList({ id, title, empty, rows, onOpen }: { id: string; title: string
   );
 }
 
-function ThreadView({
+const ThreadView = reactive(function ThreadView({
   model,
   i18n,
   thread,
@@ -311,4 +312,4 @@ function ThreadView({
       )}
     </section>
   );
-}
+});

@@ -1,5 +1,5 @@
 import type { Attachment, ConversationSummary, Message, VisitorTicket } from '@parley/protocol';
-import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals-core';
 import { TicketsApiError, type TicketsApi } from '../webform/tickets-api.ts';
 
 /** Whether the lists have been read: at first, after a failure, or ready. */

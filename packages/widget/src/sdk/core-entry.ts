@@ -1,2 +1,2 @@
-// `<base>/widget/sdk.js`: the SDK's core, which the script tag's loader imports on first need.
-export { createCore } from './core.ts';
+// `<base>/widget/sdk.js`: the SDK behind the front, which the script tag's loader imports on first need.
+export { createSdk } from './parley.ts';

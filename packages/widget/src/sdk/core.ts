@@ -1,5 +1,4 @@
 import type { MessengerController, MessengerEvents, MessengerModule } from '../shared/messenger-contract.ts';
-import { createBadge } from './badge.ts';
 import { createSessionManager } from './session.ts';
 import { createConsentStorage } from './storage.ts';
 import type { Launcher } from './launcher.ts';
@@ -30,11 +29,6 @@ export interface Core {
   messenger(): Promise<MessengerController>;
 }
 
-/** The shape of `<base>/widget/sdk.js`. */
-export interface CoreModule {
-  createCore(context: CoreContext): Core;
-}
-
 const CONSENTS: Consent[] = ['on-interaction', 'granted', 'denied'];
 /** The methods of `methods.ts`, loaded on first call. */
 const PAGE_METHODS = ['identify', 'update', 'shutdown', 'newConversation', 'showConversation', 'mount'];
@@ -49,10 +43,26 @@ const EVENTS: ParleyEventName[] = ['ready', 'open', 'close', 'unreadCountChange'
 export function createCore(context: CoreContext): Core {
   const { window, appId, baseUrl, options, launcher } = context;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const badge = createBadge(launcher.root, options.locale);
+  // The unread badge's code (and its words in every language) loads with the first unread message.
+  let badge: ((count: number) => void) | undefined;
+  let badgeLoading: Promise<void> | undefined;
+  let unread = 0;
+  function showUnread(count: number): void {
+    unread = count;
+    if (badge) return badge(count);
+    if (count > 0) {
+      badgeLoading ??= import('./badge.ts').then(
+        ({ createBadge }) => {
+          badge = createBadge(launcher.root, options.locale);
+          badge(unread);
+        },
+        () => void (badgeLoading = undefined),
+      );
+    }
+  }
 
   function emit(event: ParleyEventName, payload?: unknown): void {
-    if (event === 'unreadCountChange') badge((payload as { count: number }).count);
+    if (event === 'unreadCountChange') showUnread((payload as { count: number }).count);
     for (const listener of [...(listeners.get(event) ?? [])]) {
       try {
         listener(payload);

@@ -1,8 +1,7 @@
 // The ESM package: `import { Parley } from '@parley/widget'` or `createParley()`. The same SDK as
-// the script tag's `window.Parley`, with types; the core is a chunk the app's bundler splits off,
+// the script tag's `window.Parley`, with types; the SDK behind the front is a chunk the app's bundler splits off,
 // and the messenger, portal and web form load from the Parley server named by `baseUrl`.
-import type { CoreModule } from './core.ts';
-import { createSdk, type ParleySdk } from './parley.ts';
+import { createFront, type ParleySdk } from './front.ts';
 import type { ParleyApi } from './types.ts';
 
 export type {
@@ -41,10 +40,10 @@ export interface CreateParleyOptions {
 export function createParley(options: CreateParleyOptions = {}): ParleyApi {
   let sdk: ParleySdk | undefined;
   const get = () =>
-    (sdk ??= createSdk({
+    (sdk ??= createFront({
       // Outside a browser (server-side rendering) there is no window: calls then log and do nothing.
       window: options.window ?? (globalThis.window as Window),
-      importCore: () => import('./core.ts') as Promise<CoreModule>,
+      importSdk: () => import('./core-entry.ts'),
       importModule: options.importModule ?? ((url) => import(/* @vite-ignore */ /* webpackIgnore: true */ url)),
     }));
   const by =

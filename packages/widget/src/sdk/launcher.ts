@@ -1,14 +1,19 @@
 import { adoptStyles } from '../shared/adopt-styles.ts';
 import { resolveLocale } from '../shared/i18n.ts';
 import type { MessengerController } from '../shared/messenger-contract.ts';
-import css from './launcher.css?inline';
+import type { DrawnLauncher, LauncherLook } from './draw.ts';
+import openCss from './launcher-open.css?inline';
 import { LAUNCHER_STRINGS } from './launcher-strings.ts';
 
 /** What the launcher needs: the page, the boot options, how to load the messenger, and whom to tell it opened or closed. */
 export interface LauncherOptions {
   window: Window;
   /** The boot options it reads: `locale` (its label's language), `color` (`--parley-accent`), `position` (`'left'`), `launcherText`. */
-  options: { locale?: unknown; color?: unknown; position?: unknown; launcherText?: unknown };
+  options: LauncherLook;
+  /** Draws the closed launcher (the loader's `drawLauncher`). */
+  draw(options: LauncherLook): DrawnLauncher;
+  /** The launcher the loader drew already, if it did: adopted instead of drawing another. */
+  take?(): DrawnLauncher | undefined;
   /** The mounted messenger: the core loads and mounts it on first call, and forgets a failed load. */
   load(): Promise<MessengerController>;
   /** Called on every change between open and closed. */
@@ -28,22 +33,21 @@ export interface Launcher {
   remove(): void;
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
-const CHAT_ICON = 'M7 4h10a4 4 0 0 1 4 4v6a4 4 0 0 1-4 4h-6l-5 4v-4.3A4 4 0 0 1 3 14V8a4 4 0 0 1 4-4z';
 const CLOSE_ICON = 'M6 6l12 12M18 6L6 18';
 
 /**
- * Draws the launcher (`part="launcher"`) in an open shadow root on a `<parley-widget>` element
- * appended to the body, so the page's CSS neither reaches in nor is touched, and loads the
+ * The launcher's behaviour: it adopts the launcher the loader drew (or draws one once the body
+ * exists), toggles between "Open chat" and "Close chat", closes on Escape, and loads the
  * messenger on first open. It loads, stores and connects nothing by itself.
  */
-export function createLauncher({ window, options, load, onChange }: LauncherOptions): Launcher {
+export function createLauncher({ window, options, load, onChange, draw: drawLauncher, take }: LauncherOptions): Launcher {
   const document = window.document;
   const [openLabel, closeLabel] = LAUNCHER_STRINGS[resolveLocale(options.locale)];
   let host: HTMLElement | undefined;
   let root: ShadowRoot | undefined;
   let button: HTMLButtonElement;
   let icon: SVGPathElement;
+  let chatIcon: string;
   let isOpen = false;
   // Parley('show') before the body exists is applied once the launcher is drawn.
   let openWhenDrawn = false;
@@ -54,7 +58,7 @@ export function createLauncher({ window, options, load, onChange }: LauncherOpti
     if (isOpen !== open) onChange((isOpen = open));
     button.setAttribute('aria-label', open ? closeLabel : openLabel);
     button.setAttribute('aria-expanded', `${open}`);
-    icon.setAttribute('d', open ? CLOSE_ICON : CHAT_ICON);
+    icon.setAttribute('d', open ? CLOSE_ICON : chatIcon);
   }
 
   function setOpen(open: boolean): void {
@@ -73,41 +77,23 @@ export function createLauncher({ window, options, load, onChange }: LauncherOpti
     }
   }
 
-  function start(): void {
+  function start(drawn?: DrawnLauncher): void {
     if (host) return;
-    host = document.createElement('parley-widget');
-    if (typeof options.color === 'string') host.style.setProperty('--parley-accent', options.color);
-    if (options.position === 'left') host.setAttribute('position', 'left');
-    root = host.attachShadow({ mode: 'open' });
-    adoptStyles(root, css);
-    button = document.createElement('button');
-    button.className = 'launcher';
-    button.setAttribute('part', 'launcher');
+    ({ host, root, button, icon } = drawn ?? drawLauncher(options));
+    chatIcon = icon.getAttribute('d')!;
+    adoptStyles(root, openCss);
     button.onclick = () => setOpen(!isOpen);
-    const svg = document.createElementNS(SVG, 'svg');
-    svg.setAttribute('viewBox', '0 0 24 24');
-    svg.setAttribute('aria-hidden', 'true');
-    svg.append((icon = document.createElementNS(SVG, 'path')));
-    button.append(svg);
-    // Text beside the icon; the accessible name stays "Open chat".
-    if (typeof options.launcherText === 'string') {
-      const text = document.createElement('span');
-      text.setAttribute('part', 'launcher-text');
-      text.textContent = options.launcherText;
-      button.append(text);
-    }
-    root.append(button);
     root.addEventListener('keydown', (event) => {
       const key = event as KeyboardEvent;
       if (key.key === 'Escape' && !key.isComposing) setOpen(false);
     });
-    document.body.append(host);
     draw(false);
     if (openWhenDrawn) setOpen(true);
   }
 
-  if (document.body) start();
-  else document.addEventListener('DOMContentLoaded', start, { once: true });
+  const drawn = take?.();
+  if (drawn || document.body) start(drawn);
+  else document.addEventListener('DOMContentLoaded', () => start(), { once: true });
   return {
     root: () => root,
     isOpen: () => isOpen,

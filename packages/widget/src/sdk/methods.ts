@@ -3,6 +3,9 @@ import type { ProfilePatch, SessionManager } from './session.ts';
 import type { ConsentStorage } from './storage.ts';
 import type { BootOptions, Consent, Identity, MountOptions, UpdateOptions } from './types.ts';
 
+// The session's identity code comes in this chunk: `identify` and `update` need it next.
+export { createSessionIdentity } from './identity.ts';
+
 /** What the page-called methods need from the core. */
 export interface MethodContext {
   window: Window;

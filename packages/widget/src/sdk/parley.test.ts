@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSdk, type ParleySdk } from './parley.ts';
+import { createFront as createSdk, type ParleySdk } from './front.ts';
 import { fakeGateway, fakeModules, settle, storedKeys, type FakeGateway } from './test-support.ts';
 import { createParley } from './index.ts';
 
@@ -24,8 +24,9 @@ describe('the Parley SDK', () => {
 
   // The core and its methods load with import(): transform them once, so timing is the SDK's own.
   beforeAll(async () => {
-    await import('./core.ts');
+    await import('./core-entry.ts');
     await import('./methods.ts');
+    await import('./badge.ts');
   });
 
   beforeEach(() => {
@@ -36,7 +37,7 @@ describe('the Parley SDK', () => {
     warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     localStorage.clear();
     setItem = vi.spyOn(Storage.prototype, 'setItem');
-    sdk = createSdk({ window, baseUrl: BASE, importCore: modules.importCore, importModule: modules.importModule });
+    sdk = createSdk({ window, baseUrl: BASE, importSdk: modules.importCore, importModule: modules.importModule });
   });
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -118,6 +119,7 @@ describe('the Parley SDK', () => {
       events!.unreadCountChange!(3);
       events!.messageReceived!({ conversationId: 'c1', body: 'Hi', author: { kind: 'agent', name: 'Ann' } });
       expect(counts).toEqual([3]);
+      await settle(); // The badge's code loads with the first unread message.
       expect(received).toHaveBeenCalledWith({ conversationId: 'c1', body: 'Hi', author: { kind: 'agent', name: 'Ann' } });
       const badge = host()!.shadowRoot!.querySelector<HTMLElement>('.unread')!;
       expect(badge.textContent).toBe('3');
@@ -158,12 +160,16 @@ describe('the Parley SDK', () => {
     it('reports a boot without an app id, or outside the script tag without baseUrl, with INVALID_OPTIONS', async () => {
       const seen = errors();
       for (const options of [undefined, {}, { appId: '<script>' }, 'demo']) expect(() => Parley('boot', options)).not.toThrow();
+      // The SDK loads to say what is wrong; no launcher is drawn.
+      await settle();
       expect(seen.map((e) => e.code)).toEqual(['INVALID_OPTIONS', 'INVALID_OPTIONS', 'INVALID_OPTIONS', 'INVALID_OPTIONS']);
       expect(warn).toHaveBeenLastCalledWith(expect.stringMatching(/boot needs \{ appId: 'YOUR_APP_ID' \}/));
-      const esm = createSdk({ window, importCore: modules.importCore, importModule: modules.importModule });
+      const esm = createSdk({ window, importSdk: modules.importCore, importModule: modules.importModule });
       esm.call('boot', [{ appId: 'demo' }]);
+      await settle();
       expect(warn).toHaveBeenLastCalledWith(expect.stringMatching(/baseUrl/));
       expect(host()).toBeNull();
+      expect(gateway.calls).toEqual([]);
     });
 
     it('reports bad arguments of each method with a code and how to fix it, and changes nothing', async () => {
@@ -224,7 +230,7 @@ describe('the Parley SDK', () => {
         if (fail) throw new Error('offline');
         return modules.importCore();
       });
-      sdk = createSdk({ window, baseUrl: BASE, importCore, importModule: modules.importModule });
+      sdk = createSdk({ window, baseUrl: BASE, importSdk: importCore, importModule: modules.importModule });
       const seen = errors();
       Parley('boot', { appId: 'demo' });
       Parley('show');

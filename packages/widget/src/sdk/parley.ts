@@ -1,24 +1,20 @@
-import type { Core, CoreModule } from './core.ts';
+import { createCore, type Core } from './core.ts';
+import type { DrawnLauncher, LauncherLook } from './draw.ts';
+import type { ParleySdk } from './front.ts';
 import { createLauncher, type Launcher } from './launcher.ts';
 import type { BootOptions, ParleyError } from './types.ts';
 
-/** Where the SDK runs and how it loads the rest of itself. */
-export interface ParleyEnvironment {
+/** Where the SDK runs, what the front hands it, and how it loads the surfaces. */
+export interface SdkEnvironment {
   window: Window;
   /** The gateway's origin when `boot` names none: the script tag's own. */
   baseUrl?: string | undefined;
-  /** Loads the SDK's core: `<base>/widget/sdk.js` for the script tag, a bundled chunk in the ESM package. */
-  importCore(baseUrl: string): Promise<CoreModule>;
   /** Loads a surface module (`<base>/widget/messenger.js`, `portal.js`, `webform.js`). */
   importModule(url: string): Promise<unknown>;
-}
-
-/** The SDK in its command form, as the script tag's `Parley(method, ...args)` uses it. */
-export interface ParleySdk {
-  /** Runs a method by name (`call('show', [])` is `Parley.show()`); never throws. Core methods resolve when done. */
-  call(method: unknown, args: unknown[]): unknown;
-  /** Resolves when the SDK is booted and the launcher is on the page. */
-  readonly ready: Promise<void>;
+  /** Draws a closed launcher (the front's `drawLauncher`). */
+  draw(options: LauncherLook): DrawnLauncher;
+  /** The launcher the front drew before the SDK loaded, once. */
+  take(): DrawnLauncher | undefined;
 }
 
 type Call = [method: string, args: unknown[]];
@@ -33,15 +29,14 @@ interface Booted {
 const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * The SDK: one implementation behind the script tag's `window.Parley` and the ESM package. This
- * part ships in the loader, so it only boots, draws the launcher, opens or closes it, and keeps
- * the page's listeners and the calls made before boot. Every other method (events included) is
- * the core's, which loads when one is called, when the visitor opens the messenger, or when a
- * returning visitor reconnects; calls made before it loads are handed over in order. Misuse is
- * reported as an `error` event and a console warning that says how to fix it; nothing throws
- * into the page.
+ * The SDK: one implementation behind the script tag's `window.Parley` and the ESM package, in
+ * `sdk.js`, which the front (`front.ts`, in the loader) loads on first need and hands every call
+ * to, in order. This part boots, runs the launcher, opens or closes it, and keeps the page's
+ * listeners and the calls made before boot; every other method (events included) is the core's.
+ * Misuse is reported as an `error` event and a console warning that says how to fix it; nothing
+ * throws into the page.
  */
-export function createSdk(env: ParleyEnvironment): ParleySdk {
+export function createSdk(env: SdkEnvironment): ParleySdk {
   const { window } = env;
   let booted: Booted | undefined;
   // Calls made before boot: replayed in order right after it.
@@ -66,25 +61,21 @@ export function createSdk(env: ParleyEnvironment): ParleySdk {
       if (typeof appId != 'string' || !APP_ID.test(appId)) throw 0;
       baseUrl = new URL(options.baseUrl ?? env.baseUrl!).origin;
     } catch {
+      // The front may have drawn a launcher for these options: no app, no launcher.
+      if (!booted) env.take()?.host.remove();
       return report('INVALID_OPTIONS', 'boot', "boot needs { appId: 'YOUR_APP_ID' } (and baseUrl: 'https://YOUR-PARLEY-HOST' with the ESM package)");
     }
     if (booted) return void (booted.appId !== appId && forward(booted, 'boot', [options]));
     let core: Promise<Core> | undefined;
     const b: Booted = (booted = {
       appId,
-      // This boot's core, loaded once; a failed load is forgotten so the next need tries again.
-      core: () =>
-        (core ??= env
-          .importCore(baseUrl)
-          .then((m) => m.createCore({ window, appId, baseUrl, options, launcher, importModule: env.importModule }))
-          .catch((error: unknown) => {
-            core = undefined;
-            report('LOAD_FAILED', 'boot', `cannot load ${baseUrl}/widget/sdk.js: ${error}`);
-            throw error;
-          })),
+      // This boot's core, made on first need.
+      core: () => (core ??= Promise.resolve().then(() => createCore({ window, appId, baseUrl, options, launcher, importModule: env.importModule }))),
       launcher: createLauncher({
         window,
         options,
+        draw: env.draw,
+        take: env.take,
         load: () => b.core().then((c) => c.messenger()),
         // Only a core can have listeners: without one, there is nobody to tell.
         onChange: (open) => core && forward(b, 'emit', [open ? 'open' : 'close']),

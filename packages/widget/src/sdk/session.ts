@@ -42,21 +42,41 @@ export interface SessionManager {
 const sessionError = (code: string, message: string, status: number): SessionError =>
   Object.assign(new Error(message), { name: 'SessionError', code, status });
 
+/** What `identity.ts` works with: the session's calls to the gateway and its callbacks. */
+export interface SessionInternals {
+  options: SessionOptions;
+  request<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<T>;
+  /** Makes and stores a new session; answers its token. */
+  create(): Promise<string>;
+  /** Forgets the stored session and everything that belonged to it (conversation, outbox). */
+  forget(): void;
+  /** Makes sure there is a token (applying what `identity.ts` keeps) when `now` or a session exists; reports failures. */
+  apply(now: boolean): Promise<void>;
+}
+
+/** The identity and profile part of a session (`identity.ts`), loaded with the first `identify` or `update`. */
+export interface SessionIdentity {
+  /** Applies the identity and the profile to a token; answers the token to use (a new one after a mismatch). */
+  prepare(token: string): Promise<string>;
+  identify(identity: Identity, now: boolean): Promise<void>;
+  update(patch: ProfilePatch, now: boolean): Promise<void>;
+}
+
 /**
  * The visitor session the SDK shares with the messenger, the portal and the web form. Every
  * step runs one after the other, so a surface never gets a token before the identity the site
- * gave was applied to it. An identity the gateway refuses (`INVALID_SIGNATURE`) is reported and
+ * gave was applied to it. The identity and profile code (`identity.ts`) loads with the first
+ * `identify` or `update`: an identity the gateway refuses (`INVALID_SIGNATURE`) is reported and
  * the session stays anonymous; a stored session of another user (`IDENTITY_MISMATCH`) is dropped
  * with everything stored under the app, and a new one is made for this user.
  */
-export function createSessionManager({ baseUrl, appId, storage, fetch = (input, init) => globalThis.fetch(input, init), report, onIdentified, onReplaced }: SessionOptions): SessionManager {
+export function createSessionManager(options: SessionOptions): SessionManager {
+  const { baseUrl, appId, storage, fetch = (input, init) => globalThis.fetch(input, init), report } = options;
   const key = `parley:${appId}:session`;
-  let identity: Identity | undefined;
-  // The token the current identity was applied to (or refused for), so it is sent once per token.
-  let identifiedToken: string | undefined;
-  let profile: ProfilePatch | undefined;
   let ended = false;
   let queue: Promise<unknown> = Promise.resolve();
+  let identity: Promise<SessionIdentity> | undefined;
+  let prepare = (token: string): Promise<string> | string => token;
 
   /** Runs steps one at a time, in call order. */
   function serial<T>(step: () => Promise<T>): Promise<T> {
@@ -88,49 +108,14 @@ export function createSessionManager({ baseUrl, appId, storage, fetch = (input, 
     return token;
   }
 
-  /** Forgets the stored session and everything that belonged to it (conversation, outbox). */
   function forget(): void {
     for (const name of ['session', 'conversation', 'outbox']) storage.removeItem(`parley:${appId}:${name}`);
   }
 
-  /** Applies the identity and the profile to a token; answers the token to use (a new one after a mismatch). */
-  async function prepare(token: string, retried = false): Promise<string> {
-    if (identity && identifiedToken !== token) {
-      const wanted = identity;
-      try {
-        const result = await request<{ userId: string; merged: boolean }>('POST', '/api/visitor/identify', token, wanted);
-        identifiedToken = token;
-        onIdentified({ userId: result.userId, merged: result.merged });
-      } catch (error) {
-        const { code, message } = error as SessionError;
-        if (!retried && (code === 'IDENTITY_MISMATCH' || code === 'UNAUTHORIZED')) {
-          // Another user's session, or one that ended: start a clean one for this user.
-          forget();
-          if (code === 'IDENTITY_MISMATCH') onReplaced();
-          return prepare(await create(), true);
-        }
-        if (code === 'NETWORK') throw error;
-        identifiedToken = token;
-        report({ code, message: `identify: ${message}`, method: 'identify' });
-      }
-    }
-    if (profile) {
-      const patch = profile;
-      profile = undefined;
-      try {
-        await request('PATCH', '/api/visitor/me', token, patch);
-      } catch (error) {
-        const { code, message } = error as SessionError;
-        report({ code, message: `update: ${message}`, method: 'update' });
-      }
-    }
-    return token;
-  }
-
-  function token(options?: { renew?: boolean }): Promise<string> {
+  function token(renewal?: { renew?: boolean }): Promise<string> {
     return serial(async () => {
       if (ended) throw sessionError('SESSION_ENDED', 'The visitor session was shut down.', 0);
-      if (options?.renew) forget();
+      if (renewal?.renew) forget();
       return prepare(storage.getItem(key) ?? (await create()));
     });
   }
@@ -148,20 +133,19 @@ export function createSessionManager({ baseUrl, appId, storage, fetch = (input, 
         )
       : Promise.resolve();
 
+  /** The identity code, loaded once; from then on every token passes through it. */
+  const withIdentity = () =>
+    (identity ??= import('./identity.ts').then(({ createSessionIdentity }) => {
+      const loaded = createSessionIdentity({ options, request, create, forget, apply });
+      prepare = loaded.prepare;
+      return loaded;
+    }));
+
   return {
     token,
     has,
-    identify(next, now) {
-      if (identity?.userId !== next.userId || identity.signature !== next.signature || identity.name !== next.name || identity.email !== next.email) {
-        identity = next;
-        identifiedToken = undefined;
-      }
-      return apply(now);
-    },
-    update(patch, now) {
-      profile = { ...profile, ...patch, ...((profile?.attributes || patch.attributes) && { attributes: { ...profile?.attributes, ...patch.attributes } }) };
-      return apply(now);
-    },
+    identify: (next, now) => withIdentity().then((loaded) => loaded.identify(next, now)),
+    update: (patch, now) => withIdentity().then((loaded) => loaded.update(patch, now)),
     end() {
       return serial(async () => {
         ended = true;

@@ -2,7 +2,7 @@
 // surface modules the SDK loads by URL. The SDK itself (front, core, session, storage) is real.
 import { vi, type Mock } from 'vitest';
 import type { MessengerController, MessengerHost, SurfaceHost } from '../shared/messenger-contract.ts';
-import type { CoreModule } from './core.ts';
+import type { SdkModule } from './front.ts';
 
 /** One HTTP call the SDK made. */
 export interface GatewayCall {
@@ -69,7 +69,7 @@ export interface FakeSurface {
 }
 
 /** Module loading for the SDK in tests: the real core, and doubles for the surfaces. */
-export function fakeModules(): { messenger: FakeMessenger; surfaces: Record<string, FakeSurface>; importModule: Mock<(url: string) => Promise<unknown>>; importCore: () => Promise<CoreModule> } {
+export function fakeModules(): { messenger: FakeMessenger; surfaces: Record<string, FakeSurface>; importModule: Mock<(url: string) => Promise<unknown>>; importCore: () => Promise<SdkModule> } {
   const messenger: FakeMessenger = {
     hosts: [],
     tokens: [],
@@ -112,7 +112,7 @@ export function fakeModules(): { messenger: FakeMessenger; surfaces: Record<stri
     }
     throw new Error(`cannot load ${url}`);
   });
-  return { messenger, surfaces, importModule, importCore: () => import('./core.ts') };
+  return { messenger, surfaces, importModule, importCore: () => import('./core-entry.ts') };
 }
 
 /** Lets dynamic imports, fetches and timers of the SDK finish. */

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { I18n, Key } from '../shared/i18n.ts';
 import type { WebFormStrings } from './strings/en.ts';
 import { errorKey, FIELDS, MAX_FILES, type ChosenFile, type Field, type WebFormModel } from './WebFormModel.ts';
+import { reactive } from '../shared/reactive.ts';
 
 /** The web form's translator. */
 export type WebFormI18n = I18n<Key<WebFormStrings>>;
@@ -50,7 +51,7 @@ const fileState = (file: ChosenFile) =>
  * its error tied to it (`aria-invalid`, `aria-describedby`). A refused submission moves focus to
  * the first bad field; a sent one shows the request number and takes focus to it.
  */
-export function WebForm({ model, i18n, idPrefix = 'parley-webform', onBack }: WebFormProps) {
+export const WebForm = reactive(function WebForm({ model, i18n, idPrefix = 'parley-webform', onBack }: WebFormProps) {
   const { t } = i18n;
   const form = useRef<HTMLFormElement>(null);
   const done = useRef<HTMLHeadingElement>(null);
@@ -199,4 +200,4 @@ export function WebForm({ model, i18n, idPrefix = 'parley-webform', onBack }: We
       </button>
     </form>
   );
-}
+});

@@ -1,5 +1,5 @@
 import type { Attachment, FieldError, VisitorTicket } from '@parley/protocol';
-import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import { checkTicket } from './checks.ts';
 import { TicketsApiError, type TicketsApi } from './tickets-api.ts';
 

@@ -30,11 +30,25 @@ export const conversations = pgTable(
     preview: text('preview'),
     publicPreview: text('public_preview'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Where the customer came in: the messenger (`chat`) or the web form (`web_form`). */
+    channel: text('channel', { enum: ['chat', 'web_form'] }).notNull().default('chat'),
+    /** When it went to the archive (resolved, or archived by an agent); null while it is in the main views. */
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('conversations_visitor_client_id_uq').on(t.visitorId, t.clientConversationId),
     index('conversations_inbox_idx').on(t.workspaceId, t.status, t.lastMessageAt.desc()),
     index('conversations_visitor_idx').on(t.visitorId, t.lastMessageAt.desc()),
+    // The views' keyset orders (domain/views): last activity in the main views, when archived in the archive.
+    index('conversations_active_idx')
+      .on(t.workspaceId, t.status, sql`(coalesce("last_message_at", "created_at")) desc nulls last`, t.id.desc())
+      .where(sql`archived_at is null`),
+    // Closed conversations by last activity: "my closed conversations" walks it, archive included.
+    index('conversations_closed_idx')
+      .on(t.workspaceId, sql`(coalesce("last_message_at", "created_at")) desc nulls last`, t.id.desc())
+      .where(sql`status = 'closed'`),
+    index('conversations_archive_idx').on(t.workspaceId, t.archivedAt.desc(), t.id.desc()).where(sql`archived_at is not null`),
+    index('conversations_archive_app_idx').on(t.appId, t.archivedAt.desc(), t.id.desc()).where(sql`archived_at is not null`),
   ],
 );
 

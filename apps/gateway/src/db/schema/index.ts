@@ -6,3 +6,7 @@ export * from './contacts.ts';
 export * from './attachments.ts';
 export * from './messenger.ts';
 export * from './routing.ts';
+export * from './templates.ts';
+export * from './views.ts';
+export * from './customers.ts';
+export * from './blocking.ts';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { conversations } from './conversations.ts';
 import { agents } from './people.ts';
-import { workspaces } from './workspaces.ts';
+import { apps, workspaces } from './workspaces.ts';
 
 /** Agent statuses (MISSION.md A1). Only `online` agents receive new chats; `rona` is set by routing. */
 export const AGENT_STATUSES = ['online', 'invisible', 'break', 'offline', 'rona'] as const;
@@ -10,6 +10,10 @@ export const AGENT_STATUSES = ['online', 'invisible', 'break', 'offline', 'rona'
 export const ASSIGNMENT_MODES = ['offer', 'top_n', 'broadcast', 'round_robin', 'least_busy'] as const;
 /** Where a conversation stands in routing. */
 export const ROUTING_STATES = ['waiting', 'offered', 'broadcast', 'owned', 'resolved'] as const;
+/** What an offer hands over: a new chat from a queue, a chat another agent transfers, or an invitation to join one. */
+export const OFFER_KINDS = ['chat', 'transfer', 'invite'] as const;
+/** Where an offer stands. */
+export const OFFER_STATES = ['pending', 'accepted', 'declined', 'expired', 'cancelled'] as const;
 
 /** An agent's status, when it began, when their console was last heard from, and their chat limit. */
 export const agentStatus = pgTable('agent_status', {
@@ -56,7 +60,10 @@ export const queueAgents = pgTable(
   (t) => [primaryKey({ columns: [t.queueId, t.agentId] }), index('queue_agents_agent_idx').on(t.agentId)],
 );
 
-/** A conversation's place in routing: its queue, its state and, once taken, its owner. */
+/**
+ * A conversation's place in routing: its queue, its state and, once taken, its owner. The queue
+ * is null only for a conversation resolved without ever having been routed (an older one).
+ */
 export const routing = pgTable(
   'routing',
   {
@@ -64,9 +71,7 @@ export const routing = pgTable(
       .primaryKey()
       .references(() => conversations.id, { onDelete: 'cascade' }),
     workspaceId: text('workspace_id').notNull(),
-    queueId: uuid('queue_id')
-      .notNull()
-      .references(() => queues.id, { onDelete: 'cascade' }),
+    queueId: uuid('queue_id').references(() => queues.id, { onDelete: 'cascade' }),
     state: text('state', { enum: ROUTING_STATES }).notNull().default('waiting'),
     ownerAgentId: uuid('owner_agent_id').references(() => agents.id, { onDelete: 'set null' }),
     waitingSince: timestamp('waiting_since', { withTimezone: true }).notNull().defaultNow(),
@@ -80,7 +85,11 @@ export const routing = pgTable(
   ],
 );
 
-/** An offer of a chat to one agent, who accepts it or lets it time out. */
+/**
+ * An offer to one agent, who accepts it or lets it time out: a chat from a queue (`chat`), a chat
+ * another agent hands over (`transfer`, from `from_agent_id`, to a queue when `target_queue_id`
+ * is set), or an invitation to join a chat as a guest (`invite`).
+ */
 export const offers = pgTable(
   'offers',
   {
@@ -91,7 +100,10 @@ export const offers = pgTable(
     agentId: uuid('agent_id')
       .notNull()
       .references(() => agents.id, { onDelete: 'cascade' }),
-    state: text('state', { enum: ['pending', 'accepted', 'expired', 'cancelled'] }).notNull().default('pending'),
+    kind: text('kind', { enum: OFFER_KINDS }).notNull().default('chat'),
+    fromAgentId: uuid('from_agent_id').references(() => agents.id, { onDelete: 'cascade' }),
+    targetQueueId: uuid('target_queue_id').references(() => queues.id, { onDelete: 'cascade' }),
+    state: text('state', { enum: OFFER_STATES }).notNull().default('pending'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
@@ -104,6 +116,31 @@ export const offers = pgTable(
       .where(sql`${t.state} = 'pending'`),
   ],
 );
+
+/** Agents who joined a conversation by invitation (conference), besides its owner. */
+export const conversationGuests = pgTable(
+  'conversation_guests',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    agentId: uuid('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.agentId] }), index('conversation_guests_agent_idx').on(t.agentId)],
+);
+
+/** The queue an app's new conversations enter; without a row, the workspace's first queue. */
+export const appQueues = pgTable('app_queues', {
+  appId: text('app_id')
+    .primaryKey()
+    .references(() => apps.id, { onDelete: 'cascade' }),
+  queueId: uuid('queue_id')
+    .notNull()
+    .references(() => queues.id, { onDelete: 'cascade' }),
+});
 
 /** The reasons an agent picks from when resolving a chat (admin-managed). */
 export const wrapUpReasons = pgTable(
@@ -139,3 +176,4 @@ export type QueueRow = typeof queues.$inferSelect;
 export type RoutingRow = typeof routing.$inferSelect;
 export type OfferRow = typeof offers.$inferSelect;
 export type AgentStatusRow = typeof agentStatus.$inferSelect;
+export type WrapUpReasonRow = typeof wrapUpReasons.$inferSelect;

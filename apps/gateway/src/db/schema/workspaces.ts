@@ -4,6 +4,8 @@ import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/p
 export const workspaces = pgTable('workspaces', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** When true, agents are sent message text, previews and notifications with personal data masked (domain/masking). Stored text is never changed. */
+  maskPersonalData: boolean('mask_personal_data').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

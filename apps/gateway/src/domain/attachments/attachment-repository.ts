@@ -14,7 +14,7 @@ export interface AttachmentAccess {
   attachment: Attachment;
   uploader: Uploader;
   /** The message that carries it, once sent: its conversation's visitor and workspace, and whether it is an internal note. */
-  message: { visitorId: string; workspaceId: string; internal: boolean } | null;
+  message: { visitorId: string; workspaceId: string; internal: boolean; conversationId?: string } | null;
 }
 
 /** What a claim is for: one message of one sender. */
@@ -105,6 +105,7 @@ export function createAttachmentRepository(db: Database) {
           internal: messages.internal,
           visitorId: conversations.visitorId,
           workspaceId: conversations.workspaceId,
+          conversationId: conversations.id,
         })
         .from(attachments)
         .leftJoin(messages, eq(messages.id, attachments.messageId))
@@ -115,8 +116,8 @@ export function createAttachmentRepository(db: Database) {
         attachment: { id: row.id, name: row.name, size: row.size, type: row.type },
         uploader: { kind: row.uploaderKind, id: row.uploaderId },
         message:
-          row.internal !== null && row.visitorId !== null && row.workspaceId !== null
-            ? { visitorId: row.visitorId, workspaceId: row.workspaceId, internal: row.internal }
+          row.internal !== null && row.visitorId !== null && row.workspaceId !== null && row.conversationId !== null
+            ? { visitorId: row.visitorId, workspaceId: row.workspaceId, internal: row.internal, conversationId: row.conversationId }
             : null,
       };
     },

@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_UPLOAD_BYTES, ErrorCode, type Attachment } from '@parley/protocol';
 import type { Database } from '../../db/database.ts';
 import { AppError, notFound, toAppError } from '../errors.ts';
-import { principalId, type Principal } from '../identity/principal.ts';
+import { principalId, type AgentPrincipal, type Principal } from '../identity/principal.ts';
 import { createAttachmentRepository, type AttachmentAccess, type ClaimTarget, type Uploader } from './attachment-repository.ts';
 import { cleanFileName, extensionOf, MAX_FILE_NAME_CHARS } from './file-name.ts';
 import { sniff, type FileKind } from './sniff.ts';
@@ -147,10 +147,13 @@ export function createAttachmentService({
   db,
   maxBytes = DEFAULT_MAX_UPLOAD_BYTES,
   now = () => Date.now(),
+  maySee = async () => true,
 }: {
   db: Database;
   maxBytes?: number;
   now?: () => number;
+  /** Whether an agent may see a conversation (routing); a file sent in one they may not see answers like a missing one. */
+  maySee?: (agent: AgentPrincipal, conversationId: string) => Promise<boolean>;
 }) {
   const repo = createAttachmentRepository(db);
   return {
@@ -169,6 +172,8 @@ export function createAttachmentService({
     async download(principal: Principal, id: string): Promise<{ attachment: Attachment; bytes: Uint8Array }> {
       const access = UUID.test(id) ? await repo.findAccess(id) : undefined;
       if (!access || !mayRead(principal, access)) throw notFound('file');
+      const mine = access.uploader.kind === principal.kind && access.uploader.id === principalId(principal);
+      if (principal.kind === 'agent' && !mine && access.message?.conversationId && !(await maySee(principal, access.message.conversationId))) throw notFound('file');
       const bytes = await repo.bytes(id);
       if (!bytes) throw notFound('file');
       return { attachment: access.attachment, bytes };

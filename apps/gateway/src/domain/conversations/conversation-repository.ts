@@ -2,7 +2,8 @@ import type { Attachment } from '@parley/protocol';
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { NotifyChannel } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
-import { apps, conversations, messages, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
+import { agentStatus, apps, conversationGuests, conversations, messages, offers, queueAgents, routing, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
+import { agentMaySeeSql, defaultQueueSql } from '../routing/routing-repository.ts';
 
 /** One message of a batch, as the batch statement reads it. */
 export interface BatchRequest {
@@ -19,6 +20,8 @@ export interface BatchRequest {
   at: string;
   /** Set for a visitor: the conversation must be theirs. */
   visitor: string | null;
+  /** An admin agent sees every conversation of the workspace; other agents only those routing lets them (routing-access.ts). */
+  admin: boolean;
   workspace: string;
   /** The files it carries (claimed for it beforehand), or null; a statement trigger links them to it. */
   files: Attachment[] | null;
@@ -34,6 +37,14 @@ export interface BatchResult {
   inserted: MessageRow[];
   /** The conversations after the write. */
   after: Map<string, ConversationRow>;
+  /** The requests (by place in the batch) the sender may write, as checked under the rows' locks. */
+  allowed: Set<number>;
+  /** Conversations the write put in a queue (a new one's first message, a resolved one's next), with the queue. */
+  enqueued: Map<string, string>;
+  /** Agents' replies refused because another reply took the broadcast chat first (`taken`), or the sender had no room (`limit`). */
+  blocked: Map<number, 'taken' | 'limit'>;
+  /** Broadcast chats a reply took: the conversation, its new owner and its queue. */
+  taken: Map<string, { agentId: string; queueId: string }>;
 }
 
 interface BatchJson {
@@ -41,6 +52,10 @@ interface BatchJson {
   resent: { i: number; message: MessageJson }[];
   inserted: MessageJson[];
   after: ConversationJson[];
+  allowed: number[];
+  enqueued: { conv: string; queue: string }[];
+  blocked: { i: number; why: 'taken' | 'limit' }[];
+  taken: { conv: string; agent: string; queue: string }[];
 }
 
 /** A conversation row as `to_jsonb` returns it. */
@@ -57,6 +72,8 @@ interface ConversationJson {
   preview: string | null;
   public_preview: string | null;
   created_at: string;
+  channel: ConversationRow['channel'];
+  archived_at: string | null;
 }
 
 function conversationFromJson(c: ConversationJson): ConversationRow {
@@ -73,6 +90,8 @@ function conversationFromJson(c: ConversationJson): ConversationRow {
     preview: c.preview,
     publicPreview: c.public_preview,
     createdAt: new Date(c.created_at),
+    channel: c.channel,
+    archivedAt: c.archived_at ? new Date(c.archived_at) : null,
   };
 }
 
@@ -136,35 +155,82 @@ export function createConversationRepository(db: Database) {
 
     /**
      * Writes a batch in one statement, without a transaction around it: locks the batch's
-     * conversations in id order (two batches never deadlock), finds resends, numbers the new
-     * messages per conversation (seq, and public seq skipping internal notes) from the locked
-     * counters, inserts them, moves the counters and previews, and announces the new seq ranges
-     * on `channel`. Returns the locked rows as they were, the stored originals of resends, the
-     * inserted rows and the conversations after the write.
+     * conversations in id order (two batches never deadlock), then their routing rows, and
+     * checks under those locks that each agent may write there (so a transfer or a leave that
+     * commits first wins); finds resends, numbers the new messages per conversation (seq, and
+     * public seq skipping internal notes) from the locked counters, lets the first reply to a chat
+     * broadcast to the sender's queue take it (within the sender's chat limit, under their
+     * presence row's lock) and refuses the others' replies, inserts them, moves the
+     * counters and previews, puts a new conversation's first visitor message (or a resolved
+     * one's next) in its app's queue, and announces the new seq ranges on `channel`. Returns the
+     * locked rows as they were, the stored originals of resends, the inserted rows, the
+     * conversations after the write, the requests allowed, and the conversations enqueued.
      */
     async writeBatch(requests: BatchRequest[], channel: NotifyChannel | undefined): Promise<BatchResult> {
-      if (!requests.length) return { before: new Map(), resent: new Map(), inserted: [], after: new Map() };
+      if (!requests.length) return { before: new Map(), resent: new Map(), inserted: [], after: new Map(), allowed: new Set(), enqueued: new Map(), blocked: new Map(), taken: new Map() };
       // A message of files alone previews as the files' names.
       const preview = sql.raw(`coalesce(nullif(n.body, ''), (select string_agg(f ->> 'name', ', ') from jsonb_array_elements(n.files) f), '')`);
       const result = await db.execute(sql`
         with req as (
           select * from jsonb_to_recordset(${JSON.stringify(requests)}::jsonb) as x(i int, conv uuid, kind text, sender text,
-            name text, cmid text, body text, internal boolean, id uuid, at timestamptz, visitor uuid, workspace text, files jsonb)
+            name text, cmid text, body text, internal boolean, id uuid, at timestamptz, visitor uuid, workspace text, files jsonb, admin boolean)
         ),
         locked as (
           select c.* from ${conversations} c where c.id in (select conv from req) order by c.id for update
         ),
+        routed as (
+          select rt.* from ${routing} rt where rt.conversation_id in (select id from locked) order by rt.conversation_id for update
+        ),
         allowed as (
           select r.*, l.last_seq, l.last_public_seq from req r join locked l on l.id = r.conv
+            left join routed rt on rt.conversation_id = r.conv
           where l.workspace_id = r.workspace and (r.visitor is null or l.visitor_id = r.visitor)
+            and (r.kind <> 'agent' or r.admin or rt.conversation_id is null or rt.owner_agent_id = r.sender::uuid
+              or (rt.state in ('waiting', 'offered', 'broadcast')
+                and exists (select 1 from ${queueAgents} qa where qa.queue_id = rt.queue_id and qa.agent_id = r.sender::uuid for share))
+              or exists (select 1 from ${conversationGuests} g where g.conversation_id = r.conv and g.agent_id = r.sender::uuid for share)
+              or exists (select 1 from ${offers} f where f.conversation_id = r.conv and f.agent_id = r.sender::uuid and f.state = 'pending' for share))
         ),
         resent as (
           select a.i, to_jsonb(m) as message from allowed a join ${messages} m
             on m.conversation_id = a.conv and m.sender_kind = a.kind and m.sender_id = a.sender and m.client_message_id = a.cmid
         ),
+        contenders as (
+          -- Public replies to a chat broadcast to a queue, by agents of that queue: the first takes it.
+          select a.i, a.conv, a.sender::uuid as agent, a.at, rt.queue_id from allowed a join routed rt on rt.conversation_id = a.conv
+          where a.kind = 'agent' and not a.internal and rt.state = 'broadcast'
+            and exists (select 1 from ${queueAgents} qa where qa.queue_id = rt.queue_id and qa.agent_id = a.sender::uuid)
+            and not exists (select 1 from resent r where r.i = a.i)
+        ),
+        seats as (
+          -- Their presence rows, locked after the routing rows (the order every routing step keeps), so the chat limit holds.
+          select s.agent_id, s.status, s.max_chats from ${agentStatus} s
+          where s.agent_id in (select agent from contenders) order by s.agent_id for update
+        ),
+        ranked as (
+          select f.*, row_number() over (partition by f.agent order by f.i) as nth,
+            (select count(*) from ${routing} r where r.owner_agent_id = f.agent and r.state = 'owned')
+              + (select count(*) from ${offers} o where o.agent_id = f.agent and o.state = 'pending' and o.kind <> 'invite') as load
+          from (select distinct on (c.conv, c.agent) c.* from contenders c order by c.conv, c.agent, c.i) f
+        ),
+        granted as (
+          select distinct on (k.conv) k.conv, k.agent, k.at, k.queue_id from ranked k join seats s on s.agent_id = k.agent
+          where s.status = 'online' and k.load + k.nth <= s.max_chats
+          order by k.conv, k.i
+        ),
+        taken as (
+          update ${routing} rt set state = 'owned', owner_agent_id = g.agent, owned_at = g.at from granted g
+          where rt.conversation_id = g.conv
+          returning rt.conversation_id, rt.owner_agent_id, g.queue_id
+        ),
+        blocked as (
+          -- The others' replies: the chat is someone else's now, or the sender has no room (or is not Online).
+          select c.i, case when exists (select 1 from granted g where g.conv = c.conv) then 'taken' else 'limit' end as why
+          from contenders c where not exists (select 1 from granted g where g.conv = c.conv and g.agent = c.agent)
+        ),
         fresh as (
           select distinct on (a.conv, a.kind, a.sender, a.cmid) a.* from allowed a
-          where not exists (select 1 from resent r where r.i = a.i)
+          where not exists (select 1 from resent r where r.i = a.i) and not exists (select 1 from blocked b where b.i = a.i)
           order by a.conv, a.kind, a.sender, a.cmid, a.i
         ),
         numbered as (
@@ -196,6 +262,33 @@ export function createConversationRepository(db: Database) {
           from counters v where c.id = v.conv
           returning c.*
         ),
+        visited as (
+          select n.conv, min(n.at) as first_at, max(n.at) as last_at, bool_and(l.last_seq = 0) as new_conversation,
+            ${defaultQueueSql(sql`l.app_id`, sql`l.workspace_id`)} as queue, l.workspace_id
+          from numbered n join locked l on l.id = n.conv
+          where n.kind = 'visitor'
+          group by n.conv, l.app_id, l.workspace_id
+        ),
+        enrolled as (
+          insert into ${routing} (conversation_id, workspace_id, queue_id, waiting_since)
+          select v.conv, v.workspace_id, v.queue, v.first_at from visited v
+          where v.new_conversation and v.queue is not null and not exists (select 1 from routed rt where rt.conversation_id = v.conv)
+          on conflict do nothing
+          returning conversation_id, queue_id
+        ),
+        requeued as (
+          update ${routing} rt set state = 'waiting', owner_agent_id = null, waiting_since = v.last_at, owned_at = null, resolved_at = null,
+            wrap_up = null, queue_id = coalesce(rt.queue_id, v.queue)
+          from visited v
+          where rt.conversation_id = v.conv and rt.state = 'resolved' and coalesce(rt.queue_id, v.queue) is not null
+          returning rt.conversation_id, rt.queue_id
+        ),
+        unrouted as (
+          -- Resolved with no queue to wait in (the workspace has none): back to every agent of the workspace.
+          delete from ${routing} rt using visited v
+          where rt.conversation_id = v.conv and rt.state = 'resolved' and coalesce(rt.queue_id, v.queue) is null
+          returning rt.conversation_id
+        ),
         announced as (
           select pg_notify(${channel?.name ?? ''}, concat_ws('|', ${channel?.node ?? ''}::text, v.conv, v.first_seq, v.last_seq))
           from counters v where ${channel !== undefined}::boolean
@@ -205,6 +298,12 @@ export function createConversationRepository(db: Database) {
           'resent', (select coalesce(jsonb_agg(jsonb_build_object('i', r.i, 'message', r.message)), '[]') from resent r),
           'inserted', (select coalesce(jsonb_agg(to_jsonb(m)), '[]') from inserted m),
           'after', (select coalesce(jsonb_agg(to_jsonb(u)), '[]') from updated u),
+          'allowed', (select coalesce(jsonb_agg(a.i), '[]') from allowed a),
+          'blocked', (select coalesce(jsonb_agg(jsonb_build_object('i', b.i, 'why', b.why)), '[]') from blocked b),
+          'taken', (select coalesce(jsonb_agg(jsonb_build_object('conv', t.conversation_id, 'agent', t.owner_agent_id, 'queue', t.queue_id)), '[]') from taken t),
+          'unrouted', (select count(*) from unrouted),
+          'enqueued', (select coalesce(jsonb_agg(jsonb_build_object('conv', e.conversation_id, 'queue', e.queue_id)), '[]')
+            from (select * from enrolled union all select * from requeued) e),
           'announced', (select count(*) from announced)
         ) as result`);
       const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { result: BatchJson | string }[];
@@ -218,6 +317,10 @@ export function createConversationRepository(db: Database) {
         resent: new Map(json.resent.map((r) => [r.i, messageFromJson(r.message)])),
         inserted: json.inserted.map(messageFromJson).sort((a, b) => a.seq - b.seq),
         after,
+        allowed: new Set(json.allowed),
+        enqueued: new Map(json.enqueued.map((e) => [e.conv, e.queue])),
+        blocked: new Map(json.blocked.map((b) => [b.i, b.why])),
+        taken: new Map(json.taken.map((t) => [t.conv, { agentId: t.agent, queueId: t.queue }])),
       };
     },
 
@@ -236,13 +339,22 @@ export function createConversationRepository(db: Database) {
         .limit(limit);
     },
 
-    /** A workspace's conversations with their visitors, most recently active first. */
-    async listForWorkspace(workspaceId: string, status: 'open' | 'closed', limit: number) {
+    /**
+     * A workspace's conversations with their visitors, most recently active first: all of them,
+     * or only those the agent `viewer` may see (routing-access.ts).
+     */
+    async listForWorkspace(workspaceId: string, status: 'open' | 'closed', limit: number, viewer?: string) {
       return db
         .select({ conversation: conversations, visitor: { id: visitors.id, name: visitors.name } })
         .from(conversations)
         .innerJoin(visitors, eq(visitors.id, conversations.visitorId))
-        .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.status, status)))
+        .where(
+          and(
+            eq(conversations.workspaceId, workspaceId),
+            eq(conversations.status, status),
+            viewer !== undefined ? agentMaySeeSql(viewer, conversations.id) : undefined,
+          ),
+        )
         .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.createdAt))
         .limit(limit);
     },

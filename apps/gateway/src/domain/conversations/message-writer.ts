@@ -32,6 +32,10 @@ export interface WriteSuccess {
 export interface CommittedBatch {
   conversation: ConversationRow;
   messages: MessageRow[];
+  /** Set when this write put the conversation in a queue (its first visitor message, or the next after it was resolved): the queue. */
+  enqueued?: string | undefined;
+  /** Set when an agent's reply took the conversation, broadcast to their queue: the new owner and the queue. */
+  taken?: { agentId: string; queueId: string } | undefined;
 }
 
 interface Pending {
@@ -132,17 +136,25 @@ export function createMessageWriter({
         at,
         visitor: r.principal.kind === 'visitor' ? r.principal.visitorId : null,
         workspace: r.principal.workspaceId,
+        admin: r.principal.kind === 'agent' && r.principal.role === 'admin',
         files: r.files?.length ? r.files : null,
       });
     });
 
-    const { before, resent, inserted, after } = await repo.writeBatch(requests, channel?.());
+    const { before, resent, inserted, after, allowed, enqueued, blocked, taken } = await repo.writeBatch(requests, channel?.());
     const byKey = new Map(inserted.map((m) => [`${m.conversationId}/${m.senderKind}/${m.senderId}/${m.clientMessageId}`, m]));
     for (const r of requests) {
       const item = batch[r.i]!;
       const conversation = before.get(r.conv);
-      if (!conversation || !mayWrite(item.request.principal, conversation)) {
+      // Not the sender's to write (another's, or not routed to this agent): as if it did not exist.
+      if (!conversation || !mayWrite(item.request.principal, conversation) || !allowed.has(r.i)) {
         item.reject(notFound());
+        continue;
+      }
+      // Another agent's reply took the broadcast chat first: no longer this agent's to see. Or no room for it.
+      const refused = blocked.get(r.i);
+      if (refused) {
+        item.reject(refused === 'taken' ? notFound() : new AppError(ErrorCode.AT_CHAT_LIMIT, 'Replying takes this chat, and you hold as many chats as your limit allows or are not Online: resolve a chat or go Online first.', { status: 409 }));
         continue;
       }
       // The stored original of a resend: from before this batch, or earlier in this batch.
@@ -161,7 +173,12 @@ export function createMessageWriter({
 
     const committed = new Map<string, CommittedBatch>();
     for (const message of inserted) {
-      const entry = committed.get(message.conversationId) ?? { conversation: after.get(message.conversationId)!, messages: [] };
+      const entry = committed.get(message.conversationId) ?? {
+        conversation: after.get(message.conversationId)!,
+        messages: [],
+        ...(enqueued.has(message.conversationId) && { enqueued: enqueued.get(message.conversationId) }),
+        ...(taken.has(message.conversationId) && { taken: taken.get(message.conversationId) }),
+      };
       entry.messages.push(message);
       committed.set(message.conversationId, entry);
     }

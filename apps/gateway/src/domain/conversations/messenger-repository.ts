@@ -6,6 +6,9 @@ import type { Database } from '../../db/database.ts';
 import { apps, appSettings, conversationReads, conversations, messages, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
 import type { CommittedBatch } from './message-writer.ts';
 
+/** A transaction handle. */
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
 /** A message the gateway itself writes into a conversation (the bot's reply, "the customer left"). */
 export interface SystemMessage {
   conversationId: string;
@@ -165,54 +168,60 @@ export function createMessengerRepository(db: Database) {
      * from the same transaction. Undefined when a message with that client id is there already.
      */
     async appendSystemMessage(message: SystemMessage, channel: NotifyChannel | undefined): Promise<CommittedBatch | undefined> {
-      return db.transaction(async (tx) => {
-        const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, message.conversationId)).for('update');
-        if (!conversation) return undefined;
-        const [existing] = await tx
-          .select({ id: messages.id })
-          .from(messages)
-          .where(
-            and(
-              eq(messages.conversationId, conversation.id),
-              eq(messages.senderKind, 'system'),
-              eq(messages.senderId, message.senderId),
-              eq(messages.clientMessageId, message.clientMessageId),
-            ),
-          );
-        if (existing) return undefined;
-        const now = new Date();
-        const row: MessageRow = {
-          id: randomUUID(),
-          conversationId: conversation.id,
-          seq: conversation.lastSeq + 1,
-          publicSeq: message.internal ? null : conversation.lastPublicSeq + 1,
-          senderKind: 'system',
-          senderId: message.senderId,
-          senderName: message.senderName,
-          clientMessageId: message.clientMessageId,
-          body: message.body,
-          internal: message.internal,
-          createdAt: now,
-        } as MessageRow;
-        await tx.insert(messages).values(row);
-        const preview = message.body.slice(0, PREVIEW_CHARS);
-        const [after] = await tx
-          .update(conversations)
-          .set({
-            lastSeq: row.seq,
-            lastPublicSeq: row.publicSeq ?? conversation.lastPublicSeq,
-            lastMessageAt: now,
-            preview,
-            ...(!message.internal && { publicPreview: preview }),
-            status: message.status ?? 'open',
-          })
-          .where(eq(conversations.id, conversation.id))
-          .returning();
-        if (channel) await tx.execute(sql`select pg_notify(${channel.name}, ${[channel.node, conversation.id, row.seq, row.seq].join('|')})`);
-        return { conversation: after!, messages: [row] };
-      });
+      return db.transaction((tx) => appendSystemMessageIn(tx, message, channel));
     },
   };
+}
+
+/**
+ * Appends a message written by the gateway inside the caller's transaction (which may hold the
+ * conversation's row lock already, as routing's do): the same rules as `appendSystemMessage`.
+ */
+export async function appendSystemMessageIn(tx: Tx, message: SystemMessage, channel: NotifyChannel | undefined): Promise<CommittedBatch | undefined> {
+  const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, message.conversationId)).for('update');
+  if (!conversation) return undefined;
+  const [existing] = await tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversation.id),
+        eq(messages.senderKind, 'system'),
+        eq(messages.senderId, message.senderId),
+        eq(messages.clientMessageId, message.clientMessageId),
+      ),
+    );
+  if (existing) return undefined;
+  const now = new Date();
+  const row: MessageRow = {
+    id: randomUUID(),
+    conversationId: conversation.id,
+    seq: conversation.lastSeq + 1,
+    publicSeq: message.internal ? null : conversation.lastPublicSeq + 1,
+    senderKind: 'system',
+    senderId: message.senderId,
+    senderName: message.senderName,
+    clientMessageId: message.clientMessageId,
+    body: message.body,
+    internal: message.internal,
+    createdAt: now,
+  } as MessageRow;
+  await tx.insert(messages).values(row);
+  const preview = message.body.slice(0, PREVIEW_CHARS);
+  const [after] = await tx
+    .update(conversations)
+    .set({
+      lastSeq: row.seq,
+      lastPublicSeq: row.publicSeq ?? conversation.lastPublicSeq,
+      lastMessageAt: now,
+      preview,
+      ...(!message.internal && { publicPreview: preview }),
+      status: message.status ?? 'open',
+    })
+    .where(eq(conversations.id, conversation.id))
+    .returning();
+  if (channel) await tx.execute(sql`select pg_notify(${channel.name}, ${[channel.node, conversation.id, row.seq, row.seq].join('|')})`);
+  return { conversation: after!, messages: [row] };
 }
 
 /** The messenger repository's interface. */

@@ -5,6 +5,8 @@ import type { Database } from '../../db/database.ts';
 import type { ConversationRow } from '../../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import { principalId, type AgentPrincipal, type Principal, type VisitorPrincipal } from '../identity/principal.ts';
+import { agentMaySee } from '../routing/routing-access.ts';
+import type { ConversationAccess } from './conversation-service.ts';
 import { createMessengerRepository } from './messenger-repository.ts';
 import { mayWrite, type CommittedBatch } from './message-writer.ts';
 
@@ -34,6 +36,8 @@ export function createMessengerService({
   channel,
   availability,
   log,
+  access,
+  onEnded,
 }: {
   db: Database;
   publish: (event: RelayEvent) => void;
@@ -42,12 +46,19 @@ export function createMessengerService({
   channel?: () => NotifyChannel | undefined;
   availability: (workspaceId: string) => Promise<Availability>;
   log?: { error(obj: unknown, msg?: string): void };
+  /** Routing's rules for agents (routing-access.ts); without them every agent of the workspace sees every conversation. */
+  access?: ConversationAccess;
+  /** Called after a visitor ended a conversation (routing takes a chat nobody had yet out of its queue). */
+  onEnded?: (conversationId: string) => void;
 }) {
   const repo = createMessengerRepository(db);
 
   async function accessible(principal: Principal, conversationId: string): Promise<ConversationRow> {
     const conversation = UUID.test(conversationId) ? await repo.findConversation(conversationId) : undefined;
     if (!conversation || !mayWrite(principal, conversation)) throw notFound();
+    if (principal.kind === 'agent' && principal.role !== 'admin' && access && !agentMaySee(principal, (await access.views([conversationId])).get(conversationId))) {
+      throw notFound();
+    }
     return conversation;
   }
 
@@ -128,6 +139,7 @@ export function createMessengerService({
       );
       if (batch) onCommitted([batch]);
       publish({ kind: 'conversation', conversationId: conversation.id });
+      onEnded?.(conversation.id);
     },
 
     /**

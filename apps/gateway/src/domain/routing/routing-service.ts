@@ -1,47 +1,59 @@
-import { ErrorCode } from '@parley/protocol';
+import { ErrorCode, type Offer, type RoutingAgent, type RoutingQueue, type RoutingSnapshot } from '@parley/protocol';
+import type { NotifyChannel } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
 import type { QueueRow, RoutingRow } from '../../db/schema/index.ts';
+import type { CommittedBatch } from '../conversations/message-writer.ts';
 import { AppError, notFound } from '../errors.ts';
-import { createRoutingRepository, type Candidate, type Tx } from './routing-repository.ts';
+import { UNMASKED, type Masker } from '../masking/personal-data.ts';
+import { createHandoffs, OFFER_EXPIRE } from './handoffs.ts';
+import { agentMaySee, UNOWNED_STATES, type RoutingView, type Viewer } from './routing-access.ts';
+import { atChatLimit, createRoutingContext, isId, offerGone, type Actor } from './routing-context.ts';
+import type { AgentStatus, ChosenStatus, RoutingEvent } from './routing-events.ts';
+import type { Candidate, Tx } from './routing-repository.ts';
 
-/** What routing did, for the sockets: who was offered or given which chat, whose status changed. */
-export type RoutingEvent =
-  | { type: 'offered'; conversationId: string; agentId: string; offerId: string; expiresAt: Date }
-  | { type: 'offer.withdrawn'; conversationId: string; agentId: string; offerId: string }
-  | { type: 'broadcast'; conversationId: string; queueId: string }
-  | { type: 'assigned'; conversationId: string; agentId: string }
-  | { type: 'resolved'; conversationId: string; agentId: string; wrapUp: string }
-  | { type: 'status'; agentId: string; status: AgentStatus };
+export { OFFER_EXPIRE } from './handoffs.ts';
+export type { AgentStatus, ChosenStatus, RoutingEvent } from './routing-events.ts';
+export type { Actor } from './routing-context.ts';
 
-/** The statuses an agent may choose; RONA is only ever set by routing. */
-export type ChosenStatus = 'online' | 'invisible' | 'break' | 'offline';
-/** Every agent status. */
-export type AgentStatus = ChosenStatus | 'rona';
-
-/** The job that expires an offer. */
-export const OFFER_EXPIRE = 'offer.expire';
+/** What the visitor reads when an agent resolves their chat. */
+export const CHAT_ENDED = 'This chat has ended. Send a message any time to start a new one.';
 
 const DISPATCH_LIMIT = 100;
 
+const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, message, { status: 409 });
+
 /**
- * Routing (MISSION.md A1, A2, A4, A9): agent presence, queues, offers, ownership, wrap-up.
- * Every decision is one transaction with row locks — the queue row serializes dispatch per
- * queue, agents' presence rows (locked in id order) serialize their capacity across queues — so
- * several gateway nodes never give one chat to two agents or an agent more than their limit.
- * Offer timeouts are durable jobs (see the job runner), not timers in memory.
+ * Routing (MISSION.md A1–A4, A7–A9): agent presence, queues, offers, ownership, transfer,
+ * conference, wrap-up. Every decision is one transaction with row locks — the queue row
+ * serializes dispatch per queue, agents' presence rows (locked in id order) serialize their
+ * capacity across queues, a chat's routing row serializes everything done to that chat (after
+ * its conversation row, when the step writes a message) — so several gateway nodes never give
+ * one chat to two agents or an agent more than their limit. Offer timeouts are durable jobs (see
+ * the job runner), not timers in memory. Every method returns what happened as events, for the
+ * sockets; it never talks to them.
  */
 export function createRoutingService({
   db,
   clock = () => new Date(),
   staleAfterMs = 60_000,
+  channel = () => undefined,
+  onCommitted = () => {},
+  masking = async () => UNMASKED,
 }: {
   db: Database;
   clock?: () => Date;
   /** An agent whose console has not been heard from for this long gets no new chats. */
   staleAfterMs?: number;
+  /** Where the messages routing writes (joined, left, ended) are announced to other nodes. */
+  channel?: () => NotifyChannel | undefined;
+  /** Receives the messages routing wrote, after their transaction commits. */
+  onCommitted?: (batches: CommittedBatch[]) => void;
+  /** How a workspace's agents get customers' text (an offer's customer name and preview): masked or not. */
+  masking?: (workspaceId: string) => Promise<Masker>;
 }) {
-  const repo = createRoutingRepository(db);
-  const fresh = () => new Date(clock().getTime() - staleAfterMs);
+  const ctx = createRoutingContext({ db, clock, staleAfterMs, channel, onCommitted });
+  const { repo, fresh } = ctx;
+  const handoffs = createHandoffs(ctx);
 
   /** Orders candidates for the next chat: least recently given one first. */
   const byTurn = (a: Candidate, b: Candidate) =>
@@ -49,8 +61,8 @@ export function createRoutingService({
 
   async function own(tx: Tx, chat: RoutingRow, agentId: string, now: Date): Promise<RoutingEvent[]> {
     await repo.updateRouting(tx, chat.conversationId, { state: 'owned', ownerAgentId: agentId, ownedAt: now });
-    await repo.touchAssigned(tx, chat.queueId, agentId, now);
-    return [{ type: 'assigned', conversationId: chat.conversationId, agentId }];
+    if (chat.queueId) await repo.touchAssigned(tx, chat.queueId, agentId, now);
+    return [{ type: 'assigned', workspaceId: chat.workspaceId, conversationId: chat.conversationId, agentId, queueId: chat.queueId ?? undefined }];
   }
 
   async function dispatchLocked(tx: Tx, queue: QueueRow, chats: RoutingRow[], candidates: Candidate[]): Promise<RoutingEvent[]> {
@@ -59,7 +71,7 @@ export function createRoutingService({
     for (const chat of chats) {
       if (queue.mode === 'broadcast') {
         await repo.updateRouting(tx, chat.conversationId, { state: 'broadcast' });
-        events.push({ type: 'broadcast', conversationId: chat.conversationId, queueId: queue.id });
+        events.push({ type: 'broadcast', workspaceId: chat.workspaceId, conversationId: chat.conversationId, queueId: queue.id });
         continue;
       }
       const free = candidates.filter((c) => c.load < c.maxChats);
@@ -79,7 +91,7 @@ export function createRoutingService({
         const offer = await repo.insertOffer(tx, { conversationId: chat.conversationId, agentId: pick.agentId, expiresAt, createdAt: now });
         await repo.insertJob(tx, OFFER_EXPIRE, expiresAt, { offerId: offer.id });
         await repo.touchAssigned(tx, queue.id, pick.agentId, now);
-        events.push({ type: 'offered', conversationId: chat.conversationId, agentId: pick.agentId, offerId: offer.id, expiresAt });
+        events.push({ type: 'offered', workspaceId: chat.workspaceId, conversationId: chat.conversationId, agentId: pick.agentId, offerId: offer.id, kind: 'chat', expiresAt });
       }
       await repo.updateRouting(tx, chat.conversationId, { state: 'offered' });
     }
@@ -96,6 +108,13 @@ export function createRoutingService({
       const candidates = queue.mode === 'broadcast' ? [] : await repo.lockCandidates(tx, queueId, fresh());
       return dispatchLocked(tx, queue, chats, candidates);
     });
+  }
+
+  /** Dispatches each of an agent's queues (they went Online, came back, or got more room). */
+  async function dispatchQueuesOf(agentId: string): Promise<RoutingEvent[]> {
+    const events: RoutingEvent[] = [];
+    for (const queueId of await repo.queuesOf(agentId)) events.push(...(await dispatch(queueId)));
+    return events;
   }
 
   /** Gives the agent the oldest waiting chat of their queues, if they have room (after a resolve). */
@@ -115,15 +134,63 @@ export function createRoutingService({
     return [];
   }
 
+  async function workspaceOf(agentId: string): Promise<string> {
+    const agent = await repo.findAgent(db, agentId);
+    if (!agent) throw notFound('agent');
+    return agent.workspaceId;
+  }
+
+  /** Offers as the console shows them, the customer's text through their workspace's masker. */
+  async function masked(rows: (Offer & { agentId: string; workspaceId: string })[]): Promise<(Offer & { agentId: string })[]> {
+    const maskers = new Map<string, Masker>();
+    for (const id of new Set(rows.map((r) => r.workspaceId))) maskers.set(id, await masking(id));
+    return rows.map(({ workspaceId, ...offer }) => {
+      const mask = maskers.get(workspaceId)!;
+      return { ...offer, customerName: offer.customerName === null ? null : mask.text(offer.customerName), preview: offer.preview === null ? null : mask.preview(offer.preview) };
+    });
+  }
+
+  /** Everything routing knows of some conversations, by id. */
+  async function views(conversationIds: string[]): Promise<Map<string, RoutingView>> {
+    const list = await repo.views(conversationIds.filter(isId));
+    return new Map(list.map((v) => [v.conversationId, v]));
+  }
+
+  /**
+   * The visitor left a chat that no agent had yet: it leaves its queue (resolved without a
+   * wrap-up) and its offers are withdrawn. A chat an agent owns stays theirs to resolve.
+   */
+  async function abandon(conversationId: string): Promise<RoutingEvent[]> {
+    return repo.transaction(async (tx) => {
+      const chat = await repo.lockRouting(tx, conversationId);
+      if (!chat || !UNOWNED_STATES.includes(chat.state)) return [];
+      await repo.updateRouting(tx, conversationId, { state: 'resolved', resolvedAt: clock() });
+      const withdrawn = await repo.cancelOffers(tx, conversationId);
+      return [
+        ...withdrawn.map((o): RoutingEvent => ({ type: 'offer.closed', workspaceId: chat.workspaceId, conversationId, agentId: o.agentId, offerId: o.id, outcome: 'withdrawn' })),
+        { type: 'changed', workspaceId: chat.workspaceId, conversationId },
+      ];
+    });
+  }
+
   return {
+    ...handoffs,
     dispatch,
+    views,
+
+    /** Whether an agent may see a conversation of their workspace (see `agentMaySee`). */
+    async maySee(viewer: Viewer, conversationId: string): Promise<boolean> {
+      if (viewer.role === 'admin') return true;
+      return agentMaySee(viewer, (await views([conversationId])).get(conversationId));
+    },
 
     /** Sets an agent's status; Online also ends RONA. Going Online picks up waiting chats. */
     async setStatus(agentId: string, status: ChosenStatus): Promise<RoutingEvent[]> {
+      const workspaceId = await workspaceOf(agentId);
       const now = clock();
       await repo.upsertPresence(db, agentId, { status, since: now, lastSeenAt: now });
-      const events: RoutingEvent[] = [{ type: 'status', agentId, status }];
-      if (status === 'online') for (const queueId of await repo.queuesOf(agentId)) events.push(...(await dispatch(queueId)));
+      const events: RoutingEvent[] = [{ type: 'status', workspaceId, agentId, status }];
+      if (status === 'online') events.push(...(await dispatchQueuesOf(agentId)));
       return events;
     },
 
@@ -132,9 +199,24 @@ export function createRoutingService({
       await repo.upsertPresence(db, agentId, { lastSeenAt: clock() });
     },
 
+    /** Records that these agents' consoles are connected (one heartbeat of a node). */
+    seenMany: (agentIds: string[]) => repo.seenMany([...new Set(agentIds)], clock()),
+
+    /** A console connected: the agent counts as present again, and if Online may get waiting chats. */
+    async connected(agentId: string): Promise<RoutingEvent[]> {
+      const wasFresh = (await repo.presence(agentId))?.lastSeenAt;
+      await repo.upsertPresence(db, agentId, { lastSeenAt: clock() });
+      const presence = await repo.presence(agentId);
+      if (presence?.status !== 'online') return [];
+      const events = await dispatchQueuesOf(agentId);
+      // Coming back from stale changes the queues' Online counts even when nothing was handed out.
+      if (!wasFresh || wasFresh <= fresh()) events.push({ type: 'changed', workspaceId: await workspaceOf(agentId), agentIds: [agentId] });
+      return events;
+    },
+
     /** The agent's status and since when. */
     async presence(agentId: string) {
-      return (await repo.presence(agentId)) ?? { agentId, status: 'offline' as const, since: clock(), lastSeenAt: null, maxChats: 3 };
+      return (await repo.presence(agentId)) ?? { agentId, status: 'offline' as AgentStatus, since: clock(), lastSeenAt: null, maxChats: 3 };
     },
 
     /** Sets how many chats an agent may hold at once. */
@@ -142,10 +224,27 @@ export function createRoutingService({
       await repo.upsertPresence(db, agentId, { maxChats });
     },
 
-    createQueue: (workspaceId: string, values: { name: string; mode?: QueueRow['mode']; topN?: number; offerTimeoutMs?: number }) =>
-      repo.createQueue({ workspaceId, ...values }),
+    /** Creates a queue; CONFLICT when the workspace has one of that name. */
+    async createQueue(workspaceId: string, values: { name: string; mode?: QueueRow['mode']; topN?: number | undefined; offerTimeoutMs?: number | undefined }) {
+      const row = await repo.createQueue({
+        workspaceId,
+        name: values.name,
+        ...(values.mode && { mode: values.mode }),
+        ...(values.topN !== undefined && { topN: values.topN }),
+        ...(values.offerTimeoutMs !== undefined && { offerTimeoutMs: values.offerTimeoutMs }),
+      });
+      if (!row) throw conflict(`There is a queue named "${values.name}" already; choose another name.`);
+      return row;
+    },
     addAgent: (queueId: string, agentId: string) => repo.addQueueAgent(queueId, agentId),
-    addWrapUpReason: (workspaceId: string, label: string) => repo.addWrapUpReason(workspaceId, label),
+    /** Makes a queue the one an app's new conversations enter. */
+    setAppQueue: (appId: string, queueId: string) => repo.setAppQueue(appId, queueId),
+    /** Adds a wrap-up reason; CONFLICT when the workspace has it already. */
+    async addWrapUpReason(workspaceId: string, label: string) {
+      const row = await repo.addWrapUpReason(workspaceId, label);
+      if (!row) throw conflict(`"${label}" is a wrap-up reason already.`);
+      return row;
+    },
 
     /** Puts a conversation in a queue and hands out what can be handed out. */
     async enqueue(conversationId: string, workspaceId: string, queueId: string): Promise<RoutingEvent[]> {
@@ -155,72 +254,138 @@ export function createRoutingService({
       return dispatch(queueId);
     },
 
-    /** The agent accepts an offer: they own the chat, and its other offers are withdrawn. */
+    /**
+     * The agent accepts an offer. A chat from a queue: they own it, and its other offers are
+     * withdrawn. A transfer: they own it, the sender loses it. An invitation: they join.
+     */
     async accept(agentId: string, offerId: string): Promise<RoutingEvent[]> {
-      return repo.transaction(async (tx) => {
+      if (!isId(offerId)) throw notFound('offer');
+      return ctx.transaction(async (tx, say) => {
         const offer = await repo.findOffer(tx, offerId);
         if (!offer || offer.agentId !== agentId) throw notFound('offer');
+        // An invitation writes "… joined": the conversation's row is locked before the routing row.
+        if (offer.kind === 'invite') await repo.lockConversation(tx, offer.conversationId);
         const chat = await repo.lockRouting(tx, offer.conversationId);
         const current = await repo.findOffer(tx, offerId);
-        if (!chat || chat.state !== 'offered' || current?.state !== 'pending') {
-          throw new AppError(ErrorCode.CONFLICT, 'This chat was taken by someone else or the offer ran out.', { status: 409 });
-        }
+        if (!chat || current?.state !== 'pending') throw offerGone();
+        if (current.kind !== 'chat') return handoffs.acceptHandoff(tx, current, chat, say);
+        if (chat.state !== 'offered') throw offerGone();
         const now = clock();
         await repo.setOfferState(tx, offerId, 'accepted');
-        const withdrawn = await repo.cancelOffers(tx, chat.conversationId, offerId);
+        const withdrawn = await repo.cancelOffers(tx, chat.conversationId, offerId, 'chat');
         await repo.updateRouting(tx, chat.conversationId, { state: 'owned', ownerAgentId: agentId, ownedAt: now });
+        const { workspaceId, conversationId } = chat;
         return [
-          { type: 'assigned', conversationId: chat.conversationId, agentId },
-          ...withdrawn.map((o) => ({ type: 'offer.withdrawn' as const, conversationId: o.conversationId, agentId: o.agentId, offerId: o.id })),
+          { type: 'offer.closed', workspaceId, conversationId, agentId, offerId, outcome: 'accepted' },
+          ...withdrawn.map((o): RoutingEvent => ({ type: 'offer.closed', workspaceId, conversationId, agentId: o.agentId, offerId: o.id, outcome: 'withdrawn' })),
+          { type: 'assigned', workspaceId, conversationId, agentId, queueId: chat.queueId ?? undefined },
         ];
       });
     },
 
-    /** Takes ownership of a broadcast chat (first wins), if the agent works its queue and has room. */
-    async take(agentId: string, conversationId: string): Promise<RoutingEvent[]> {
-      const before = await repo.routingOf(conversationId);
-      if (!before) throw notFound();
+    /** The agent refuses a transfer or an invitation. A chat from a queue is not refused: it passes on when it runs out. */
+    async decline(agentId: string, offerId: string): Promise<RoutingEvent[]> {
+      if (!isId(offerId)) throw notFound('offer');
       return repo.transaction(async (tx) => {
-        const [me] = await repo.lockCandidates(tx, before.queueId, fresh(), agentId);
-        const chat = await repo.lockRouting(tx, conversationId);
-        if (!chat || !(await repo.isQueueAgent(tx, chat.queueId, agentId))) throw notFound();
-        if (chat.state !== 'broadcast' && chat.state !== 'waiting') {
-          throw new AppError(ErrorCode.CONFLICT, 'Another agent already took this chat.', { status: 409 });
+        const offer = await repo.findOffer(tx, offerId);
+        if (!offer || offer.agentId !== agentId) throw notFound('offer');
+        if (offer.kind === 'chat') {
+          throw new AppError(ErrorCode.FORBIDDEN, 'A chat from a queue cannot be refused: accept it, or let it run out and pass to the next agent.', { status: 403 });
         }
-        if (!me || me.load >= me.maxChats) {
-          throw new AppError(ErrorCode.FORBIDDEN, 'You are at your chat limit or not Online; resolve a chat or go Online first.', { status: 403 });
-        }
-        return own(tx, chat, agentId, clock());
+        const chat = await repo.lockRouting(tx, offer.conversationId);
+        const current = await repo.findOffer(tx, offerId);
+        if (!chat || current?.state !== 'pending') throw offerGone();
+        return handoffs.closeHandoff(tx, current, chat, 'declined');
       });
     },
 
     /**
-     * Resolves the agent's chat with a wrap-up reason (required; from the admin's list when
-     * there is one), then gives the agent the next waiting chat.
+     * Takes ownership of a chat that is not yet anyone's (broadcast first wins; also a waiting
+     * or offered one), if the agent may see it, is Online and has room. Its open chat offers are
+     * withdrawn. Taking a chat one owns already changes nothing.
      */
-    async resolve(agentId: string, conversationId: string, wrapUp: string): Promise<RoutingEvent[]> {
-      const reason = wrapUp.trim();
-      if (!reason) throw new AppError('WRAP_UP_REQUIRED', 'Choose a wrap-up reason to resolve the chat.', { status: 400 });
-      const before = await repo.routingOf(conversationId);
-      if (!before) throw notFound();
-      // Read outside the transaction: the embedded database has one connection.
-      const labels = await repo.wrapUpLabels(before.workspaceId);
-      const events = await repo.transaction(async (tx) => {
+    async take(actor: Actor, conversationId: string): Promise<RoutingEvent[]> {
+      if (!isId(conversationId)) throw notFound();
+      return repo.transaction(async (tx) => {
         const chat = await repo.lockRouting(tx, conversationId);
-        if (!chat || chat.ownerAgentId !== agentId || chat.state !== 'owned') throw notFound();
-        if (labels.length && !labels.includes(reason)) {
-          throw new AppError('WRAP_UP_REQUIRED', `Choose one of the wrap-up reasons: ${labels.join(', ')}.`, { status: 400 });
+        if (!chat) {
+          const conversation = await repo.lockConversation(tx, conversationId);
+          if (conversation?.workspaceId !== actor.workspaceId) throw notFound();
+          throw new AppError(ErrorCode.FORBIDDEN, 'This conversation is not routed through a queue; answer it directly.', { status: 403 });
         }
-        await repo.updateRouting(tx, conversationId, { state: 'resolved', resolvedAt: clock(), wrapUp: reason });
-        return [{ type: 'resolved' as const, conversationId, agentId, wrapUp: reason }];
+        if (!(await ctx.maySee(tx, actor, chat))) throw notFound();
+        if (chat.state === 'owned' && chat.ownerAgentId === actor.agentId) return [];
+        if (!UNOWNED_STATES.includes(chat.state)) throw offerGone();
+        const pending = await repo.pendingOffers(tx, conversationId);
+        const me = await repo.lockAgent(tx, actor.agentId);
+        const load = (await repo.loads(tx, [actor.agentId])).get(actor.agentId) ?? 0;
+        const mine = pending.filter((o) => o.agentId === actor.agentId && o.kind !== 'invite').length;
+        if (me.status !== 'online' || load - mine >= me.maxChats) throw atChatLimit();
+        const closed: RoutingEvent[] = [];
+        for (const o of pending.filter((p) => p.kind === 'chat')) {
+          await repo.setOfferState(tx, o.id, o.agentId === actor.agentId ? 'accepted' : 'cancelled');
+          closed.push({ type: 'offer.closed', workspaceId: chat.workspaceId, conversationId, agentId: o.agentId, offerId: o.id, outcome: o.agentId === actor.agentId ? 'accepted' : 'withdrawn' });
+        }
+        return [...closed, ...(await own(tx, chat, actor.agentId, clock()))];
       });
-      return [...events, ...(await assignNextTo(agentId))];
     },
 
     /**
-     * Expires an offer that was not accepted in time (the durable job's handler, inside the job's
-     * transaction): the agent goes to RONA, and once no offer is pending the chat waits again.
-     * Returns what to do after the job commits (dispatch the queue again).
+     * Resolves a chat with a wrap-up reason (required; from the admin's list when there is one):
+     * its guests leave, open offers are withdrawn, the visitor is told the chat ended and the
+     * conversation closes. Then the agent gets the next waiting chat. The owner resolves (or an
+     * admin); a conversation that was never routed can be resolved by any agent who sees it.
+     */
+    async resolve(actor: Actor, conversationId: string, wrapUp: string): Promise<RoutingEvent[]> {
+      const reason = wrapUp.trim();
+      if (!reason) throw new AppError(ErrorCode.WRAP_UP_REQUIRED, 'Choose a wrap-up reason to resolve the chat.', { status: 400 });
+      if (!isId(conversationId)) throw notFound();
+      // Read outside the transaction: the embedded database has one connection.
+      const labels = await repo.wrapUpLabels(actor.workspaceId);
+      const events = await ctx.transaction(async (tx, say) => {
+        const conversation = await repo.lockConversation(tx, conversationId);
+        if (!conversation || conversation.workspaceId !== actor.workspaceId) throw notFound();
+        const chat = await repo.lockRouting(tx, conversationId);
+        if (chat) {
+          if (!(await ctx.maySee(tx, actor, chat))) throw notFound();
+          if (chat.state === 'resolved') throw conflict('This chat is resolved already.');
+          if (chat.ownerAgentId !== actor.agentId && actor.role !== 'admin') return ctx.refuse(tx, actor, chat, 'resolve it');
+        }
+        if (labels.length && !labels.includes(reason)) {
+          throw new AppError(ErrorCode.WRAP_UP_REQUIRED, `Choose one of the wrap-up reasons: ${labels.join(', ')}.`, { status: 400 });
+        }
+        const now = clock();
+        const owner = chat?.ownerAgentId ?? actor.agentId;
+        const out: RoutingEvent[] = [];
+        if (chat) {
+          await repo.updateRouting(tx, conversationId, { state: 'resolved', resolvedAt: now, wrapUp: reason, ownerAgentId: owner });
+          for (const o of await repo.cancelOffers(tx, conversationId)) {
+            out.push({ type: 'offer.closed', workspaceId: actor.workspaceId, conversationId, agentId: o.agentId, offerId: o.id, outcome: 'withdrawn' });
+          }
+          for (const guest of await repo.removeGuests(tx, conversationId)) {
+            out.push({ type: 'access.lost', workspaceId: actor.workspaceId, conversationId, agentId: guest, reason: 'ended' });
+          }
+        } else {
+          // Never routed: the row records who resolved it and why.
+          await repo.insertRoutingTx(tx, { conversationId, workspaceId: actor.workspaceId, queueId: null, state: 'resolved', ownerAgentId: owner, waitingSince: conversation.createdAt, ownedAt: now, resolvedAt: now, wrapUp: reason });
+        }
+        await say(tx, { conversationId, clientMessageId: `resolved-${conversation.lastSeq}`, body: CHAT_ENDED, internal: false, status: 'closed' });
+        return [
+          ...out,
+          { type: 'resolved', workspaceId: actor.workspaceId, conversationId, agentId: owner, wrapUp: reason } as RoutingEvent,
+        ];
+      });
+      const owner = events.find((e) => e.type === 'resolved')!.agentId;
+      return [...events, ...(await assignNextTo(owner))];
+    },
+
+    abandon,
+
+    /**
+     * Expires an offer that was not answered in time (the durable job's handler, inside the
+     * job's transaction). A chat offer: the agent goes to RONA, and once no offer is pending the
+     * chat waits again; returns the queue to dispatch after the job commits. A transfer or an
+     * invitation simply closes (the sender of a transfer is told).
      */
     async expireOffer(tx: Tx, offerId: string): Promise<{ events: RoutingEvent[]; queueId?: string }> {
       const offer = await repo.findOffer(tx, offerId);
@@ -228,17 +393,28 @@ export function createRoutingService({
       const chat = await repo.lockRouting(tx, offer.conversationId);
       const current = await repo.findOffer(tx, offerId);
       if (!chat || current?.state !== 'pending') return { events: [] };
+      if (current.kind !== 'chat') return { events: await handoffs.closeHandoff(tx, current, chat, 'expired') };
       const now = clock();
       await repo.setOfferState(tx, offerId, 'expired');
       await repo.upsertPresence(tx, offer.agentId, { status: 'rona', since: now });
+      const { workspaceId, conversationId } = chat;
       const events: RoutingEvent[] = [
-        { type: 'offer.withdrawn', conversationId: chat.conversationId, agentId: offer.agentId, offerId },
-        { type: 'status', agentId: offer.agentId, status: 'rona' },
+        { type: 'offer.closed', workspaceId, conversationId, agentId: offer.agentId, offerId, outcome: 'expired' },
+        { type: 'status', workspaceId, agentId: offer.agentId, status: 'rona' },
       ];
-      if (chat.state === 'offered' && !(await repo.pendingOffers(tx, chat.conversationId)).length) {
-        await repo.updateRouting(tx, chat.conversationId, { state: 'waiting' });
+      if (chat.state === 'offered' && !(await repo.pendingOffers(tx, conversationId)).some((o) => o.kind === 'chat')) {
+        await repo.updateRouting(tx, conversationId, { state: 'waiting' });
+        events.push({ type: 'changed', workspaceId, conversationId });
       }
-      return { events, queueId: chat.queueId };
+      return { events, ...(chat.queueId && { queueId: chat.queueId }) };
+    },
+
+    /** Dispatches every queue that has chats waiting, and takes chats whose visitor left out of their queue (the sweep). */
+    async sweep(): Promise<RoutingEvent[]> {
+      const events: RoutingEvent[] = [];
+      for (const conversationId of await repo.abandoned(100)) events.push(...(await abandon(conversationId)));
+      for (const queueId of await repo.queuesWithWaiting()) events.push(...(await dispatch(queueId)));
+      return events;
     },
 
     /** Waiting chats and Online agents of a queue, for the console. */
@@ -246,6 +422,75 @@ export function createRoutingService({
 
     /** A conversation's routing row. */
     routingOf: (conversationId: string) => repo.routingOf(conversationId),
+
+    /** Everything the console's routing views start from (`GET /api/agent/routing`). */
+    async snapshot(actor: Actor): Promise<RoutingSnapshot> {
+      const [agents, queues, offers, wrapUpReasons] = await Promise.all([
+        repo.agentViews(actor.workspaceId, fresh()),
+        repo.queueViews(actor.workspaceId, fresh()),
+        repo.offerViews({ agentId: actor.agentId }).then(masked),
+        repo.wrapUpReasons(actor.workspaceId),
+      ]);
+      const me = agents.find((a) => a.id === actor.agentId);
+      if (!me) throw notFound('agent');
+      return { me, agents, queues, offers: offers.map(({ agentId: _, ...offer }) => offer), wrapUpReasons };
+    },
+
+    /** Agents of a workspace as the console lists them (all, or some). */
+    agentViews: (workspaceId: string, agentIds?: string[]): Promise<RoutingAgent[]> => repo.agentViews(workspaceId, fresh(), agentIds),
+    /** Queues of a workspace with live counts (all, or some). */
+    queueViews: (workspaceId: string, queueIds?: string[]): Promise<RoutingQueue[]> => repo.queueViews(workspaceId, fresh(), queueIds),
+    /** Offers as the console shows them, with the agent each is for. */
+    offerViews: async (offerIds: string[]): Promise<(Offer & { agentId: string })[]> => masked(await repo.offerViews({ offerIds })),
+    /** Visitors' places in their queues. */
+    positions: (workspaceId: string, visitorIds: string[]) => repo.positions(workspaceId, visitorIds),
+
+    // ------------------------------------------------------------------------------------------
+    // Administration (the routes check the admin role)
+
+    /** Changes a queue's name, mode, top N or offer timeout. */
+    async updateQueue(workspaceId: string, queueId: string, values: { name?: string | undefined; mode?: QueueRow['mode'] | undefined; topN?: number | undefined; offerTimeoutMs?: number | undefined }) {
+      if (!isId(queueId)) throw notFound('queue');
+      if (values.name !== undefined) {
+        const other = await repo.queueByName(workspaceId, values.name);
+        if (other && other.id !== queueId) throw conflict(`There is a queue named "${values.name}" already; choose another name.`);
+      }
+      const set = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+      const row = Object.keys(set).length ? await repo.updateQueue(workspaceId, queueId, set) : await repo.findQueueIn(db, workspaceId, queueId);
+      if (!row) throw notFound('queue');
+      return row;
+    },
+
+    /** Makes a list the queue's agents (all of the workspace), then hands out its waiting chats. */
+    async setQueueAgents(workspaceId: string, queueId: string, agentIds: string[]): Promise<RoutingEvent[]> {
+      if (!isId(queueId)) throw notFound('queue');
+      const wanted = [...new Set(agentIds)];
+      const known = await repo.agentsIn(workspaceId, wanted.filter(isId));
+      const unknown = wanted.filter((id) => !known.includes(id));
+      if (unknown.length) throw notFound(`agent ${unknown.slice(0, 3).join(', ')}`);
+      const { left, joined } = await repo.transaction(async (tx) => {
+        const queue = await repo.lockQueue(tx, queueId);
+        if (!queue || queue.workspaceId !== workspaceId) throw notFound('queue');
+        return repo.setQueueAgents(tx, queueId, wanted);
+      });
+      const events: RoutingEvent[] = [{ type: 'changed', workspaceId, agentIds: [...left, ...joined] }];
+      return [...events, ...(await dispatch(queueId))];
+    },
+
+    /** The workspace's wrap-up reasons. */
+    wrapUpReasons: (workspaceId: string) => repo.wrapUpReasons(workspaceId),
+
+    /** Removes a wrap-up reason. */
+    async removeWrapUpReason(workspaceId: string, id: string): Promise<void> {
+      if (!isId(id) || !(await repo.deleteWrapUpReason(workspaceId, id))) throw notFound('wrap-up reason');
+    },
+
+    /** Sets an agent's chat limit (an agent of the workspace), then gives them waiting chats if they have room now. */
+    async setAgentLimit(workspaceId: string, agentId: string, maxChats: number): Promise<RoutingEvent[]> {
+      if (!isId(agentId) || !(await repo.agentsIn(workspaceId, [agentId])).length) throw notFound('agent');
+      await repo.upsertPresence(db, agentId, { maxChats });
+      return [{ type: 'changed', workspaceId, agentIds: [agentId] }, ...(await dispatchQueuesOf(agentId))];
+    },
 
     /** For the job runner. */
     repo,

@@ -4,6 +4,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { CommitNotice, Executor } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
 import {
+  contacts,
   conversations,
   FIRST_TICKET_NUMBER,
   messages,
@@ -106,6 +107,7 @@ export function createTicketRepository(db: Database) {
               preview,
               publicPreview: preview,
               createdAt: input.at,
+              channel: 'web_form',
             })
             .returning();
           const [description] = await tx
@@ -147,6 +149,65 @@ export function createTicketRepository(db: Database) {
         // so the second transaction rolled back (its number with it); answer with the first.
         const first = isUniqueViolation(error) ? await findByClientId(input.visitorId, input.clientTicketId) : undefined;
         if (first) return { ...first, duplicate: true };
+        throw error;
+      }
+    },
+
+    /**
+     * Turns a chat into a ticket for `email` (chat → ticket): takes the workspace's next number
+     * under the counter row's lock and makes the ticket on the conversation, whose messages stay
+     * its history. The requester's name is the verified contact's, else the visitor's, else the
+     * address's local part; the subject, unless given, is "Chat with <name>". A conversation that
+     * is a ticket already answers that ticket (also when two agents convert it at once).
+     */
+    async createForConversation(input: { workspaceId: string; conversationId: string; email: string; subject?: string | undefined; at: Date }): Promise<{ found: TicketForAgent; duplicate: boolean } | undefined> {
+      const existing = async () => {
+        const [row] = await db
+          .select({ ticket: tickets, conversation: conversations, visitor: { id: visitors.id, name: visitors.name, contactId: visitors.contactId } })
+          .from(tickets)
+          .innerJoin(conversations, eq(conversations.id, tickets.conversationId))
+          .innerJoin(visitors, eq(visitors.id, conversations.visitorId))
+          .where(and(eq(tickets.conversationId, input.conversationId), eq(tickets.workspaceId, input.workspaceId)));
+        return row;
+      };
+      const before = await existing();
+      if (before) return { found: before, duplicate: true };
+      const [source] = await db
+        .select({ conversation: conversations, visitor: { id: visitors.id, name: visitors.name, contactId: visitors.contactId }, contactName: contacts.name })
+        .from(conversations)
+        .innerJoin(visitors, eq(visitors.id, conversations.visitorId))
+        .leftJoin(contacts, eq(contacts.id, visitors.contactId))
+        .where(and(eq(conversations.id, input.conversationId), eq(conversations.workspaceId, input.workspaceId)));
+      if (!source) return undefined;
+      const name = source.contactName ?? source.visitor.name ?? input.email.split('@')[0]!;
+      try {
+        const ticket = await db.transaction(async (tx) => {
+          const [counter] = await tx
+            .insert(ticketCounters)
+            .values({ workspaceId: input.workspaceId, lastNumber: FIRST_TICKET_NUMBER })
+            .onConflictDoUpdate({ target: ticketCounters.workspaceId, set: { lastNumber: sql`${ticketCounters.lastNumber} + 1` } })
+            .returning({ number: ticketCounters.lastNumber });
+          const [row] = await tx
+            .insert(tickets)
+            .values({
+              workspaceId: input.workspaceId,
+              appId: source.conversation.appId,
+              number: counter!.number,
+              subject: input.subject ?? `Chat with ${name}`.slice(0, 200),
+              requesterName: name.slice(0, 120),
+              requesterEmail: input.email,
+              conversationId: input.conversationId,
+              createdAt: input.at,
+              updatedAt: input.at,
+            })
+            .returning();
+          return row!;
+        });
+        return { found: { ticket, conversation: source.conversation, visitor: source.visitor }, duplicate: false };
+      } catch (error) {
+        // Converted twice at once: the ticket's conversation is unique, so the second rolled back (its number with it).
+        const first = isUniqueViolation(error) ? await existing() : undefined;
+        if (first) return { found: first, duplicate: true };
         throw error;
       }
     },

@@ -3,6 +3,7 @@ import { ErrorCode, type AgentTicket, type Message, type TicketCreate, type Tick
 import type { CommitNotice, Executor } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
 import { toAgentTicket, toVisitorMessage, toVisitorTicket } from '../audience.ts';
+import { UNMASKED, type Masker } from '../masking/personal-data.ts';
 import type { ConversationService } from '../conversations/conversation-service.ts';
 import type { CommittedBatch } from '../conversations/message-writer.ts';
 import { createAttachmentClaims } from '../attachments/attachment-service.ts';
@@ -34,6 +35,7 @@ export function createTicketService({
   onCommitted,
   announce,
   clock = () => new Date(),
+  masking,
 }: {
   db: Database;
   conversations: ConversationService;
@@ -42,8 +44,11 @@ export function createTicketService({
   /** Announces a new ticket's first message to other nodes from inside its transaction (PostgreSQL bus). */
   announce?: (tx: Executor, notices: CommitNotice[]) => Promise<void>;
   clock?: () => Date;
+  /** How a workspace's agents get free text: with personal data masked or not (masking-settings.ts). */
+  masking?: (workspaceId: string) => Promise<Masker>;
 }) {
   const repo = createTicketRepository(db);
+  const maskOf = async (agent: AgentPrincipal): Promise<Masker> => (masking ? masking(agent.workspaceId) : UNMASKED);
   const files = createAttachmentClaims(db);
 
   async function visitorTicket(principal: VisitorPrincipal, number: number) {
@@ -148,13 +153,26 @@ export function createTicketService({
     /** The workspace's tickets, optionally of one status, most recently active first. */
     async listForAgent(principal: AgentPrincipal, options: { status?: TicketStatus | undefined; limit?: number | undefined } = {}): Promise<AgentTicket[]> {
       const rows = await repo.listForWorkspace(principal.workspaceId, options.status, options.limit ?? TICKET_PAGE);
-      return rows.map((r) => toAgentTicket(r.ticket, r.conversation, r.visitor));
+      const mask = await maskOf(principal);
+      return rows.map((r) => toAgentTicket(r.ticket, r.conversation, r.visitor, mask));
     },
 
     /** One ticket of the agent's workspace. */
     async getForAgent(principal: AgentPrincipal, number: number): Promise<AgentTicket> {
       const { ticket, conversation, visitor } = await agentTicket(principal, number);
-      return toAgentTicket(ticket, conversation, visitor);
+      return toAgentTicket(ticket, conversation, visitor, await maskOf(principal));
+    },
+
+    /**
+     * Turns a chat the agent may see into a ticket for the customer's e-mail (the web form's
+     * ticket model: the conversation is its history). Converting again answers the same ticket.
+     */
+    async fromChat(principal: AgentPrincipal, conversationId: string, input: { email: string; subject?: string | undefined }): Promise<{ ticket: AgentTicket; duplicate: boolean }> {
+      await conversations.readable(principal, conversationId);
+      const made = await repo.createForConversation({ workspaceId: principal.workspaceId, conversationId, email: input.email, subject: input.subject, at: clock() });
+      if (!made) throw notFound();
+      const { ticket, conversation, visitor } = made.found;
+      return { ticket: toAgentTicket(ticket, conversation, visitor, await maskOf(principal)), duplicate: made.duplicate };
     },
 
     /** Sets a ticket's status (open, pending, closed). */
@@ -162,7 +180,7 @@ export function createTicketService({
       const { ticket, conversation, visitor } = await agentTicket(principal, number);
       const updated = ticket.status === status ? ticket : await repo.setStatus(ticket.id, status, clock());
       if (!updated) throw notFound('ticket');
-      return toAgentTicket(updated, conversation, visitor);
+      return toAgentTicket(updated, conversation, visitor, await maskOf(principal));
     },
   };
 }

@@ -9,7 +9,7 @@ import {
   type ServerFrame,
 } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../../domain/identity/principal.ts';
 import { createConnectionHandler } from '../../socket/connection.ts';
 import { SESSION_COOKIE } from '../auth.ts';
@@ -18,6 +18,8 @@ import { isConsoleOrigin, originOf } from '../origin.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     socketPrincipal?: Principal;
+    /** Why a visitor's socket is closed as soon as it opens (blocked), if it is. */
+    socketRefusal?: { code: string; message: string } | undefined;
   }
 }
 
@@ -55,6 +57,8 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
     // An unknown session still gets its socket, closed at once with 4001, so a browser (which
     // cannot read an HTTP status from a failed upgrade) knows to start a new session.
     request.socketPrincipal = visitor;
+    // A blocked visitor, like an unknown session, gets its socket closed at once, after a frame saying why.
+    request.socketRefusal = visitor && (await app.parley.blocking.admitSocket(visitor, request.ip));
   }
 
   async function authenticateAgent(request: FastifyRequest, reply: FastifyReply) {
@@ -108,9 +112,18 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
       socket.close(CloseCode.UNAUTHORIZED, 'unauthorized');
       return;
     }
+    if (request.socketRefusal) {
+      send({ type: 'error', code: request.socketRefusal.code, message: request.socketRefusal.message });
+      socket.close(CloseCode.BLOCKED, 'blocked');
+      return;
+    }
 
     const handler = createConnectionHandler({ principal, conversations, messenger, limiter, send, log: request.log });
     socket.on('message', (data, isBinary) => {
+      if (frameBytes(data) > config.maxFrameBytes) {
+        socket.close(CloseCode.FRAME_TOO_LARGE, 'frame too large');
+        return;
+      }
       void handler.receive(isBinary ? undefined : data.toString());
     });
     socket.parleyAlive = true;
@@ -147,6 +160,11 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
   }, config.heartbeatMs);
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
+}
+
+function frameBytes(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
 /** Picks Parley's subprotocol from the client's list; the token entry is never echoed back. */

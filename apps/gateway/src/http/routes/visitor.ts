@@ -22,6 +22,7 @@ export async function visitorRoutes(app: FastifyInstance): Promise<void> {
   app.post('/api/visitor/sessions', async (request, reply) => {
     limitByAddress(request, 'visitor-session');
     const { appId } = parseInput(SessionSchema, request.body);
+    await app.parley.blocking.admitSession(appId, request.ip);
     const found = await identity.findApp(appId);
     if (!found) throw new AppError(ErrorCode.NOT_FOUND, `No app ${appId}; check the appId in the snippet.`, { status: 404 });
     checkVisitorOrigin(request, found.allowedOrigins);

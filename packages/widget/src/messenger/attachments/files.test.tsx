@@ -1,5 +1,5 @@
 import type { Attachment } from '@parley/protocol';
-import { signal } from '@preact/signals';
+import { signal } from '@preact/signals-core';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';

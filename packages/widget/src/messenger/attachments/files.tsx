@@ -1,5 +1,5 @@
 import { ATTACHMENT_EXTENSIONS, DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type Attachment } from '@parley/protocol';
-import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { FunctionComponent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { adoptStyles } from '../../shared/adopt-styles.ts';
@@ -7,6 +7,7 @@ import { createI18n, loadI18n, type Catalog, type I18n, type Key, type Params } 
 import css from './files.css?inline';
 import en, { type AttachmentStrings } from './strings/en.ts';
 import type { AttachmentsSlotOptions } from './slot.ts';
+import { reactive } from '../../shared/reactive.ts';
 
 // The messenger's files, loaded on demand (slot.ts): upload with progress, the files of the
 // message being written, and the files of messages, with image thumbnails and downloads. File
@@ -226,7 +227,7 @@ export function createAttachments(options: AttachmentsSlotOptions, env: Attachme
     panel?.setAttribute('data-drop-text', t('drop'));
   }
 
-  function AttachButton() {
+  const AttachButton = reactive(function AttachButton() {
     const input = useRef<HTMLInputElement>(null);
     return (
       <>
@@ -251,9 +252,9 @@ export function createAttachments(options: AttachmentsSlotOptions, env: Attachme
         </button>
       </>
     );
-  }
+  });
 
-  function PendingFiles() {
+  const PendingFiles = reactive(function PendingFiles() {
     const list = files.value;
     const failed = downloadFailed.value;
     if (!list.length && !failed) return null;
@@ -289,10 +290,10 @@ export function createAttachments(options: AttachmentsSlotOptions, env: Attachme
         )}
       </div>
     );
-  }
+  });
 
   /** An image's thumbnail from its bytes (fetched with the token); the file chip when it cannot be shown. */
-  function Thumbnail({ file }: { file: Attachment }) {
+  const Thumbnail = reactive(function Thumbnail({ file }: { file: Attachment }) {
     const [src, setSrc] = useState<string | null>(null);
     const [failed, setFailed] = useState(false);
     useEffect(() => {
@@ -309,9 +310,9 @@ export function createAttachments(options: AttachmentsSlotOptions, env: Attachme
         {src ? <img src={src} alt={t('image', { name: file.name })} onError={() => setFailed(true)} /> : <span class="thumb-wait" aria-hidden="true" />}
       </button>
     );
-  }
+  });
 
-  function FileChip({ file }: { file: Attachment }) {
+  const FileChip = reactive(function FileChip({ file }: { file: Attachment }) {
     return (
       <button type="button" class="chip file" aria-label={`${t('download', { name: file.name })}, ${size(file.size)}`} onClick={() => void download(file)}>
         <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -321,9 +322,9 @@ export function createAttachments(options: AttachmentsSlotOptions, env: Attachme
         <span class="size">{size(file.size)}</span>
       </button>
     );
-  }
+  });
 
-  function MessageFiles({ files: list }: { files: Attachment[] }) {
+  const MessageFiles = reactive(function MessageFiles({ files: list }: { files: Attachment[] }) {
     return (
       <ul class="files" aria-label={t('files')}>
         {list.map((file) => (
@@ -331,7 +332,7 @@ export function createAttachments(options: AttachmentsSlotOptions, env: Attachme
         ))}
       </ul>
     );
-  }
+  });
 
   const module: AttachmentsModule = {
     files,

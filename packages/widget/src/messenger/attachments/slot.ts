@@ -1,4 +1,4 @@
-import { effect, signal, type ReadonlySignal } from '@preact/signals';
+import { effect, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { AttachmentsEnvironment, AttachmentsModule } from './files.tsx';
 
 /** What the attachments need from the messenger. */

@@ -1,0 +1,256 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
+import { agents, messages, workspaces } from '../src/db/schema/index.ts';
+import { hashPassword } from '../src/domain/identity/secrets.ts';
+import { TEST_DB } from './support/database.ts';
+import { cid, startGateway, type TestGateway } from './support/gateway.ts';
+import type { TestSocket } from './support/socket.ts';
+
+// Personal data a customer might type, and how agents must see it with masking on.
+const RAW = {
+  card: '4111 1111 1111 1111',
+  iban: 'NL91 ABNA 0417 1643 00',
+  email: 'melissa@gmail.com',
+  phone: '+447966197542',
+};
+const MASKED = {
+  card: '***************1111',
+  iban: '*****************43 00',
+  email: 'm******@gmail.com',
+  phone: '*********7542',
+};
+const BODY = `My card is ${RAW.card}, IBAN ${RAW.iban}, mail ${RAW.email}, phone ${RAW.phone}.`;
+const NAME = `Melissa ${RAW.phone}`;
+
+let gw: TestGateway;
+let admin: string;
+let agentCookie: string;
+
+const headersFor = (cookie: string) => ({ cookie, origin: gw.origin, 'content-type': 'application/json' });
+
+async function agentCall(cookie: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${gw.url}${path}`, {
+    method,
+    headers: body === undefined ? { cookie, origin: gw.origin } : headersFor(cookie),
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: text ? (JSON.parse(text) as Record<string, any>) : undefined };
+}
+
+async function visitorCall(token: string, method: string, path: string, body: unknown) {
+  const response = await fetch(`${gw.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, origin: gw.origin, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, any> };
+}
+
+const setMasking = (on: boolean) => agentCall(admin, 'PATCH', '/api/admin/workspace', { maskPersonalData: on });
+
+beforeAll(async () => {
+  gw = await startGateway();
+  admin = await gw.login();
+  await gw.database.db.insert(agents).values({
+    workspaceId: 'demo',
+    email: 'sam@example.com',
+    name: 'Sam',
+    role: 'agent',
+    passwordHash: await hashPassword('sam password 123'),
+  });
+  agentCookie = await gw.login('sam@example.com', 'sam password 123');
+});
+afterAll(async () => {
+  await gw?.close();
+});
+
+const maskingStored = async () => (await gw.database.db.select().from(workspaces).where(eq(workspaces.id, 'demo')))[0]!.maskPersonalData;
+
+describe('GET and PATCH /api/admin/workspace', () => {
+  it('answers the setting to an admin: off by default', async () => {
+    const { status, json } = await agentCall(admin, 'GET', '/api/admin/workspace');
+    expect(status).toBe(200);
+    expect(json).toEqual({ workspace: { id: 'demo', name: 'Demo workspace', maskPersonalData: false } });
+  });
+
+  it('lets an admin switch masking on and off', async () => {
+    expect((await setMasking(true)).json).toEqual({ workspace: { id: 'demo', name: 'Demo workspace', maskPersonalData: true } });
+    expect(await maskingStored()).toBe(true);
+    expect((await setMasking(false)).json!.workspace.maskPersonalData).toBe(false);
+    expect(await maskingStored()).toBe(false);
+  });
+
+  it('refuses an agent who is not an admin with FORBIDDEN, and changes nothing', async () => {
+    for (const [method, body] of [['GET', undefined], ['PATCH', { maskPersonalData: true }]] as const) {
+      const { status, json } = await agentCall(agentCookie, method, '/api/admin/workspace', body);
+      expect(status).toBe(403);
+      expect(json!.error.code).toBe('FORBIDDEN');
+    }
+    expect(await maskingStored()).toBe(false);
+  });
+
+  it('refuses bad bodies with INVALID_REQUEST, and changes nothing', async () => {
+    for (const body of [{ maskPersonalData: 'yes' }, { maskPersonalData: 1 }, { maskPersonalData: null }, {}, { maskPersonalData: true, name: 'x' }, [true], 'true']) {
+      const { status, json } = await agentCall(admin, 'PATCH', '/api/admin/workspace', body);
+      expect(status, JSON.stringify(body)).toBe(400);
+      expect(json!.error.code).toBe('INVALID_REQUEST');
+    }
+    const broken = await agentCall(admin, 'PATCH', '/api/admin/workspace', '{"maskPersonalData": tru');
+    expect(broken.status).toBe(400);
+    expect(await maskingStored()).toBe(false);
+  });
+
+  it('needs a session and, for a change, the console origin', async () => {
+    expect((await fetch(`${gw.url}/api/admin/workspace`)).status).toBe(401);
+    const foreign = await fetch(`${gw.url}/api/admin/workspace`, {
+      method: 'PATCH',
+      headers: { cookie: admin, origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ maskPersonalData: true }),
+    });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN_ORIGIN');
+    expect(await maskingStored()).toBe(false);
+  });
+});
+
+/**
+ * One customer's journey with personal data, and everything the agent receives about it: socket
+ * frames (live, list, history, resume) and HTTP bodies (conversations, messages, tickets, a
+ * rendered template). Returns all of it as one text, and what the visitor got.
+ */
+async function journey(): Promise<{ agentText: string; visitorText: string; conversationId: string }> {
+  const agent = await gw.connectAgent(admin);
+  await agent.next('hello');
+  const { token } = await gw.visitor();
+  expect((await visitorCall(token, 'PATCH', '/api/visitor/me', { name: NAME, email: RAW.email })).status).toBe(200);
+  const visitor = await gw.connectVisitor(token);
+  await visitor.next('hello');
+
+  visitor.send({ type: 'message.send', ref: 's', clientConversationId: cid(), clientMessageId: cid(), body: BODY });
+  const { conversationId } = await visitor.next('message.ack', (f) => f.ref === 's');
+  await agent.next('message.created', (f) => f.message.conversationId === conversationId);
+  await agent.next('conversation.updated', (f) => f.conversation.id === conversationId);
+  await visitor.next('message.created', (f) => f.message.conversationId === conversationId);
+
+  const bodies: string[] = [];
+  const read = async (path: string, body?: unknown) => {
+    const response = await agentCall(admin, body === undefined ? 'GET' : 'POST', path, body);
+    expect(response.status, path).toBe(200);
+    bodies.push(response.text);
+    return response.json!;
+  };
+
+  agent.send({ type: 'conversation.list', ref: 'list' });
+  agent.send({ type: 'conversation.history', ref: 'history', conversationId });
+  agent.send({ type: 'resume', ref: 'resume', cursors: [{ conversationId, seq: 0 }] });
+  await agent.next('conversation.list.result', (f) => f.ref === 'list');
+  await agent.next('conversation.history.result', (f) => f.ref === 'history');
+  await agent.next('resume.done', (f) => f.ref === 'resume');
+
+  await read('/api/agent/conversations');
+  await read(`/api/agent/conversations/${conversationId}`);
+  await read(`/api/agent/conversations/${conversationId}/messages`);
+
+  // A ticket from the web form, with the same data in its fields.
+  const created = await visitorCall(token, 'POST', '/api/visitor/tickets', { name: 'Melissa', email: RAW.email, subject: `Call ${RAW.phone}`, description: BODY });
+  expect(created.status).toBe(201);
+  const { number, conversationId: ticketConversation } = created.json.ticket;
+  await agent.next('conversation.updated', (f) => f.conversation.id === ticketConversation);
+  await read('/api/agent/tickets');
+  await read(`/api/agent/tickets/${number}`);
+
+  // A template that brings the contact's e-mail into the composer.
+  const template = await agentCall(admin, 'POST', '/api/admin/templates', { title: `Mail ${cid()}`, body: 'We write to <email>.', language: 'en' });
+  expect(template.status).toBe(201);
+  await read(`/api/agent/templates/${template.json!.template.id}/render`, { conversationId });
+
+  agent.close();
+  visitor.close();
+  return { agentText: JSON.stringify(agent.frames) + bodies.join('\n'), visitorText: JSON.stringify(visitor.frames), conversationId };
+}
+
+describe('masking personal data for agents', () => {
+  it('with the setting on, no agent-bound frame or body carries a raw value, and the masked forms arrive', async () => {
+    await setMasking(true);
+    const { agentText, visitorText, conversationId } = await journey();
+
+    for (const raw of [...Object.values(RAW), 'melissa', '4111111111111111', 'NL91ABNA0417164300', '447966197542']) expect(agentText).not.toContain(raw);
+    for (const masked of Object.values(MASKED)) expect(agentText).toContain(masked);
+    expect(agentText).toContain(`Melissa ${MASKED.phone}`);
+    expect(agentText).toContain(`We write to ${MASKED.email}.`);
+
+    // The visitor sees their own text as they wrote it, and the database keeps it unchanged.
+    expect(visitorText).toContain(JSON.stringify(BODY));
+    const [stored] = await gw.database.db.select().from(messages).where(eq(messages.conversationId, conversationId));
+    expect(stored!.body).toBe(BODY);
+  });
+
+  it('with the setting off, agents get the text as it was sent', async () => {
+    await setMasking(false);
+    const { agentText } = await journey();
+    for (const raw of Object.values(RAW)) expect(agentText).toContain(raw);
+    expect(agentText).toContain(JSON.stringify(BODY));
+    for (const masked of Object.values(MASKED)) expect(agentText).not.toContain(masked);
+  });
+
+  it('applies a change to an agent socket that is already open', async () => {
+    const agent = await gw.connectAgent(admin);
+    await agent.next('hello');
+    const { token } = await gw.visitor();
+    const visitor = await gw.connectVisitor(token);
+    await visitor.next('hello');
+    const send = async (ref: string, socket: TestSocket) => {
+      socket.send({ type: 'message.send', ref, clientConversationId: 'one', clientMessageId: cid(), body: `${ref}: ${RAW.email}` });
+      await socket.next('message.ack', (f) => f.ref === ref);
+      return (await agent.next('message.created', (f) => f.message.body.startsWith(ref))).message.body;
+    };
+    expect(await send('before', visitor)).toBe(`before: ${RAW.email}`);
+    await setMasking(true);
+    expect(await send('after', visitor)).toBe(`after: ${MASKED.email}`);
+    await setMasking(false);
+    agent.close();
+    visitor.close();
+  });
+});
+
+// Another node hears of the change through PostgreSQL, and masks its own agents' frames.
+describe.runIf(TEST_DB === 'postgres')('masking across two gateway nodes', () => {
+  let b: TestGateway;
+  let handle: OpenDatabase;
+
+  beforeAll(async () => {
+    handle = await openDatabase({ kind: 'postgres', url: (gw.database as OpenDatabase & { url: string }).url });
+    b = await startGateway({}, handle);
+  });
+  afterAll(async () => {
+    await b?.close();
+    await handle?.close();
+  });
+
+  it('masks frames on the other node once it hears of the change', async () => {
+    await setMasking(false);
+    const cookieOnB = await b.login();
+    const agentOnB = await b.connectAgent(cookieOnB);
+    await agentOnB.next('hello');
+    const { token } = await gw.visitor();
+    const visitor = await gw.connectVisitor(token);
+    await visitor.next('hello');
+    visitor.send({ type: 'message.send', ref: 'plain', clientConversationId: 'c', clientMessageId: cid(), body: `plain ${RAW.email}` });
+    expect((await agentOnB.next('message.created', (f) => f.message.body.startsWith('plain'))).message.body).toBe(`plain ${RAW.email}`);
+
+    await setMasking(true);
+    // Node b learns it from the relay; its REST answers show when it has.
+    for (;;) {
+      const list = await fetch(`${b.url}/api/agent/conversations`, { headers: { cookie: cookieOnB } }).then((r) => r.text());
+      if (!list.includes(RAW.email)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    visitor.send({ type: 'message.send', ref: 'masked', clientConversationId: 'c', clientMessageId: cid(), body: `masked ${RAW.email}` });
+    expect((await agentOnB.next('message.created', (f) => f.message.body.startsWith('masked'))).message.body).toBe(`masked ${MASKED.email}`);
+    await setMasking(false);
+    agentOnB.close();
+    visitor.close();
+  });
+});

@@ -1,0 +1,220 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queues } from '../src/db/schema/index.ts';
+import { CHAT_ENDED } from '../src/domain/routing/routing-service.ts';
+import { cid, startGateway, type TestGateway } from './support/gateway.ts';
+import { addAgent, api, call, demoAgent, visitorChat, type TestAgent } from './support/routing.ts';
+
+// Transfer, conference and resolve on real sockets: each step is one transaction, the frames
+// reach sender and target, the visitor reads what they should, and nobody keeps what they lost.
+
+let gw: TestGateway;
+let admin: TestAgent;
+
+beforeAll(async () => {
+  gw = await startGateway();
+  admin = await demoAgent(gw);
+});
+afterAll(() => gw.close());
+
+async function queueFor(mode: string, members: TestAgent[], extra: Record<string, unknown> = {}) {
+  const made = await api(gw, admin.cookie, 'POST', '/api/admin/queues', { name: `Q ${cid().slice(0, 8)}`, mode, ...extra });
+  await api(gw, admin.cookie, 'PUT', `/api/admin/queues/${made.body.queue.id}/agents`, { agentIds: members.map((m) => m.id) });
+  await gw.app.parley.routing.setAppQueue('demo', made.body.queue.id);
+  return made.body.queue as { id: string; name: string };
+}
+
+const goOnline = (agent: TestAgent) => api(gw, agent.cookie, 'PUT', '/api/agent/status', { status: 'online' });
+
+/** An agent who owns a fresh chat from a round-robin queue of their own. */
+async function ownedChat(name: string, body = 'I need a hand') {
+  const owner = await addAgent(gw, name);
+  await queueFor('round_robin', [owner]);
+  await goOnline(owner);
+  const chat = await visitorChat(gw, body);
+  await owner.socket.next('routing.conversation', (f) => f.conversationId === chat.conversationId && f.routing.ownerAgentId === owner.id);
+  return { owner, chat };
+}
+
+describe('transfer', () => {
+  it('to an agent who refuses: the chat stays the sender’s, who is told, and the target never had it', async () => {
+    const { owner, chat } = await ownedChat('Kai');
+    const lee = await addAgent(gw, 'Lee');
+    expect((await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/transfer`, { agentId: lee.id })).status).toBe(202);
+    // A second transfer while one waits is refused.
+    expect(await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/transfer`, { agentId: admin.id })).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT' } } });
+    const { offer } = await lee.socket.next('routing.offer', (f) => f.offer.conversationId === chat.conversationId);
+    expect((await api(gw, lee.cookie, 'POST', `/api/agent/offers/${offer.id}/decline`)).status).toBe(200);
+    expect(await lee.socket.next('routing.offer.closed', (f) => f.offerId === offer.id)).toMatchObject({ outcome: 'declined' });
+    expect(await owner.socket.next('routing.transfer.result', (f) => f.conversationId === chat.conversationId)).toEqual({
+      type: 'routing.transfer.result', conversationId: chat.conversationId, accepted: false, to: { kind: 'agent', id: lee.id, name: 'Lee' },
+    });
+    expect((await gw.app.parley.routing.routingOf(chat.conversationId))).toMatchObject({ state: 'owned', ownerAgentId: owner.id });
+    expect(await call(lee.socket, { type: 'conversation.history', conversationId: chat.conversationId })).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await call(owner.socket, { type: 'message.send', conversationId: chat.conversationId, clientMessageId: cid(), body: 'Still with you' })).type).toBe('message.ack');
+    // Refusing again finds the offer gone.
+    expect(await api(gw, lee.cookie, 'POST', `/api/agent/offers/${offer.id}/decline`)).toMatchObject({ status: 409, body: { error: { code: 'OFFER_GONE' } } });
+    for (const s of [owner.socket, lee.socket, chat.socket]) s.close();
+  });
+
+  it('to a queue: its available agent gets the offer; when it runs out the sender is told and keeps the chat', async () => {
+    const { owner, chat } = await ownedChat('Max');
+    const nia = await addAgent(gw, 'Nia');
+    const target = await queueFor('offer', [nia], { offerTimeoutMs: 1000 });
+    await goOnline(nia);
+    expect((await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/transfer`, { queueId: target.id })).body).toEqual({ pending: true });
+    const { offer } = await nia.socket.next('routing.offer', (f) => f.offer.conversationId === chat.conversationId);
+    expect(offer).toMatchObject({ kind: 'transfer', queueId: target.id, queueName: target.name, from: { id: owner.id, name: 'Max' } });
+    expect(await nia.socket.next('routing.offer.closed', (f) => f.offerId === offer.id, { timeoutMs: 15_000 })).toMatchObject({ outcome: 'expired' });
+    expect(await owner.socket.next('routing.transfer.result')).toMatchObject({ accepted: false, to: { kind: 'queue', id: target.id, name: target.name } });
+    // A transfer that runs out is not a missed chat: Nia stays Online.
+    expect((await api(gw, nia.cookie, 'GET', '/api/agent/routing')).body.me.status).toBe('online');
+    expect((await gw.app.parley.routing.routingOf(chat.conversationId))?.ownerAgentId).toBe(owner.id);
+    for (const s of [owner.socket, nia.socket, chat.socket]) s.close();
+  });
+
+  it('to a queue with nobody available: refused at once', async () => {
+    const { owner, chat } = await ownedChat('Oli');
+    const empty = await queueFor('offer', []);
+    expect((await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/transfer`, { queueId: empty.id })).body).toEqual({ pending: false });
+    expect(await owner.socket.next('routing.transfer.result')).toMatchObject({ accepted: false, to: { kind: 'queue', id: empty.id } });
+    for (const s of [owner.socket, chat.socket]) s.close();
+  });
+
+  it('is for the owner only: others who see the chat are refused, the rest get a missing chat', async () => {
+    const { owner, chat } = await ownedChat('Pia');
+    const stranger = await addAgent(gw, 'Quin');
+    expect(await api(gw, admin.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/transfer`, { agentId: stranger.id })).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(await api(gw, stranger.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/transfer`, { agentId: admin.id })).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect(await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/transfer`, { agentId: cid() })).toMatchObject({ status: 404, body: { error: { message: 'No such agent.' } } });
+    expect(await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/transfer`, { agentId: owner.id })).toMatchObject({ status: 409 });
+    for (const s of [owner.socket, stranger.socket, chat.socket]) s.close();
+  });
+});
+
+describe('conference', () => {
+  it('invites an agent who joins (the visitor reads it), leaves (read again), and loses access', async () => {
+    const { owner, chat } = await ownedChat('Ray');
+    const sue = await addAgent(gw, 'Sue');
+    expect((await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/invite`, { agentId: sue.id })).status).toBe(202);
+    expect(await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/invite`, { agentId: sue.id })).toMatchObject({ status: 409 });
+    const { offer } = await sue.socket.next('routing.offer', (f) => f.offer.kind === 'invite');
+    expect(offer).toMatchObject({ conversationId: chat.conversationId, from: { id: owner.id, name: 'Ray' } });
+    const joined = await api(gw, sue.cookie, 'POST', `/api/agent/offers/${offer.id}/accept`);
+    expect(joined.body.conversation.routing).toMatchObject({ ownerAgentId: owner.id, guests: [{ id: sue.id, name: 'Sue' }] });
+    expect(await chat.socket.next('message.created', (f) => f.message.body === 'Sue joined the conversation.')).toMatchObject({ message: { author: { kind: 'system' } } });
+    expect(await owner.socket.next('routing.conversation', (f) => f.routing.guests.length === 1)).toBeTruthy();
+    // Both answer; the visitor reads both.
+    expect((await call(sue.socket, { type: 'message.send', conversationId: chat.conversationId, clientMessageId: cid(), body: 'Sue here' })).type).toBe('message.ack');
+    await chat.socket.next('message.created', (f) => f.message.body === 'Sue here');
+
+    expect((await api(gw, sue.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/leave`)).status).toBe(200);
+    expect(await chat.socket.next('message.created', (f) => f.message.body === 'Sue left the conversation.')).toBeTruthy();
+    expect(await sue.socket.next('routing.access.lost')).toMatchObject({ conversationId: chat.conversationId, reason: 'left' });
+    expect(await call(sue.socket, { type: 'message.send', conversationId: chat.conversationId, clientMessageId: cid(), body: 'back?' })).toMatchObject({ code: 'NOT_FOUND' });
+    // Leaving twice: no longer theirs at all.
+    expect(await api(gw, sue.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/leave`)).toMatchObject({ status: 404 });
+    // The owner is no guest.
+    expect(await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/leave`)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    for (const s of [owner.socket, sue.socket, chat.socket]) s.close();
+  });
+
+  it('ends: the owner removes every guest, withdraws open invitations, and the guests lose access', async () => {
+    const { owner, chat } = await ownedChat('Tia');
+    const [ugo, val] = [await addAgent(gw, 'Ugo'), await addAgent(gw, 'Val')];
+    await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/invite`, { agentId: ugo.id });
+    await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/invite`, { agentId: val.id });
+    const toUgo = await ugo.socket.next('routing.offer');
+    const toVal = await val.socket.next('routing.offer');
+    await api(gw, ugo.cookie, 'POST', `/api/agent/offers/${toUgo.offer.id}/accept`);
+    // A guest cannot end the conference.
+    expect(await api(gw, ugo.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/conference/end`)).toMatchObject({ status: 403 });
+    expect((await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/conference/end`)).status).toBe(200);
+    expect(await ugo.socket.next('routing.access.lost')).toMatchObject({ conversationId: chat.conversationId, reason: 'ended' });
+    expect(await val.socket.next('routing.offer.closed', (f) => f.offerId === toVal.offer.id)).toMatchObject({ outcome: 'withdrawn' });
+    expect(await api(gw, val.cookie, 'POST', `/api/agent/offers/${toVal.offer.id}/accept`)).toMatchObject({ status: 409, body: { error: { code: 'OFFER_GONE' } } });
+    expect(await chat.socket.next('message.created', (f) => f.message.body === 'Ugo left the conversation.')).toBeTruthy();
+    expect(await call(ugo.socket, { type: 'conversation.history', conversationId: chat.conversationId })).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await gw.app.parley.routing.routingOf(chat.conversationId))?.ownerAgentId).toBe(owner.id);
+    for (const s of [owner.socket, ugo.socket, val.socket, chat.socket]) s.close();
+  });
+});
+
+describe('resolve', () => {
+  it('tells the visitor the chat ended, closes it, gives the agent the next waiting chat, and queues it again when the visitor writes', async () => {
+    const wyn = await addAgent(gw, 'Wyn');
+    await queueFor('least_busy', [wyn]);
+    await api(gw, admin.cookie, 'PATCH', `/api/admin/agents/${wyn.id}`, { maxChats: 1 });
+    await goOnline(wyn);
+    const one = await visitorChat(gw, 'First');
+    await wyn.socket.next('routing.conversation', (f) => f.conversationId === one.conversationId && f.routing.ownerAgentId === wyn.id);
+    const two = await visitorChat(gw, 'Second');
+    expect(await two.socket.next('queue.position')).toMatchObject({ position: 1 });
+    expect((await gw.app.parley.routing.routingOf(two.conversationId))?.state).toBe('waiting');
+
+    const resolved = await api(gw, wyn.cookie, 'POST', `/api/agent/conversations/${one.conversationId}/resolve`, { wrapUp: 'Solved' });
+    expect(resolved.body.conversation).toMatchObject({ status: 'closed', routing: { state: 'resolved', wrapUp: 'Solved', ownerAgentId: wyn.id } });
+    expect(await one.socket.next('message.created', (f) => f.message.body === CHAT_ENDED)).toMatchObject({ message: { author: { kind: 'system' } } });
+    expect(await one.socket.next('conversation.updated', (f) => f.conversation.status === 'closed')).toBeTruthy();
+    // The next waiting chat is Wyn's at once.
+    expect(await wyn.socket.next('routing.conversation', (f) => f.conversationId === two.conversationId && f.routing.ownerAgentId === wyn.id)).toBeTruthy();
+    expect(await two.socket.next('queue.position', (f) => f.position === 0)).toBeTruthy();
+    expect(await api(gw, wyn.cookie, 'POST', `/api/agent/conversations/${one.conversationId}/resolve`, { wrapUp: 'Solved' })).toMatchObject({ status: 409 });
+    // The resolved chat stays in Wyn's archive.
+    expect((await api(gw, wyn.cookie, 'GET', '/api/agent/conversations?status=closed')).body.conversations.map((c: { id: string }) => c.id)).toContain(one.conversationId);
+
+    // The visitor writes again: the conversation opens and waits in the queue for an agent with room.
+    await call(one.socket, { type: 'message.send', conversationId: one.conversationId, clientMessageId: cid(), body: 'One more thing' });
+    expect(await gw.app.parley.routing.routingOf(one.conversationId)).toMatchObject({ state: 'waiting', ownerAgentId: null, wrapUp: null });
+    expect(await one.socket.next('queue.position', (f) => f.position === 1)).toBeTruthy();
+    for (const s of [wyn.socket, one.socket, two.socket]) s.close();
+  });
+
+  it('resolves a conversation that was never routed (a ticket, an older chat) for any agent who sees it', async () => {
+    // Without a queue no routing row is written: everyone in the workspace sees the conversation.
+    await gw.database.db.delete(queues).where(eq(queues.workspaceId, 'demo'));
+    const chat = await visitorChat(gw, 'Old style');
+    expect(await gw.app.parley.routing.routingOf(chat.conversationId)).toBeUndefined();
+    const xan = await addAgent(gw, 'Xan');
+    expect((await api(gw, xan.cookie, 'GET', `/api/agent/conversations/${chat.conversationId}`)).status).toBe(200);
+    expect(await api(gw, xan.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/take`)).toMatchObject({ status: 403 });
+    expect((await api(gw, xan.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/resolve`, { wrapUp: 'Solved' })).body.conversation).toMatchObject({
+      status: 'closed',
+      routing: { state: 'resolved', queueId: null, ownerAgentId: xan.id, wrapUp: 'Solved' },
+    });
+    expect(await chat.socket.next('message.created', (f) => f.message.body === CHAT_ENDED)).toBeTruthy();
+    // Written to again with no queue to wait in: visible to everyone once more.
+    await call(chat.socket, { type: 'message.send', conversationId: chat.conversationId, clientMessageId: cid(), body: 'Hello again' });
+    expect(await gw.app.parley.routing.routingOf(chat.conversationId)).toBeUndefined();
+    const yvo = await addAgent(gw, 'Yvo');
+    expect((await api(gw, yvo.cookie, 'GET', `/api/agent/conversations/${chat.conversationId}`)).status).toBe(200);
+    for (const s of [xan.socket, yvo.socket, chat.socket]) s.close();
+  });
+});
+
+describe('availability for visitors', () => {
+  it('is online when an agent is Online and connected, away when agents are connected but none Online, offline with none', async () => {
+    const v = await gw.visitor();
+    const socket = await gw.connectVisitor(v.token);
+    await socket.next('hello');
+    const status = () => fetch(`${gw.url}/api/visitor/app`, { headers: { authorization: `Bearer ${v.token}`, origin: gw.origin } }).then((r) => r.json()).then((b) => b.availability);
+    // Earlier tests left Online agents connected; every one goes on a break.
+    for (const row of (await api(gw, admin.cookie, 'GET', '/api/agent/routing')).body.agents as { id: string; status: string }[]) {
+      if (row.status === 'online' || row.status === 'rona') await gw.app.parley.routingFanout.publish(await gw.app.parley.routing.setStatus(row.id, 'break'));
+    }
+    expect(await status()).toBe('away');
+    expect(await socket.next('availability', (f) => f.status === 'away')).toBeTruthy();
+    let from = socket.frames.length;
+    await goOnline(admin);
+    expect(await socket.next('availability', (f) => f.status === 'online', { from })).toBeTruthy();
+    expect(await status()).toBe('online');
+    from = socket.frames.length;
+    await api(gw, admin.cookie, 'PUT', '/api/agent/status', { status: 'invisible' });
+    expect(await socket.next('availability', (f) => f.status === 'away', { from })).toBeTruthy();
+    // The last console closes: nobody is there.
+    from = socket.frames.length;
+    admin.socket.close();
+    expect(await socket.next('availability', (f) => f.status === 'offline', { from })).toBeTruthy();
+    socket.close();
+  });
+});

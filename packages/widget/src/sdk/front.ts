@@ -1,0 +1,136 @@
+import { drawLauncher, type DrawnLauncher } from './draw.ts';
+import type { SdkEnvironment } from './parley.ts';
+import type { BootOptions, ParleyError } from './types.ts';
+
+/** The SDK in its command form, as the script tag's `Parley(method, ...args)` uses it. */
+export interface ParleySdk {
+  /** Runs a method by name (`call('show', [])` is `Parley.show()`); never throws. Methods resolve when done. */
+  call(method: unknown, args: unknown[]): unknown;
+  /** Resolves when the SDK is booted and the launcher is on the page. */
+  readonly ready: Promise<void>;
+}
+
+/** The shape of `<base>/widget/sdk.js`: the whole SDK, which the front hands every call once it has loaded. */
+export interface SdkModule {
+  createSdk(env: SdkEnvironment): ParleySdk;
+}
+
+/** Where the front runs and how it loads the rest of the SDK. */
+export interface FrontEnvironment {
+  window: Window;
+  /** The gateway's origin when `boot` names none: the script tag's own. */
+  baseUrl?: string | undefined;
+  /** Loads the SDK: `<base>/widget/sdk.js` for the script tag, a bundled chunk in the ESM package. */
+  importSdk(baseUrl: string): Promise<SdkModule>;
+  /** Loads a surface module (`<base>/widget/messenger.js`, `portal.js`, `webform.js`). */
+  importModule(url: string): Promise<unknown>;
+}
+
+type Call = [method: string, args: unknown[], done: (result: unknown) => void];
+
+const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The SDK's front, the part that ships in the loader: it keeps every call in order, draws the
+ * launcher at the first boot with an app id, and loads the rest of the SDK (`sdk.js`) only when
+ * it is needed: a click on the launcher, a call that does something (`show`, `identify`, `on`,
+ * `mount`…), a returning visitor (when the page is idle), or a boot with consent or a user. Then
+ * it hands the calls over, in order, and every later call goes straight through; the SDK checks
+ * them and reports misuse. Nothing loads before a boot, nor for `hide` or `off`. Nothing here
+ * throws into the page.
+ */
+export function createFront(env: FrontEnvironment): ParleySdk {
+  const { window } = env;
+  const document = window.document;
+  let calls: Call[] = [];
+  let sdk: ParleySdk | undefined;
+  let loading: Promise<void> | undefined;
+  let booted = false;
+  // Where `sdk.js` comes from: the script tag's own origin, else the boot's `baseUrl` (the ESM package has it bundled).
+  let base = env.baseUrl;
+  let drawn: DrawnLauncher | undefined;
+  // Drawing waits for the body, unless the SDK took the launcher over first.
+  let waiting = false;
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+  /** The drawn launcher, once: the SDK adopts it (and draws its own after a shutdown). */
+  function take(): DrawnLauncher | undefined {
+    const launcher = drawn;
+    drawn = undefined;
+    waiting = false;
+    return launcher;
+  }
+
+  function load(): void {
+    loading ??= env.importSdk(base!).then(
+      (module) => {
+        sdk = module.createSdk({ window, baseUrl: env.baseUrl, importModule: env.importModule, draw: (options) => drawLauncher(window, options), take });
+        const handed = calls;
+        calls = [];
+        for (const [method, args, done] of handed) done(sdk.call(method, args));
+      },
+      (error: unknown) => {
+        loading = undefined;
+        const message = `cannot load ${base}/widget/sdk.js: ${error}`;
+        console.warn(`Parley: ${message}`);
+        for (const [name, [event, listener]] of calls) {
+          if (name === 'on' && event === 'error' && typeof listener === 'function') (listener as (error: ParleyError) => void)({ code: 'LOAD_FAILED', message, method: 'boot' });
+        }
+      },
+    );
+  }
+
+  /** The first boot with an app id: draws the launcher, and loads the SDK now or when idle if it is needed. */
+  function boot(options: BootOptions): void {
+    const { appId } = options;
+    booted = true;
+    base ??= options.baseUrl;
+    markReady();
+    const draw = () => {
+      if (!waiting) return;
+      waiting = false;
+      drawn = drawLauncher(window, options);
+      // The launcher is closed until the SDK has loaded and taken it over: a click opens it.
+      drawn.button.onclick = () => call('show', []);
+    };
+    waiting = true;
+    if (document.body) draw();
+    else document.addEventListener('DOMContentLoaded', draw, { once: true });
+    const stored = (name: string) => {
+      try {
+        return window.localStorage.getItem(`parley:${appId}:${name}`);
+      } catch {
+        return null; // Storage blocked (sandboxed frame, privacy mode).
+      }
+    };
+    // Consent or a signed-in user are the SDK's business now; a returning visitor's badge when the page is idle.
+    if (options.user || options.consent) load();
+    else if (stored('conversation') || (stored('outbox') ?? '[]') !== '[]') (window.requestIdleCallback ?? setTimeout)(load);
+  }
+
+  function call(method: unknown, args: unknown[]): unknown {
+    if (sdk) return sdk.call(method, args);
+    try {
+      const name = String(method);
+      let done!: (result: unknown) => void;
+      const result = new Promise((resolve) => (done = resolve));
+      calls.push([name, args, done]);
+      if (name === 'boot' && !booted) {
+        const options = { ...(args[0] as BootOptions) };
+        // A boot without a usable app id loads the SDK at once, to report what is wrong.
+        if (typeof options.appId == 'string' && APP_ID.test(options.appId) && (base ?? options.baseUrl)) boot(options);
+        else load();
+      }
+      // Once booted, anything but closing and unsubscribing, called before or after the boot, needs the SDK.
+      if (booted && calls.some(([queued]) => !/^(boot|off|hide|close)$/.test(queued))) load();
+      // `on` answers its unsubscribe at once, even before the SDK has loaded.
+      return name === 'on' ? () => call('off', args) : result;
+    } catch (error) {
+      console.error('Parley:', error);
+      return Promise.resolve();
+    }
+  }
+
+  return { call, ready };
+}
