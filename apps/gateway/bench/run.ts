@@ -1,7 +1,10 @@
 // `pnpm bench`: Parley's gateway (validation, authorization, persistence, fan-out) against a
 // bare `ws` relay measured in the same run, on PGlite and, when one answers, on PostgreSQL.
 // Options: --pairs N (50) --window W (4) --seconds S (5) --db pglite|postgres|both (both)
+//          --profile FILE: write a CPU profile of the gateway's runs (open it in Chrome's DevTools)
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createConnection } from 'node:net';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '5' },
     db: { type: 'string', default: 'both' },
+    profile: { type: 'string' },
   },
 });
 const PAIRS = Number(values.pairs);
@@ -104,7 +108,18 @@ async function parley(database: OpenDatabase): Promise<LoadResult> {
     });
     pairs.push([side(visitor, 'visitor'), side(agent, 'agent')]);
   }
+  const profiler = values.profile ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const result = await runLoad(pairs, { seconds: SECONDS, window: WINDOW });
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(`${values.profile}.${database.kind}.cpuprofile`, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   for (const [a, b] of pairs) (a.socket.terminate(), b.socket.terminate());
   await app.close();
   return result;

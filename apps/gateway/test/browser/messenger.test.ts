@@ -130,7 +130,8 @@ describe('the messenger on a desktop, with an agent in the console', () => {
       }
     });
     await visitor.getByText('We’re online').waitFor({ timeout: 15_000 });
-    await agent.getByText('Can I repot a cactus in winter?').first().click();
+    // Opened from the conversation list (the offer's pop-over may still show the same words).
+    await agent.getByRole('navigation', { name: /Open conversations/ }).getByText('Can I repot a cactus in winter?').click();
     // The agent has read it: the visitor sees "Seen".
     await visitor.getByText('Seen').waitFor({ timeout: 15_000 });
 

@@ -1,7 +1,7 @@
 import type { Attachment } from '@parley/protocol';
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { NotifyChannel } from '../../bus/bus.ts';
-import type { Database } from '../../db/database.ts';
+import { executePrepared, type Database } from '../../db/database.ts';
 import { agentStatus, apps, conversationGuests, conversations, messages, offers, queueAgents, routing, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
 import { agentMaySeeSql, defaultQueueSql } from '../routing/routing-repository.ts';
 
@@ -170,7 +170,7 @@ export function createConversationRepository(db: Database) {
       if (!requests.length) return { before: new Map(), resent: new Map(), inserted: [], after: new Map(), allowed: new Set(), enqueued: new Map(), blocked: new Map(), taken: new Map() };
       // A message of files alone previews as the files' names.
       const preview = sql.raw(`coalesce(nullif(n.body, ''), (select string_agg(f ->> 'name', ', ') from jsonb_array_elements(n.files) f), '')`);
-      const result = await db.execute(sql`
+      const result = await executePrepared(db, sql`
         with req as (
           select * from jsonb_to_recordset(${JSON.stringify(requests)}::jsonb) as x(i int, conv uuid, kind text, sender text,
             name text, cmid text, body text, internal boolean, id uuid, at timestamptz, visitor uuid, workspace text, files jsonb, admin boolean)
@@ -341,7 +341,8 @@ export function createConversationRepository(db: Database) {
 
     /**
      * A workspace's conversations with their visitors, most recently active first: all of them,
-     * or only those the agent `viewer` may see (routing-access.ts).
+     * or only those the agent `viewer` may see (routing-access.ts). Archived ones are left out:
+     * the inbox is a main view (the archive has its own, domain/views).
      */
     async listForWorkspace(workspaceId: string, status: 'open' | 'closed', limit: number, viewer?: string) {
       return db
@@ -352,6 +353,7 @@ export function createConversationRepository(db: Database) {
           and(
             eq(conversations.workspaceId, workspaceId),
             eq(conversations.status, status),
+            isNull(conversations.archivedAt),
             viewer !== undefined ? agentMaySeeSql(viewer, conversations.id) : undefined,
           ),
         )

@@ -45,10 +45,13 @@ interface Pending {
 }
 
 /**
- * Stores messages with group commit: requests that arrive while a batch is written are written
- * together by the next one, in one statement. Each conversation's row is locked while its seq
- * numbers are assigned, so commit order is seq order with no gaps, also across gateway nodes
- * (DESIGN.md, Delivery).
+ * Stores messages with group commit: requests that arrive while batches are written are written
+ * together by the next one, in one statement. Up to `concurrency` batches are written at once,
+ * never two holding the same conversation: a request whose conversation is in a batch under way
+ * waits for the next, so each conversation's messages are committed, acknowledged and fanned out
+ * in the order they arrived. Each conversation's row is locked while its seq numbers are
+ * assigned, so commit order is seq order with no gaps, also across gateway nodes (DESIGN.md,
+ * Delivery).
  * Every request's promise settles after the commit; `onCommitted` runs after that, so a sender's
  * ack always leaves before the fan-out.
  */
@@ -57,45 +60,76 @@ export function createMessageWriter({
   onCommitted,
   channel,
   maxBatch = 256,
+  concurrency = 2,
 }: {
   repo: ConversationRepository;
   onCommitted: (batches: CommittedBatch[]) => void;
   /** Where the batch statement announces new messages to other nodes (PostgreSQL bus). */
   channel?: (() => NotifyChannel | undefined) | undefined;
   maxBatch?: number;
+  /** Batches written at once: while the database works on one, the next gathers and is sent. */
+  concurrency?: number;
 }) {
   let queue: Pending[] = [];
-  let running: Promise<void> | undefined;
+  /** Conversations (or a visitor's not yet created ones) in a batch under way. */
+  const busy = new Set<string>();
+  let active = 0;
+  let scheduled = false;
+  const idle: (() => void)[] = [];
 
   function write(request: WriteRequest): Promise<WriteSuccess> {
     return new Promise((resolve, reject) => {
       queue.push({ request, resolve, reject });
       // Let the frames that arrived in this turn of the event loop join the first batch.
-      running ??= new Promise((done) => setImmediate(() => void drain().then(done)));
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(pump);
+      }
     });
   }
 
-  async function drain() {
-    while (queue.length) {
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(batch.length);
-      let committed: CommittedBatch[];
-      try {
-        committed = await writeBatch(batch);
-      } catch {
-        // One bad request must not fail its neighbours: write each alone.
-        committed = [];
-        for (const item of batch) {
-          try {
-            committed.push(...(await writeBatch([item])));
-          } catch (error) {
-            item.reject(toAppError(error));
-          }
+  function pump() {
+    scheduled = false;
+    while (active < concurrency && queue.length) {
+      const batch: Pending[] = [];
+      const rest: Pending[] = [];
+      const keys = new Set<string>();
+      for (const item of queue) {
+        const key = conversationKey(item.request);
+        if (batch.length < maxBatch && !busy.has(key)) {
+          batch.push(item);
+          keys.add(key);
+        } else rest.push(item);
+      }
+      if (!batch.length) break;
+      queue = rest;
+      for (const key of keys) busy.add(key);
+      active++;
+      void run(batch).then(() => {
+        active--;
+        for (const key of keys) busy.delete(key);
+        pump();
+        if (!active && !queue.length) for (const done of idle.splice(0)) done();
+      });
+    }
+  }
+
+  async function run(batch: Pending[]) {
+    let committed: CommittedBatch[];
+    try {
+      committed = await writeBatch(batch);
+    } catch {
+      // One bad request must not fail its neighbours: write each alone.
+      committed = [];
+      for (const item of batch) {
+        try {
+          committed.push(...(await writeBatch([item])));
+        } catch (error) {
+          item.reject(toAppError(error));
         }
       }
-      if (committed.length) setImmediate(() => onCommitted(committed));
     }
-    running = undefined;
+    if (committed.length) setImmediate(() => onCommitted(committed));
   }
 
   async function writeBatch(batch: Pending[]): Promise<CommittedBatch[]> {
@@ -188,8 +222,13 @@ export function createMessageWriter({
   return {
     write,
     /** Resolves when every queued write has settled (for shutdown). */
-    flushed: () => running ?? Promise.resolve(),
+    flushed: () => (active || queue.length ? new Promise<void>((done) => idle.push(done)) : Promise.resolve()),
   };
+}
+
+/** What keeps two batches apart: the conversation, or the visitor's own id for one not yet created. */
+function conversationKey(request: WriteRequest): string {
+  return request.conversationId ?? `${principalId(request.principal)}/${request.clientConversationId}`;
 }
 
 /** Whether a principal may write to (and read) a conversation. */

@@ -1,7 +1,7 @@
 import type { Offer, RoutingAgent, RoutingQueue } from '@parley/protocol';
 import { and, asc, eq, gt, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Database } from '../../db/database.ts';
+import { executePrepared, type Database } from '../../db/database.ts';
 import {
   agents,
   agentStatus,
@@ -417,7 +417,8 @@ export function createRoutingRepository(db: Database) {
     /** The routing of conversations, with everyone who may see each (see `RoutingView`). */
     async views(conversationIds: string[]): Promise<RoutingView[]> {
       if (!conversationIds.length) return [];
-      const rows = await db.execute(sql`
+      // Read on every fan-out: one prepared statement whatever the number of ids.
+      const rows = await executePrepared(db, sql`
         select r.conversation_id, r.workspace_id, r.queue_id, r.state, r.owner_agent_id, o.name as owner_name, r.wrap_up,
           coalesce((select json_agg(json_build_object('id', a.id, 'name', a.name) order by g.joined_at, a.id)
             from ${conversationGuests} g join ${agents} a on a.id = g.agent_id where g.conversation_id = r.conversation_id), '[]'::json) as guests,
@@ -426,7 +427,7 @@ export function createRoutingRepository(db: Database) {
             else '[]'::json end as queue_agent_ids,
           coalesce((select json_agg(f.agent_id) from ${offers} f where f.conversation_id = r.conversation_id and f.state = 'pending'), '[]'::json) as offered_to
         from ${routing} r left join ${agents} o on o.id = r.owner_agent_id
-        where r.conversation_id in ${ids(conversationIds)}`);
+        where r.conversation_id = any(string_to_array(${conversationIds.join(',')}, ',')::uuid[])`);
       return rowsOf<Record<string, unknown>>(rows).map((r) => ({
         conversationId: r.conversation_id as string,
         workspaceId: r.workspace_id as string,
