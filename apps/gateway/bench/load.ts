@@ -27,6 +27,9 @@ export interface LoadResult {
   p99: number;
 }
 
+/** Message ids stay unique across runs: a gateway takes a reused id for a resend. */
+let next = 0;
+
 /**
  * Closed-loop load: every side keeps `window` messages in flight to its peer; a message counts
  * when the peer receives it, and its latency is send → receipt (one process, one clock).
@@ -37,7 +40,6 @@ export async function runLoad(pairs: [Side, Side][], { seconds, window, warmupSe
   let measuring = false;
   let running = true;
   const sentAt = new Map<string, number>();
-  let next = 0;
   const body = 'x'.repeat(120);
 
   const fire = (side: Side) => {
@@ -47,12 +49,13 @@ export async function runLoad(pairs: [Side, Side][], { seconds, window, warmupSe
     side.send(id, body);
   };
 
+  const listeners: [Side, (data: Buffer) => void][] = [];
   for (const [a, b] of pairs) {
     for (const [me, peer] of [
       [a, b],
       [b, a],
     ] as const) {
-      me.socket.on('message', (data) => {
+      const listener = (data: Buffer) => {
         const id = me.incoming(JSON.parse(data.toString()) as LoadFrame);
         if (id === undefined) return;
         const start = sentAt.get(id);
@@ -64,7 +67,9 @@ export async function runLoad(pairs: [Side, Side][], { seconds, window, warmupSe
         }
         // The peer's message arrived: the peer may send its next one.
         fire(peer);
-      });
+      };
+      me.socket.on('message', listener);
+      listeners.push([me, listener]);
     }
   }
   for (const [a, b] of pairs) for (let i = 0; i < window; i++) (fire(a), fire(b));
@@ -75,7 +80,9 @@ export async function runLoad(pairs: [Side, Side][], { seconds, window, warmupSe
   measuring = false;
   const elapsed = (performance.now() - started) / 1000;
   running = false;
+  // Let what is in flight land, so the next run starts from quiet sockets.
   await new Promise((r) => setTimeout(r, 500));
+  for (const [side, listener] of listeners) side.socket.off('message', listener);
   latencies.sort((x, y) => x - y);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return { messages: counted, seconds: elapsed, perSecond: counted / elapsed, p50: at(0.5), p99: at(0.99) };

@@ -1,7 +1,10 @@
 // `pnpm bench`: Parley's gateway (validation, authorization, persistence, fan-out) against a
 // bare `ws` relay measured in the same run, on PGlite and, when one answers, on PostgreSQL.
-// Options: --pairs N (50) --window W (4) --seconds S (5) --db pglite|postgres|both (both)
-//          --profile FILE: write a CPU profile of the gateway's runs (open it in Chrome's DevTools)
+// Options: --pairs N (50) --window W (4) --seconds S (3) --rounds R (3) --db pglite|postgres|both (both)
+//          --profile FILE: write a CPU profile of the measured rounds (open it in Chrome's DevTools)
+// The baseline and each gateway run in turn, R rounds of S seconds each, and the medians are
+// reported: on a shared machine the load of other work drifts, and alternating short runs lets
+// every contender see the same drift.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -22,7 +25,8 @@ const { values } = parseArgs({
   options: {
     pairs: { type: 'string', default: '50' },
     window: { type: 'string', default: '4' },
-    seconds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
     db: { type: 'string', default: 'both' },
     profile: { type: 'string' },
   },
@@ -30,13 +34,21 @@ const { values } = parseArgs({
 const PAIRS = Number(values.pairs);
 const WINDOW = Number(values.window);
 const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
 const PASSWORD = 'bench-password-123';
 
 function log(line: string) {
   process.stdout.write(`${line}\n`);
 }
 
-async function baseline(): Promise<LoadResult> {
+/** Something the load runs against: its pairs of sockets, and how to shut it down. */
+interface Subject {
+  name: string;
+  pairs: [Side, Side][];
+  close(): Promise<void>;
+}
+
+async function baseline(): Promise<Subject> {
   const relay = await startRelay();
   const pairs: [Side, Side][] = [];
   for (let i = 0; i < PAIRS; i++) {
@@ -50,13 +62,17 @@ async function baseline(): Promise<LoadResult> {
     };
     pairs.push([await side('visitor'), await side('agent')]);
   }
-  const result = await runLoad(pairs, { seconds: SECONDS, window: WINDOW });
-  for (const [a, b] of pairs) (a.socket.terminate(), b.socket.terminate());
-  await relay.close();
-  return result;
+  return {
+    name: 'bare ws relay (baseline)',
+    pairs,
+    async close() {
+      for (const [a, b] of pairs) (a.socket.terminate(), b.socket.terminate());
+      await relay.close();
+    },
+  };
 }
 
-async function parley(database: OpenDatabase): Promise<LoadResult> {
+async function parley(name: string, database: OpenDatabase): Promise<Subject> {
   const config = loadConfig({ LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT: '1000000', PARLEY_AUTH_RATE_LIMIT: '1000000', PARLEY_HEARTBEAT_MS: '600000' });
   const app = await buildGateway({ config, database });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -108,21 +124,14 @@ async function parley(database: OpenDatabase): Promise<LoadResult> {
     });
     pairs.push([side(visitor, 'visitor'), side(agent, 'agent')]);
   }
-  const profiler = values.profile ? new Session() : undefined;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
-  }
-  const result = await runLoad(pairs, { seconds: SECONDS, window: WINDOW });
-  if (profiler) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(`${values.profile}.${database.kind}.cpuprofile`, JSON.stringify(profile));
-    profiler.disconnect();
-  }
-  for (const [a, b] of pairs) (a.socket.terminate(), b.socket.terminate());
-  await app.close();
-  return result;
+  return {
+    name,
+    pairs,
+    async close() {
+      for (const [a, b] of pairs) (a.socket.terminate(), b.socket.terminate());
+      await app.close();
+    },
+  };
 }
 
 function portAnswers(port: number): Promise<boolean> {
@@ -155,29 +164,55 @@ async function postgresDatabase(): Promise<{ database: OpenDatabase; url: string
 
 const fmt = (r: LoadResult) => `${Math.round(r.perSecond).toString().padStart(7)} msg/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms`;
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 async function main() {
-  log(`Parley bench: ${PAIRS} visitor–agent pairs, ${WINDOW} messages in flight per side, ${SECONDS} s measured after 1 s warm-up.`);
-  const rows: [string, LoadResult][] = [];
-  const base = await baseline();
-  rows.push(['bare ws relay (baseline)', base]);
-  log(`  ${'bare ws relay (baseline)'.padEnd(34)} ${fmt(base)}`);
-  const report = (name: string, r: LoadResult) => {
-    rows.push([name, r]);
-    log(`  ${name.padEnd(34)} ${fmt(r)}   ${((r.perSecond / base.perSecond) * 100).toFixed(0)} % of baseline`);
-  };
+  log(`Parley bench: ${PAIRS} visitor–agent pairs, ${WINDOW} messages in flight per side; ${ROUNDS} rounds of ${SECONDS} s each after 1 s warm-up, contenders in turn; medians.`);
+  const subjects: Subject[] = [await baseline()];
+  let pg: Awaited<ReturnType<typeof postgresDatabase>>;
+  let pglite: OpenDatabase | undefined;
   if (values.db !== 'postgres') {
-    const database = await openDatabase({ kind: 'pglite', dataDir: undefined });
-    report('Parley on PGlite (in process)', await parley(database));
-    await database.close();
+    pglite = await openDatabase({ kind: 'pglite', dataDir: undefined });
+    subjects.push(await parley('Parley on PGlite (in process)', pglite));
   }
   if (values.db !== 'pglite') {
-    const pg = await postgresDatabase();
-    if (pg) {
-      report('Parley on PostgreSQL', await parley(pg.database));
-      const r = await routingBench(pg.database, pg.url);
-      log(`  routing: ${r.chats} chats through 2 gateway processes into one round-robin queue: ${r.owned} assigned to ${r.agents} agents in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSecond)} chats assigned/s (process start-up included)`);
-      await pg.drop();
-    } else log('  (no PostgreSQL server answers: set DATABASE_URL to include it)');
+    pg = await postgresDatabase();
+    if (pg) subjects.push(await parley('Parley on PostgreSQL', pg.database));
+    else log('  (no PostgreSQL server answers: set DATABASE_URL to include it)');
+  }
+
+  const profiler = values.profile ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+  const results = new Map<Subject, LoadResult[]>(subjects.map((s) => [s, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const subject of subjects) results.get(subject)!.push(await runLoad(subject.pairs, { seconds: SECONDS, window: WINDOW }));
+    const [base, ...rest] = subjects.map((s) => results.get(s)!.at(-1)!);
+    log(`  round ${round}: baseline ${Math.round(base!.perSecond)} msg/s; ${rest.map((r, i) => `${subjects[i + 1]!.name.replace('Parley on ', '')} ${((r.perSecond / base!.perSecond) * 100).toFixed(0)} %`).join(', ')}`);
+  }
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(values.profile!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
+
+  const baseRuns = results.get(subjects[0]!)!;
+  log('');
+  for (const subject of subjects) {
+    const runs = results.get(subject)!;
+    const perSecond = median(runs.map((r) => r.perSecond));
+    const ratio = subject === subjects[0] ? '' : `   ${(median(runs.map((r, i) => r.perSecond / baseRuns[i]!.perSecond)) * 100).toFixed(0)} % of baseline`;
+    log(`  ${subject.name.padEnd(34)} ${fmt({ perSecond, p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), messages: 0, seconds: 0 })}${ratio}`);
+  }
+  for (const subject of subjects) await subject.close();
+  await pglite?.close();
+  if (pg) {
+    const r = await routingBench(pg.database, pg.url);
+    log(`  routing: ${r.chats} chats through 2 gateway processes into one round-robin queue: ${r.owned} assigned to ${r.agents} agents in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSecond)} chats assigned/s (process start-up included)`);
+    await pg.drop();
   }
   process.exit(0);
 }
