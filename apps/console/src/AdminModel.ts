@@ -10,7 +10,9 @@ import {
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import * as v from 'valibot';
 import { explainError, type Api } from './api.ts';
+import { createBlocksModel, type BlocksModel } from './BlocksModel.ts';
 import type { TeamModel, WrapUpReason } from './TeamModel.ts';
+import { createTemplatesModel, type TemplatesModel } from './TemplatesModel.ts';
 
 /** A queue as the admin screens edit it. */
 export interface AdminQueue {
@@ -47,6 +49,10 @@ export interface AdminModel {
   readonly queues: ReadonlySignal<AdminQueue[]>;
   readonly reasons: ReadonlySignal<WrapUpReason[]>;
   readonly agents: ReadonlySignal<RoutingAgent[]>;
+  /** The workspace's templates (their section reads them when it opens). */
+  readonly templates: TemplatesModel;
+  /** The blocked visitors (their section reads them when it opens). */
+  readonly blocks: BlocksModel;
   /** Reads the queues and the wrap-up reasons. */
   load(): Promise<void>;
   /** Creates a queue with these agents; true when it was created. */
@@ -186,6 +192,8 @@ export function createAdminModel({ api, team }: AdminTransport): AdminModel {
     queues,
     reasons,
     agents: team.agents,
+    templates: createTemplatesModel({ api }),
+    blocks: createBlocksModel({ api }),
     load,
     async createQueue(input, agentIds) {
       const body = check(QueueInputSchema, input, QUEUE_FIELDS);

@@ -20,7 +20,7 @@ function setup({ signedIn = true, role = 'admin' } = {}) {
     },
     'POST /api/agent/login': () => ({ agent: { ...agent, role } }),
     'POST /api/agent/logout': () => ({ ok: true }),
-    'GET /api/agent/conversations?status=open': () => ({ conversations: [summary('c1'), summary('c2')] }),
+    'GET /api/agent/views/open': () => ({ conversations: [summary('c1'), summary('c2')] }),
     'GET /api/agent/conversations/c1/messages?limit=50': () => ({ messages: [], hasMore: false }),
     'GET /api/agent/conversations/c1': () => ({ conversation: summary('c1') }),
   });
@@ -138,7 +138,7 @@ describe('createConsoleModel', () => {
     await flush();
     expect(model.conversation.value?.conversationId).toBe('c3');
     expect(model.selectedId.value).toBe('c3');
-    expect(api.calls.filter((c) => c === 'GET /api/agent/conversations?status=open')).toHaveLength(2);
+    expect(api.calls.filter((c) => c === 'GET /api/agent/views/open')).toHaveLength(2);
   });
 
   it('closes the open conversation with a notice saying why when access to it is lost', async () => {
@@ -190,5 +190,14 @@ describe('createConsoleModel', () => {
     client.emit('frame', { type: 'routing.offer.closed', offerId: 'o1', conversationId: 'c3', outcome: 'withdrawn' });
     client.emit('frame', { type: 'routing.access.lost', conversationId: 'c3', reason: 'taken' });
     expect(model.notices.list.value.map((n) => n.text)).toEqual(['Another agent took the chat with a visitor, so it is no longer in your list.']);
+  });
+
+  it('gives the open conversation the message length limit the gateway announced', async () => {
+    const { model, clients } = setup();
+    await model.start();
+    await flush();
+    clients[0]!.emit('hello', { type: 'hello', protocol: 1, versions: [1], principal: { kind: 'agent', id: 'a1' }, heartbeatMs: 25_000, limits: { maxMessageLength: 2000, maxFrameBytes: 65_536 } });
+    model.open('c1');
+    expect(model.conversation.value?.maxLength.value).toBe(2000);
   });
 });

@@ -12,6 +12,7 @@ import { createOffersModel, type OffersModel } from './OffersModel.ts';
 import { createOwnershipModel, type OwnershipModel } from './OwnershipModel.ts';
 import { createSessionModel, type Agent, type SessionModel } from './SessionModel.ts';
 import { createTeamModel, type TeamModel } from './TeamModel.ts';
+import { createViewsModel, initialViewSource, type ViewLocation, type ViewsModel } from './ViewsModel.ts';
 
 /** The part of the client the console uses. */
 export type ConsoleClient = Pick<ParleyClient, 'state' | 'connect' | 'close' | 'on' | 'send' | 'request' | 'pending' | 'cursor' | 'setCursor'>;
@@ -28,6 +29,8 @@ export interface ConsoleTransport {
   tick?: InboxTransport['tick'];
   /** Sound, tab title and desktop notifications for incoming requests (default: silent). */
   alerts?: AlertsTransport;
+  /** Where the chosen view and its filters are kept across reloads (default: nowhere). */
+  viewLocation?: ViewLocation;
 }
 
 /** What the main pane shows. */
@@ -49,6 +52,8 @@ export interface ConsoleModel {
   readonly api: Api;
   readonly session: SessionModel;
   readonly inbox: ReadonlySignal<InboxModel | null>;
+  /** The sidebar's views, their filters, saved views and the archive actions, while signed in. */
+  readonly views: ReadonlySignal<ViewsModel | null>;
   readonly conversation: ReadonlySignal<ConversationModel | null>;
   readonly connection: ReadonlySignal<ClientState>;
   /** The conversation asked for (kept while signed out, so it opens after signing in). */
@@ -75,20 +80,24 @@ interface Workspace {
   agent: Agent;
   client: ConsoleClient;
   inbox: InboxModel;
+  views: ViewsModel;
   desk: Desk;
   stops: (() => void)[];
 }
 
 /** Creates the console: signing in connects the client and fills the inbox; signing out undoes it all. */
-export function createConsoleModel({ api, createClient, reload = () => location.reload(), now, tick, alerts = silentAlerts() }: ConsoleTransport): ConsoleModel {
+export function createConsoleModel({ api, createClient, reload = () => location.reload(), now, tick, alerts = silentAlerts(), viewLocation }: ConsoleTransport): ConsoleModel {
   const session = createSessionModel({ api });
   const inbox = signal<InboxModel | null>(null);
+  const views = signal<ViewsModel | null>(null);
   const conversation = signal<ConversationModel | null>(null);
   const connection = signal<ClientState>('idle');
   const selectedId = signal<string | null>(null);
   const desk = signal<Desk | null>(null);
   const notices = createNoticesModel();
   const screen = signal<Screen>('conversations');
+  // The message length limit from the gateway's hello; the composer counts against it.
+  const maxMessageLength = signal(0);
   let workspace: Workspace | null = null;
 
   function closeConversation(): void {
@@ -107,7 +116,7 @@ export function createConsoleModel({ api, createClient, reload = () => location.
       if (!conversationId) return;
       screen.value = 'conversations';
       const initial = list.find(conversationId);
-      conversation.value = createConversationModel({ api, client, conversationId, me: agent, ...(initial && { initial }) });
+      conversation.value = createConversationModel({ api, client, conversationId, me: agent, maxLength: maxMessageLength, ...(initial && { initial }) });
     });
     void conversation.value?.load();
   }
@@ -160,7 +169,8 @@ export function createConsoleModel({ api, createClient, reload = () => location.
 
   function startWorkspace(agent: Agent): void {
     const client = createClient(agent);
-    const list = createInboxModel({ api, client, ...(now && { now }), ...(tick && { tick }) });
+    const list = createInboxModel({ api, client, me: agent.id, source: initialViewSource(viewLocation), ...(now && { now }), ...(tick && { tick }) });
+    const chosen = createViewsModel({ api, inbox: list, admin: agent.role === 'admin', ...(viewLocation && { location: viewLocation }), onDeleted: gone });
     const stops = [
       client.on('state', (state) => (connection.value = state)),
       client.on('error', (error) => {
@@ -168,30 +178,35 @@ export function createConsoleModel({ api, createClient, reload = () => location.
         if (error.closeCode === CloseCode.UNAUTHORIZED || error.closeCode === CloseCode.SESSION_ENDED) session.expire();
       }),
       client.on('reload', () => reload()),
+      client.on('hello', (hello) => (maxMessageLength.value = hello.limits.maxMessageLength)),
     ];
     const made = startDesk(agent, client, list);
-    workspace = { agent, client, inbox: list, desk: made, stops };
+    workspace = { agent, client, inbox: list, views: chosen, desk: made, stops };
     batch(() => {
       inbox.value = list;
+      views.value = chosen;
       desk.value = made;
       connection.value = client.state;
     });
     client.connect();
     void list.load();
+    void chosen.loadSaved();
     void made.team.load();
     if (selectedId.value) openConversation(selectedId.value);
   }
 
   function stopWorkspace(): void {
     if (!workspace) return;
-    const { client, inbox: list, desk: made, stops } = workspace;
+    const { client, inbox: list, views: chosen, desk: made, stops } = workspace;
     workspace = null;
     stops.forEach((stop) => stop());
     batch(() => {
       closeConversation();
       list.dispose();
+      chosen.dispose();
       stopDesk(made);
       inbox.value = null;
+      views.value = null;
       desk.value = null;
       screen.value = 'conversations';
       notices.clear();
@@ -214,6 +229,7 @@ export function createConsoleModel({ api, createClient, reload = () => location.
     api,
     session,
     inbox,
+    views,
     conversation,
     connection,
     selectedId,

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api.ts';
-import { createConversationModel } from './ConversationModel.ts';
+import { signal } from '@preact/signals';
+import { MAX_BODY_CHARS } from '@parley/protocol';
+import { createConversationModel, textLength } from './ConversationModel.ts';
 import { fakeApi, fakeClient, flush, message, summary } from './test-support/fakes.ts';
 import { conversationRouting } from './test-support/routing.ts';
 
@@ -70,6 +72,33 @@ describe('createConversationModel', () => {
     model.setDraft(' \n ');
     expect(model.send()).toBe(false);
     expect(client.sent).toEqual([]);
+  });
+
+  it('counts the draft against the limit the gateway announced, and sends nothing over it', () => {
+    const limit = signal(0);
+    const client = fakeClient();
+    const model = createConversationModel({ api: fakeApi({}), client, conversationId: 'c1', me, maxLength: limit });
+    expect(model.maxLength.value).toBe(MAX_BODY_CHARS);
+    limit.value = 10;
+    model.setDraft('  0123456789  ');
+    expect(model.length.value).toBe(10);
+    expect(model.tooLong.value).toBe(false);
+    // An emoji is one character, as the gateway counts it.
+    model.setDraft('012345678👋x');
+    expect(model.length.value).toBe(11);
+    expect(model.tooLong.value).toBe(true);
+    expect(model.send()).toBe(false);
+    expect(client.sent).toEqual([]);
+    expect(model.draft.value).toBe('012345678👋x');
+    model.setDraft('012345678👋');
+    expect(model.send()).toBe(true);
+    expect(client.sent.map((m) => m.body)).toEqual(['012345678👋']);
+  });
+
+  it('never takes a limit above the protocol’s ceiling', () => {
+    const model = createConversationModel({ api: fakeApi({}), client: fakeClient(), conversationId: 'c1', me, maxLength: signal(MAX_BODY_CHARS * 2) });
+    expect(model.maxLength.value).toBe(MAX_BODY_CHARS);
+    expect(textLength('a👋b')).toBe(3);
   });
 
   it('sends an internal note in note mode and keeps the mode for the next one', async () => {

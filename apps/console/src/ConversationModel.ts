@@ -1,4 +1,4 @@
-import type { Attachment, ConversationSummary, Message } from '@parley/protocol';
+import { MAX_BODY_CHARS, type Attachment, type ConversationSummary, type Message } from '@parley/protocol';
 import type { ParleyClient } from '@parley/client';
 import { batch, computed, effect, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { ApiError, type Api } from './api.ts';
@@ -48,6 +48,12 @@ export interface ConversationModel {
   readonly loadingEarlier: ReadonlySignal<boolean>;
   readonly draft: ReadonlySignal<string>;
   readonly mode: ReadonlySignal<ComposerMode>;
+  /** The most characters a message may have (the gateway's limit for agents). */
+  readonly maxLength: ReadonlySignal<number>;
+  /** How many characters the draft sends (trimmed, counted as the gateway counts them). */
+  readonly length: ReadonlySignal<number>;
+  /** The draft is over the limit: it cannot be sent until it is shortened. */
+  readonly tooLong: ReadonlySignal<boolean>;
   /** Whether the visitor is typing right now. */
   readonly visitorTyping: ReadonlySignal<boolean>;
   /** Whether the agent can see the conversation (the console tab is visible): then it is marked read. */
@@ -60,8 +66,7 @@ export interface ConversationModel {
   setDraft(text: string): void;
   /** Switches between reply and internal note. */
   setMode(mode: ComposerMode): void;
-  /** Sends the draft through the client's outbox; false when there is nothing to send. */
-  /** Sends the draft and these uploaded files through the client's outbox; false when there is neither. */
+  /** Sends the draft and these uploaded files through the client's outbox; false when there is neither, or the draft is too long. */
   send(files?: Attachment[]): boolean;
   /** Stops listening to the client. */
   dispose(): void;
@@ -74,6 +79,8 @@ export interface ConversationOptions extends ConversationTransport {
   me: { id: string };
   /** The inbox row, if known, shown until the gateway's answer arrives. */
   initial?: ConversationSummary;
+  /** The message length limit the gateway announced in its hello (default: the protocol's ceiling). */
+  maxLength?: ReadonlySignal<number>;
 }
 
 interface Outgoing {
@@ -102,8 +109,15 @@ export function authorLabel(message: Message, meId: string, summary: Pick<Conver
   return author.name || summary?.visitor?.name || 'Visitor';
 }
 
+/** A text's length as the gateway counts it: in characters (code points), so an emoji counts once. */
+export function textLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 /** Creates a conversation's state and starts listening for its live messages; call `load()` to fetch it. */
-export function createConversationModel({ api, client, conversationId, me, initial }: ConversationOptions): ConversationModel {
+export function createConversationModel({ api, client, conversationId, me, initial, maxLength: announced }: ConversationOptions): ConversationModel {
   const summary = signal<ConversationSummary | null>(initial ?? null);
   const messages = signal(new Map<string, Message>());
   const outgoing = signal(new Map<string, Outgoing>());
@@ -113,6 +127,10 @@ export function createConversationModel({ api, client, conversationId, me, initi
   const loadingEarlier = signal(false);
   const draft = signal('');
   const mode = signal<ComposerMode>('reply');
+  const maxLength = computed(() => (announced?.value && announced.value > 0 ? Math.min(announced.value, MAX_BODY_CHARS) : MAX_BODY_CHARS));
+  const length = computed(() => textLength(draft.value.trim()));
+  // The frame also holds at most MAX_BODY_CHARS UTF-16 units, which a text of astral characters can pass first.
+  const tooLong = computed(() => length.value > maxLength.value || draft.value.trim().length > MAX_BODY_CHARS);
   const visitorTyping = signal(false);
   const visible = signal(typeof document === 'undefined' || document.visibilityState !== 'hidden');
   // How far the visitor has read, in the agents' numbering.
@@ -329,6 +347,9 @@ export function createConversationModel({ api, client, conversationId, me, initi
     loadingEarlier,
     draft,
     mode,
+    maxLength,
+    length,
+    tooLong,
     visitorTyping,
     visible,
     load,
@@ -362,7 +383,7 @@ export function createConversationModel({ api, client, conversationId, me, initi
     },
     send(files = []) {
       const body = draft.value.trim();
-      if (!body && !files.length) return false;
+      if ((!body && !files.length) || tooLong.value) return false;
       const internal = mode.value === 'note';
       // The message itself ends the typing on the other side; no "stop" follows it later.
       clearTimeout(typingStop);

@@ -37,6 +37,13 @@ describe('createApi', () => {
     ]);
   });
 
+  it('sends a DELETE with a JSON body when one is given (a confirmation)', async () => {
+    const { api, calls } = recorder(() => json(200, { ok: true }));
+    await api.delete('/api/admin/conversations/c1', { confirm: 'c1' });
+    expect(calls[0]!.init).toMatchObject({ method: 'DELETE', body: '{"confirm":"c1"}' });
+    expect((calls[0]!.init.headers as Record<string, string>)['content-type']).toBe('application/json');
+  });
+
   it('resolves a write answered with no content', async () => {
     const { api } = recorder(() => new Response(null, { status: 204 }));
     await expect(api.delete('/api/admin/wrap-up-reasons/r1')).resolves.toBeUndefined();

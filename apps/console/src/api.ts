@@ -23,8 +23,8 @@ export interface Api {
   put<T>(path: string, body?: unknown): Promise<T>;
   /** PATCHes a JSON body and resolves with the JSON answer. */
   patch<T>(path: string, body?: unknown): Promise<T>;
-  /** DELETEs a path and resolves with the JSON answer (if any). */
-  delete<T>(path: string): Promise<T>;
+  /** DELETEs a path (with a JSON body when one is given) and resolves with the JSON answer (if any). */
+  delete<T>(path: string, body?: unknown): Promise<T>;
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -34,13 +34,15 @@ const WITH_BODY = new Set<Method>(['POST', 'PUT', 'PATCH']);
 export function createApi(fetcher: typeof fetch = (input, init) => globalThis.fetch(input, init)): Api {
   async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
     let response: Response;
+    // A DELETE carries a body only when asked to (a confirmation).
+    const withBody = WITH_BODY.has(method) || (method === 'DELETE' && body !== undefined);
     try {
       response = await fetcher(path, {
         method,
         credentials: 'same-origin',
-        headers: WITH_BODY.has(method) ? { accept: 'application/json', 'content-type': 'application/json' } : { accept: 'application/json' },
+        headers: withBody ? { accept: 'application/json', 'content-type': 'application/json' } : { accept: 'application/json' },
         // The gateway refuses an empty body sent as JSON, so a write without one sends `{}`.
-        ...(WITH_BODY.has(method) && { body: JSON.stringify(body ?? {}) }),
+        ...(withBody && { body: JSON.stringify(body ?? {}) }),
       });
     } catch (error) {
       throw new ApiError(0, 'NETWORK', 'Parley could not be reached. Check the connection and try again.', { cause: error });
@@ -59,7 +61,7 @@ export function createApi(fetcher: typeof fetch = (input, init) => globalThis.fe
     post: (path, body) => call('POST', path, body),
     put: (path, body) => call('PUT', path, body),
     patch: (path, body) => call('PATCH', path, body),
-    delete: (path) => call('DELETE', path),
+    delete: (path, body) => call('DELETE', path, body),
   };
 }
 

@@ -5,10 +5,13 @@ import { createApi } from './api.ts';
 import { App } from './components/App.tsx';
 import { createConsoleModel } from './ConsoleModel.ts';
 import { syncHash } from './routing.ts';
+import { browserViewLocation } from './ViewsModel.ts';
 
 const model = createConsoleModel({
   api: createApi(),
   alerts: browserAlerts(),
+  // The chosen view and its filters live in the address bar's query, so a reload keeps them.
+  viewLocation: browserViewLocation(window),
   createClient: (agent) =>
     createClient({
       // Same origin: the session cookie authenticates the socket, so no token subprotocol.

@@ -28,6 +28,10 @@ async function setup() {
     'POST /api/admin/wrap-up-reasons': (body) => ((reasons = [...reasons, { id: 'r2', label: (body as { label: string }).label }]), { ok: true }),
     'DELETE /api/admin/wrap-up-reasons/r1': () => ((reasons = reasons.filter((r) => r.id !== 'r1')), undefined),
     'PATCH /api/admin/agents/a2': () => ({ ok: true }),
+    // The templates and blocked visitors sections (their own tests: TemplatesAdmin, BlocksAdmin).
+    'GET /api/agent/templates?limit=50': () => ({ templates: [], nextCursor: null }),
+    'GET /api/agent/templates/facets': () => ({ categories: [], languages: [] }),
+    'GET /api/admin/blocks?limit=50': () => ({ blocks: [], nextCursor: null }),
   });
   const team = {
     agents: signal([routingAgent('a1', { name: 'Ada', maxChats: 3 }), routingAgent('a2', { name: 'Bob', maxChats: 2, status: 'break' })]),

@@ -2,8 +2,11 @@ import { QUEUE_MODES, type QueueMode, type RoutingAgent } from '@parley/protocol
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { MODE_LABEL, type AdminModel, type AdminQueue } from '../AdminModel.ts';
 import { STATUS_LABEL } from '../TeamModel.ts';
+import { BlocksAdmin } from './BlocksAdmin.tsx';
+import { TemplatesAdmin } from './TemplatesAdmin.tsx';
 
-type Admin = Pick<AdminModel, 'status' | 'error' | 'busy' | 'queues' | 'reasons' | 'agents' | 'createQueue' | 'updateQueue' | 'addReason' | 'removeReason' | 'setChatLimit' | 'clearError'>;
+type Admin = Pick<AdminModel, 'status' | 'error' | 'busy' | 'queues' | 'reasons' | 'agents' | 'createQueue' | 'updateQueue' | 'addReason' | 'removeReason' | 'setChatLimit' | 'clearError'> &
+  Partial<Pick<AdminModel, 'templates' | 'blocks'>>;
 
 const usesOffers = (mode: QueueMode) => mode === 'offer' || mode === 'top_n';
 
@@ -235,6 +238,8 @@ export function AdminScreens({ admin, onBack }: { admin: Admin; onBack: () => vo
       <QueuesSection admin={admin} />
       <ReasonsSection admin={admin} />
       <AgentsSection admin={admin} />
+      {admin.templates && <TemplatesAdmin templates={admin.templates} />}
+      {admin.blocks && <BlocksAdmin blocks={admin.blocks} />}
     </section>
   );
 }

@@ -29,7 +29,7 @@ async function setup(signedIn: boolean, routing = false) {
     },
     'POST /api/agent/login': () => ((session = true), { agent }),
     'POST /api/agent/logout': () => ((session = false), { ok: true }),
-    'GET /api/agent/conversations?status=open': () => ({ conversations: [summary('c1', { visitor: { id: 'v1', name: 'Vera' }, preview: 'Hi there' })] }),
+    'GET /api/agent/views/open': () => ({ conversations: [summary('c1', { visitor: { id: 'v1', name: 'Vera' }, preview: 'Hi there' })] }),
     'GET /api/agent/conversations/c1/messages?limit=50': () => ({
       messages: [message('c1', 1, { body: 'Hi there', author: { kind: 'visitor', id: 'v1', name: 'Vera' } })],
       hasMore: false,

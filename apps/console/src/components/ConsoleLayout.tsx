@@ -4,6 +4,8 @@ import type { ConsoleModel } from '../ConsoleModel.ts';
 import type { Agent } from '../SessionModel.ts';
 import { AdminScreens } from './AdminScreens.tsx';
 import { AlertSettings } from './AlertSettings.tsx';
+import { ArchiveActions } from './ArchiveActions.tsx';
+import { ArchiveFilters } from './ArchiveFilters.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { InboxList } from './InboxList.tsx';
 import { IncomingOffers } from './IncomingOffers.tsx';
@@ -11,6 +13,7 @@ import { Notices } from './Notices.tsx';
 import { QueuePanel } from './QueuePanel.tsx';
 import { StatusPicker } from './StatusPicker.tsx';
 import { conversationIdsOf, TicketsPanel } from './TicketList.tsx';
+import { ViewsNav } from './ViewsNav.tsx';
 
 const CONNECTION_TEXT: Record<ClientState, string> = {
   idle: 'Offline',
@@ -25,6 +28,7 @@ const CONNECTION_TEXT: Record<ClientState, string> = {
  */
 export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Agent }) {
   const inbox = model.inbox.value;
+  const views = model.views.value;
   const conversation = model.conversation.value;
   const connection = model.connection.value;
   const desk = model.desk.value;
@@ -61,7 +65,9 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
       <div class="panes">
         <div class="sidebar">
           {desk && <QueuePanel team={desk.team} />}
-          {inbox && <InboxList inbox={inbox} onOpen={(id) => model.open(id)} />}
+          {views && <ViewsNav views={views} />}
+          {views && inbox && <ArchiveFilters views={views} team={desk?.team ?? null} rows={inbox.rows} />}
+          {inbox && <InboxList inbox={inbox} onOpen={(id) => model.open(id)} {...(views && { actions: views })} />}
           {inbox && conversationIds && <TicketsPanel api={model.api} conversationIds={conversationIds} now={inbox.now} onOpen={(id) => model.open(id)} />}
         </div>
         <main class="pane">
@@ -69,7 +75,10 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
           {admin ? (
             <AdminScreens admin={admin} onBack={() => model.show('conversations')} />
           ) : conversation ? (
-            <ConversationView key={conversation.conversationId} model={conversation} desk={desk} me={agent} />
+            <>
+              {views && <ArchiveActions key={conversation.conversationId} summary={conversation.summary} views={views} />}
+              <ConversationView key={conversation.conversationId} model={conversation} desk={desk} me={agent} api={model.api} onOpen={(id) => model.open(id)} />
+            </>
           ) : (
             <div class="pane__empty">
               <h2>No conversation open</h2>

@@ -1,8 +1,10 @@
 import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../api.ts';
 import { createConversationModel } from '../ConversationModel.ts';
 import { fakeApi, fakeClient, message, summary } from '../test-support/fakes.ts';
+import { agentTicket, block, customerPanel } from '../test-support/workspace.ts';
 import { render, settle } from '../test-support/render.ts';
 import { ConversationView } from './ConversationView.tsx';
 
@@ -128,5 +130,119 @@ describe('ConversationView', () => {
     expect(left.textContent).not.toContain('Internal note');
     expect(screen.getByText('Vera is typing…')).toBeTruthy();
     expect(screen.getByText('Sure, here is how').closest('li')!.textContent).toContain('Seen by the visitor');
+  });
+});
+
+describe('ConversationView with the customer panel and actions', () => {
+  async function workspace(customer = customerPanel(), routes: Record<string, (body?: unknown) => unknown> = {}) {
+    let current = customer;
+    const api = fakeApi({
+      'GET /api/agent/conversations/c1/messages?limit=50': () => ({ messages: [message('c1', 1, { body: 'Hello', author: { kind: 'visitor', id: 'v1', name: 'Vera' } })], hasMore: false }),
+      'GET /api/agent/conversations/c1': () => ({ conversation: summary('c1', { visitor: { id: 'v1', name: 'Vera' } }) }),
+      'GET /api/agent/conversations/c1/customer': () => ({ customer: current }),
+      'POST /api/agent/conversations/c1/block': (body) => ((current = { ...current, blocked: true }), { block: block('b1', body as object) }),
+      'POST /api/agent/conversations/c1/ticket': () => ({ ticket: agentTicket(1001), duplicate: false }),
+      'GET /api/agent/tickets/1001': () => ({ ticket: agentTicket(1001, { subject: 'Broken pot' }) }),
+      'PATCH /api/agent/tickets/1001': (body) => ({ ticket: agentTicket(1001, { subject: 'Broken pot', ...(body as object) }) }),
+      ...routes,
+    });
+    const model = createConversationModel({ api, client: fakeClient(), conversationId: 'c1', me: { id: 'a1' } });
+    const opened: string[] = [];
+    const view = await render(<ConversationView model={model} api={api} onOpen={(id) => opened.push(id)} />);
+    unmount = () => {
+      view.unmount();
+      model.dispose();
+    };
+    await settle(() => model.load());
+    await settle();
+    return { api, opened, screen: within(document.body), user: userEvent.setup() };
+  }
+
+  it('shows the customer panel beside the messages', async () => {
+    const { screen } = await workspace();
+    const panel = screen.getByRole('region', { name: 'Customer' });
+    expect(panel.textContent).toContain('Vera Visitor');
+    expect(screen.getByRole('log', { name: 'Messages' }).textContent).toContain('Hello');
+  });
+
+  it('blocks the visitor only after the confirmation, with the IP address when ticked', async () => {
+    const { screen, user, api } = await workspace();
+    const button = screen.getByRole('button', { name: 'Block visitor' });
+    await user.click(button);
+    const dialog = screen.getByRole('dialog', { name: 'Block Vera?' });
+    expect(dialog.textContent).toContain('Their chat session ends now and they are told they cannot chat here.');
+    // The safe choice has the focus and leaves without blocking.
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await user.keyboard('{Enter}');
+    await settle();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(api.calls).not.toContain('POST /api/agent/conversations/c1/block');
+    await user.click(button);
+    const again = screen.getByRole('dialog', { name: 'Block Vera?' });
+    await user.click(within(again).getByRole('checkbox', { name: /Also block their IP address/ }));
+    await user.type(within(again).getByRole('textbox', { name: /Reason/ }), 'Abusive');
+    await user.click(within(again).getByRole('button', { name: 'Block visitor' }));
+    await settle();
+    expect(api.bodies).toEqual([{ call: 'POST /api/agent/conversations/c1/block', body: { byIp: true, reason: 'Abusive' } }]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect((screen.getByRole('button', { name: 'Visitor blocked' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole('region', { name: 'Customer' }).textContent).toContain('Blocked');
+  });
+
+  it('says why a block failed, in the dialog', async () => {
+    const { screen, user } = await workspace(customerPanel(), {
+      'POST /api/agent/conversations/c1/block': () => {
+        throw new ApiError(404, 'NOT_FOUND', 'Not found.');
+      },
+    });
+    await user.click(screen.getByRole('button', { name: 'Block visitor' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Block visitor' }));
+    await settle();
+    expect(within(screen.getByRole('dialog')).getByRole('alert').textContent).toContain('no longer yours to change');
+    expect(within(screen.getByRole('region', { name: 'Customer' })).queryByRole('alert')).toBeNull();
+  });
+
+  it('converts the chat to a ticket with the customer’s e-mail; the button then goes to the ticket', async () => {
+    const { screen, user, api } = await workspace(customerPanel({ email: 'vera@example.com' }));
+    await user.click(screen.getByRole('button', { name: 'Convert to ticket' }));
+    const dialog = screen.getByRole('dialog', { name: 'Convert the chat with Vera to a ticket' });
+    const email = within(dialog).getByRole('textbox', { name: 'Customer’s e-mail' }) as HTMLInputElement;
+    expect(email.value).toBe('vera@example.com');
+    expect(document.activeElement).toBe(email);
+    await user.type(within(dialog).getByRole('textbox', { name: 'Subject (optional)' }), 'Broken pot');
+    await user.click(within(dialog).getByRole('button', { name: 'Convert to ticket' }));
+    await settle();
+    expect(api.bodies).toEqual([{ call: 'POST /api/agent/conversations/c1/ticket', body: { email: 'vera@example.com', subject: 'Broken pot' } }]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    const go = screen.getByRole('button', { name: 'Go to ticket #1001' });
+    expect(screen.getByText(/Ticket #1001/, { selector: '.conversation__sub' })).toBeTruthy();
+    await user.click(go);
+    await settle();
+    const ticket = screen.getByRole('region', { name: 'Ticket #1001' });
+    expect(document.activeElement).toBe(within(ticket).getByRole('heading', { name: 'Ticket #1001' }));
+    expect(ticket.textContent).toContain('Broken pot');
+    await user.selectOptions(within(ticket).getByRole('combobox', { name: 'Status' }), 'pending');
+    await settle();
+    expect(api.bodies.at(-1)).toEqual({ call: 'PATCH /api/agent/tickets/1001', body: { status: 'pending' } });
+    await user.click(within(ticket).getByRole('button', { name: 'Back to the customer' }));
+    await settle();
+    expect(screen.getByRole('region', { name: 'Customer' })).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Go to ticket #1001' }));
+  });
+
+  it('asks for an e-mail address before converting, when the customer gave none', async () => {
+    const { screen, user, api } = await workspace();
+    await user.click(screen.getByRole('button', { name: 'Convert to ticket' }));
+    const dialog = screen.getByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Convert to ticket' }));
+    await settle();
+    expect(within(dialog).getByRole('alert').textContent).toBe('E-mail must be an e-mail address such as name@example.com.');
+    expect(api.calls).not.toContain('POST /api/agent/conversations/c1/ticket');
+  });
+
+  it('offers "Go to ticket" straight away for a conversation that backs a ticket', async () => {
+    const { screen } = await workspace(customerPanel({ ticket: { number: 1002, status: 'pending' } }));
+    expect(screen.getByRole('button', { name: 'Go to ticket #1002' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Convert to ticket' })).toBeNull();
   });
 });

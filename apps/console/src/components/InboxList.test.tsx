@@ -2,6 +2,8 @@ import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInboxModel } from '../InboxModel.ts';
+import { conversationRouting } from '../test-support/routing.ts';
+import { createViewsModel } from '../ViewsModel.ts';
 import { fakeApi, fakeClient, message, summary } from '../test-support/fakes.ts';
 import { render, settle } from '../test-support/render.ts';
 import { InboxList } from './InboxList.tsx';
@@ -12,7 +14,7 @@ afterEach(() => unmount());
 
 async function setup() {
   const api = fakeApi({
-    'GET /api/agent/conversations?status=open': () => ({
+    'GET /api/agent/views/open': () => ({
       conversations: [
         summary('c-old', { lastSeq: 2, lastMessageAt: '2024-05-01T08:00:00.000Z', visitor: { id: 'v-old', name: 'Olga' }, preview: 'old one' }),
         summary('c-new', { lastSeq: 5, lastMessageAt: '2024-05-01T11:58:00.000Z', visitor: { id: 'abcdef123456', name: null }, preview: 'newest' }),
@@ -83,5 +85,64 @@ describe('InboxList', () => {
     expect(onOpen).toHaveBeenCalledWith('c-mid');
     await settle(() => inbox.select('c-mid'));
     expect(screen.getByRole('link', { name: /Mia/ }).getAttribute('aria-current')).toBe('page');
+  });
+
+  it('reads the next page with "Load more", and says there is more in the count', async () => {
+    const api = fakeApi({
+      'GET /api/agent/views/closed': () => ({ conversations: [summary('c1', { status: 'closed', visitor: { id: 'v1', name: 'Ann' } })], nextCursor: 'p2' }),
+      'GET /api/agent/views/closed?cursor=p2': () => ({
+        conversations: [summary('c2', { status: 'closed', lastMessageAt: '2024-05-01T07:00:00.000Z', visitor: { id: 'v2', name: 'Ben' }, routing: conversationRouting('a2', { state: 'resolved', wrapUp: 'Order placed' }) })],
+        nextCursor: null,
+      }),
+    });
+    const inbox = createInboxModel({ api, client: fakeClient(), source: { kind: 'view', view: 'closed', filter: {} }, now: () => NOW, tick: () => () => {} });
+    const view = await render(<InboxList inbox={inbox} onOpen={() => {}} />);
+    unmount = () => {
+      view.unmount();
+      inbox.dispose();
+    };
+    await settle(() => inbox.load());
+    const screen = within(view.container);
+    expect(screen.getByRole('heading', { name: /Closed conversations/ }).textContent).toBe('Closed conversations 1+');
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Load more' }));
+    await settle();
+    expect(screen.getAllByRole('link').map((a) => a.querySelector('.row__title')!.textContent)).toEqual(['Ann', 'Ben']);
+    expect(screen.getByRole('link', { name: /Ben/ }).textContent).toContain('Agent a2 · Order placed');
+    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
+  });
+
+  it('puts a grouped saved view under a heading per group', async () => {
+    const saved = { id: 's1', name: 'By queue', filter: {}, sort: 'activity.desc' as const, group: 'queue' as const, createdAt: '', updatedAt: '' };
+    const row = (id: string, name: string, key: string | null, label: string | null) => ({ ...summary(id, { visitor: { id: `v-${id}`, name } }), channel: 'chat' as const, archivedAt: null, ticketNumber: null, group: { key, label } });
+    const api = fakeApi({ 'GET /api/agent/saved-views/s1/conversations': () => ({ conversations: [row('c0', 'Nia', null, null), row('c1', 'Sam', 'q1', 'Sales'), row('c2', 'Sue', 'q1', 'Sales')], nextCursor: null }) });
+    const inbox = createInboxModel({ api, client: fakeClient(), source: { kind: 'saved', id: 's1', saved }, now: () => NOW, tick: () => () => {} });
+    const view = await render(<InboxList inbox={inbox} onOpen={() => {}} />);
+    unmount = () => {
+      view.unmount();
+      inbox.dispose();
+    };
+    await settle(() => inbox.load());
+    const screen = within(view.container);
+    expect(screen.getByRole('navigation', { name: /^By queue/ })).toBeTruthy();
+    expect(screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual(['No queue', 'Sales']);
+  });
+
+  it('archives a conversation from its row, which then leaves the list', async () => {
+    const api = fakeApi({
+      'GET /api/agent/views/open': () => ({ conversations: [summary('c1', { visitor: { id: 'v1', name: 'Vera' } }), summary('c2', { visitor: { id: 'v2', name: 'Will' } })], nextCursor: null }),
+      'POST /api/agent/conversations/c1/archive': () => ({ conversation: { ...summary('c1'), channel: 'chat', archivedAt: '2024-05-01T12:00:00.000Z', ticketNumber: null } }),
+    });
+    const inbox = createInboxModel({ api, client: fakeClient(), now: () => NOW, tick: () => () => {} });
+    const views = createViewsModel({ api, inbox, admin: false });
+    const view = await render(<InboxList inbox={inbox} onOpen={() => {}} actions={views} />);
+    unmount = () => {
+      view.unmount();
+      inbox.dispose();
+    };
+    await settle(() => inbox.load());
+    const screen = within(view.container);
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Archive the conversation with Vera' }));
+    await settle();
+    expect(screen.getAllByRole('link').map((a) => a.querySelector('.row__title')!.textContent)).toEqual(['Will']);
   });
 });

@@ -108,7 +108,7 @@ export function fakeApi(routes: Record<string, (body?: unknown) => unknown>): Ap
     post: (path, body) => answer(`POST ${path}`, body) as never,
     put: (path, body) => answer(`PUT ${path}`, body) as never,
     patch: (path, body) => answer(`PATCH ${path}`, body) as never,
-    delete: (path) => answer(`DELETE ${path}`) as never,
+    delete: (path, body) => answer(`DELETE ${path}`, body) as never,
   };
 }
 
