@@ -37,6 +37,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARLEY_AGENT_STALE_MS: '10' })).toThrow(/PARLEY_AGENT_STALE_MS must be a whole number between 1000 and 86400000 \(got "10"\)/);
   });
 
+  it('reads how many days a resolved chat stays in the Closed view (default 7; 0 archives it when resolved)', () => {
+    expect(loadConfig({}).archiveAfterDays).toBe(7);
+    expect(loadConfig({ PARLEY_ARCHIVE_AFTER_DAYS: '0' }).archiveAfterDays).toBe(0);
+    expect(() => loadConfig({ PARLEY_ARCHIVE_AFTER_DAYS: '-1' })).toThrow(/PARLEY_ARCHIVE_AFTER_DAYS must be a whole number between 0 and 3650 \(got "-1"\)/);
+  });
+
     it('checks console origins', () => {
     expect(loadConfig({ PARLEY_CONSOLE_ORIGINS: 'https://a.example, https://b.example' }).consoleOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(() => loadConfig({ PARLEY_CONSOLE_ORIGINS: 'a.example/path' })).toThrow(/PARLEY_CONSOLE_ORIGINS/);

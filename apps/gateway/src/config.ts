@@ -30,6 +30,8 @@ export interface Config {
   maxUploadBytes: number;
   /** An agent whose console has not been heard from for this long gets no new chats, in ms. */
   agentStaleMs: number;
+  /** Days a resolved chat stays in the Closed view before it goes to the archive; 0 archives it when resolved. */
+  archiveAfterDays: number;
 }
 
 const int = (name: string, min: number, max: number) =>
@@ -66,6 +68,7 @@ const EnvSchema = v.object({
   PARLEY_TRUST_PROXY: v.optional(v.picklist(['true', 'false'], 'PARLEY_TRUST_PROXY must be true or false'), 'false'),
   PARLEY_MAX_UPLOAD_BYTES: v.optional(int('PARLEY_MAX_UPLOAD_BYTES', 1024, 100 * 1024 * 1024), String(10 * 1024 * 1024)),
   PARLEY_AGENT_STALE_MS: v.optional(int('PARLEY_AGENT_STALE_MS', 1000, 86_400_000), '60000'),
+  PARLEY_ARCHIVE_AFTER_DAYS: v.optional(int('PARLEY_ARCHIVE_AFTER_DAYS', 0, 3650), '7'),
 });
 
 /** A configuration error: names the variable and what it expects. */
@@ -113,5 +116,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     trustProxy: e.PARLEY_TRUST_PROXY === 'true',
     maxUploadBytes: e.PARLEY_MAX_UPLOAD_BYTES,
     agentStaleMs: e.PARLEY_AGENT_STALE_MS,
+    archiveAfterDays: e.PARLEY_ARCHIVE_AFTER_DAYS,
   };
 }

@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { queues } from '../src/db/schema/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cid, startGateway, type TestGateway } from './support/gateway.ts';
 import type { TestSocket } from './support/socket.ts';
@@ -193,6 +194,50 @@ describe('bad input over HTTP', () => {
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('INVALID_REQUEST');
     expect(await storedBodies()).toEqual(before);
+  });
+
+  it.each([
+    // [who, method, path, body]: a JSON array where the route takes an object, whole or in a field.
+    ['agent', 'PATCH', '/api/agent/apps/demo/settings', []],
+    ['agent', 'PATCH', '/api/agent/apps/demo/settings', { preChat: [] }],
+    ['agent', 'PATCH', '/api/agent/apps/demo/settings', { bot: [] }],
+    ['agent', 'PATCH', '/api/admin/queues/:queue', []],
+    ['agent', 'PUT', '/api/agent/status', []],
+    ['agent', 'POST', '/api/admin/wrap-up-reasons', []],
+    ['agent', 'PATCH', '/api/admin/workspace', []],
+    ['agent', 'POST', '/api/agent/saved-views', { name: 'Arrays', filter: [] }],
+    ['agent', 'POST', '/api/agent/conversations/:conversation/archive', []],
+    ['visitor', 'PATCH', '/api/visitor/me', []],
+    ['visitor', 'PATCH', '/api/visitor/me', { attributes: [] }],
+    ['visitor', 'POST', '/api/visitor/identify', []],
+    ['visitor', 'POST', '/api/visitor/tickets', []],
+  ] as const)('refuses a JSON array where an object belongs: %s %s %s %j → 400 INVALID_REQUEST, and changes nothing', async (who, method, path, body) => {
+    const [queue] = await gw.database.db.select().from(queues).where(eq(queues.workspaceId, 'demo'));
+    const url = path.replace(':queue', queue!.id).replace(':conversation', conversationId);
+    const { token } = await gw.visitor();
+    const read = (path: string, headers: Record<string, string>) => fetch(`${gw.url}${path}`, { headers: { origin: gw.origin, ...headers } }).then((r) => r.json());
+    const state = () =>
+      Promise.all([
+        read('/api/agent/apps/demo/settings', { cookie }),
+        read('/api/admin/queues', { cookie }),
+        read('/api/admin/workspace', { cookie }),
+        read('/api/agent/routing', { cookie }).then((r) => r.me.status),
+        read('/api/agent/saved-views', { cookie }),
+        read(`/api/agent/conversations/${conversationId}`, { cookie }).then((r) => r.conversation.archivedAt ?? null),
+        read('/api/visitor/me', { authorization: `Bearer ${token}` }),
+        read('/api/visitor/tickets', { authorization: `Bearer ${token}` }),
+      ]);
+    const before = await state();
+    const res = await fetch(`${gw.url}${url}`, {
+      method,
+      headers: { origin: gw.origin, 'content-type': 'application/json', ...(who === 'agent' ? { cookie } : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    });
+    const answer = await res.json();
+    expect(res.status).toBe(400);
+    expect(answer.error.code).toBe('INVALID_REQUEST');
+    expect(answer.error.message).toMatch(/must be (a JSON object|an object), not an array/);
+    expect(await state()).toEqual(before);
   });
 
   it('answers an oversize HTTP body with 413', async () => {

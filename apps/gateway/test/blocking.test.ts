@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
-import { agents, apps, blocks, visitorAddresses, workspaces } from '../src/db/schema/index.ts';
+import { agents, apps, attachments, blocks, conversations, visitorAddresses, visitors, workspaces } from '../src/db/schema/index.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
 import { TEST_DB } from './support/database.ts';
 import { cid, startGateway, type TestGateway } from './support/gateway.ts';
@@ -44,6 +44,42 @@ async function chatting(appId: string, base = gw) {
   socket.send({ type: 'message.send', ref: 'first', clientConversationId: cid(), clientMessageId: cid(), body: 'Spam spam spam' });
   const { conversationId } = await socket.next('message.ack', (f) => f.ref === 'first');
   return { token: json.token as string, visitorId: json.visitorId as string, socket, conversationId };
+}
+
+/** The visitor's HTTP routes the widget, the portal and the web form call with a session token. */
+function visitorRequests(appId: string, conversationId: string) {
+  return [
+    ['GET', '/api/visitor/conversations'],
+    ['GET', `/api/visitor/conversations/${conversationId}/messages`],
+    ['GET', '/api/visitor/me'],
+    ['PATCH', '/api/visitor/me', { name: 'Someone else' }],
+    ['GET', '/api/visitor/app'],
+    ['GET', '/api/visitor/tickets'],
+    ['POST', '/api/visitor/tickets', { name: 'Spammer', email: 'spam@example.com', subject: 'Hi', description: 'Spam spam spam' }],
+    ['POST', '/api/visitor/attachments?name=note.txt', 'plain text'],
+    ['DELETE', '/api/visitor/sessions/current'],
+  ] as [string, string, unknown?][];
+}
+
+/** A visitor's request with their session token, as the widget sends it. */
+async function asVisitor(token: string, method: string, path: string, body?: unknown) {
+  const upload = path.startsWith('/api/visitor/attachments');
+  const res = await fetch(`${gw.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, origin: gw.origin, ...(body !== undefined && { 'content-type': upload ? 'application/octet-stream' : 'application/json' }) },
+    ...(body !== undefined && { body: upload ? String(body) : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as Json) : {} };
+}
+
+/** Expects every visitor route to refuse the session with 403 BLOCKED, saying why. */
+async function expectRoutesBlocked(token: string, appId: string, conversationId: string) {
+  for (const [method, path, body] of visitorRequests(appId, conversationId)) {
+    const answer = await asVisitor(token, method, path, body);
+    expect(answer.status, `${method} ${path}`).toBe(403);
+    expect(answer.json.error, `${method} ${path}`).toEqual({ code: 'BLOCKED', message: expect.stringMatching(/cannot chat here/) });
+  }
 }
 
 /** Expects the socket to be told it is blocked and closed with 4012. */
@@ -102,11 +138,26 @@ describe('blocking a visitor', () => {
     const otherSocket = await gw.connectVisitor(other.json.token);
     await otherSocket.next('hello');
     otherSocket.close();
+    expect((await asVisitor(other.json.token, 'GET', '/api/visitor/conversations')).status).toBe(200);
+  });
+
+  it("refuses the blocked visitor's HTTP requests with 403 BLOCKED, as their socket is refused", async () => {
+    const chat = await chatting(`${WS}-app`);
+    expect((await asVisitor(chat.token, 'GET', '/api/visitor/conversations')).status).toBe(200);
+    expect((await api(sam, 'POST', `/api/agent/conversations/${chat.conversationId}/block`)).status).toBe(201);
+    await expectBlocked(chat.socket);
+    await expectRoutesBlocked(chat.token, `${WS}-app`, chat.conversationId);
+    // Nothing got through: the name stayed, and no ticket or file was made.
+    const [visitor] = await gw.database.db.select().from(visitors).where(eq(visitors.id, chat.visitorId));
+    expect(visitor!.name).toBeNull();
+    expect(await gw.database.db.select().from(conversations).where(eq(conversations.visitorId, chat.visitorId))).toHaveLength(1);
+    expect(await gw.database.db.select().from(attachments).where(eq(attachments.workspaceId, WS))).toEqual([]);
   });
 
   it('blocks the IP address too when asked, keeping only a keyed hash of it; new sessions from it get 403 BLOCKED', async () => {
     await addWorkspace('blk-ip');
     const chat = await chatting('blk-ip-app');
+    const neighbour = await chatting('blk-ip-app');
     const [ipAdmin] = await gw.database.db
       .insert(agents)
       .values({ workspaceId: 'blk-ip', email: 'ip@blk.example', name: 'Ida', role: 'admin', passwordHash: await hashPassword(PASSWORD) })
@@ -120,6 +171,8 @@ describe('blocking a visitor', () => {
     const refused = await session('blk-ip-app');
     expect(refused.status).toBe(403);
     expect(refused.json.error).toEqual({ code: 'BLOCKED', message: expect.stringMatching(/cannot chat here/) });
+    // A session from that address made before the block is refused on every visitor route too.
+    await expectRoutesBlocked(neighbour.token, 'blk-ip-app', neighbour.conversationId);
     // Another workspace's app is not affected.
     expect((await session(`${WS}-app`)).status).toBe(201);
 
@@ -135,6 +188,8 @@ describe('blocking a visitor', () => {
     const back = await gw.connectVisitor(chat.token);
     await back.next('hello');
     back.close();
+    expect((await asVisitor(neighbour.token, 'GET', '/api/visitor/conversations')).status).toBe(200);
+    neighbour.socket.close();
   });
 
   it('blocks only the visitor when their address is not known (they never connected), and says so', async () => {

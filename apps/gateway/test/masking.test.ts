@@ -22,6 +22,8 @@ const MASKED = {
 };
 const BODY = `My card is ${RAW.card}, IBAN ${RAW.iban}, mail ${RAW.email}, phone ${RAW.phone}.`;
 const NAME = `Melissa ${RAW.phone}`;
+// A file whose name carries personal data too: agents see the name masked, in frames, lists and downloads.
+const FILE_NAME = `${RAW.email} card ${RAW.card}.txt`;
 
 let gw: TestGateway;
 let admin: string;
@@ -134,6 +136,21 @@ async function journey(): Promise<{ agentText: string; visitorText: string; conv
   await agent.next('conversation.updated', (f) => f.conversation.id === conversationId);
   await visitor.next('message.created', (f) => f.message.conversationId === conversationId);
 
+  // A file alone: its name is the message's preview.
+  const uploaded = await fetch(`${gw.url}/api/visitor/attachments?name=${encodeURIComponent(FILE_NAME)}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, origin: gw.origin, 'content-type': 'application/octet-stream' },
+    body: Buffer.from('a note with nothing personal in it\n'),
+  });
+  expect(uploaded.status).toBe(201);
+  const file = (await uploaded.json()) as { id: string; name: string };
+  expect(file.name).toBe(FILE_NAME);
+  visitor.send({ type: 'message.send', ref: 'f', conversationId, clientMessageId: cid(), body: '', attachments: [file.id] });
+  await visitor.next('message.ack', (f) => f.ref === 'f');
+  await agent.next('message.created', (f) => f.message.conversationId === conversationId && (f.message.attachments?.length ?? 0) > 0);
+  const download = await fetch(`${gw.url}/api/attachments/${file.id}`, { headers: { cookie: admin } });
+  expect(download.status).toBe(200);
+
   const bodies: string[] = [];
   const read = async (path: string, body?: unknown) => {
     const response = await agentCall(admin, body === undefined ? 'GET' : 'POST', path, body);
@@ -168,7 +185,8 @@ async function journey(): Promise<{ agentText: string; visitorText: string; conv
 
   agent.close();
   visitor.close();
-  return { agentText: JSON.stringify(agent.frames) + bodies.join('\n'), visitorText: JSON.stringify(visitor.frames), conversationId };
+  const disposition = decodeURIComponent(download.headers.get('content-disposition') ?? '');
+  return { agentText: JSON.stringify(agent.frames) + bodies.join('\n') + disposition, visitorText: JSON.stringify(visitor.frames), conversationId };
 }
 
 describe('masking personal data for agents', () => {
@@ -181,8 +199,9 @@ describe('masking personal data for agents', () => {
     expect(agentText).toContain(`Melissa ${MASKED.phone}`);
     expect(agentText).toContain(`We write to ${MASKED.email}.`);
 
-    // The visitor sees their own text as they wrote it, and the database keeps it unchanged.
+    // The visitor sees their own text and file name as they wrote them, and the database keeps them unchanged.
     expect(visitorText).toContain(JSON.stringify(BODY));
+    expect(visitorText).toContain(JSON.stringify(FILE_NAME));
     const [stored] = await gw.database.db.select().from(messages).where(eq(messages.conversationId, conversationId));
     expect(stored!.body).toBe(BODY);
   });

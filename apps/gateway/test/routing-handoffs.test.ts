@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queues } from '../src/db/schema/index.ts';
-import { CHAT_ENDED } from '../src/domain/routing/routing-service.ts';
+import { conversations, jobs, offers, queues, routing } from '../src/db/schema/index.ts';
+import { ARCHIVE_RESOLVED, CHAT_ENDED } from '../src/domain/routing/routing-service.ts';
 import { cid, startGateway, type TestGateway } from './support/gateway.ts';
 import { addAgent, api, call, demoAgent, visitorChat, type TestAgent } from './support/routing.ts';
 
@@ -26,14 +26,46 @@ async function queueFor(mode: string, members: TestAgent[], extra: Record<string
 
 const goOnline = (agent: TestAgent) => api(gw, agent.cookie, 'PUT', '/api/agent/status', { status: 'online' });
 
-/** An agent who owns a fresh chat from a round-robin queue of their own. */
-async function ownedChat(name: string, body = 'I need a hand') {
+/** An agent who owns a fresh chat from a round-robin queue of their own (`extra`: the queue's settings). */
+async function ownedChat(name: string, body = 'I need a hand', extra: Record<string, unknown> = {}) {
   const owner = await addAgent(gw, name);
-  await queueFor('round_robin', [owner]);
+  await queueFor('round_robin', [owner], extra);
   await goOnline(owner);
   const chat = await visitorChat(gw, body);
   await owner.socket.next('routing.conversation', (f) => f.conversationId === chat.conversationId && f.routing.ownerAgentId === owner.id);
   return { owner, chat };
+}
+
+/** The ids of a list or view, as the agent reads it. */
+async function listed(agent: TestAgent, path: string): Promise<string[]> {
+  const answer = await api(gw, agent.cookie, 'GET', path);
+  expect(answer.status, path).toBe(200);
+  return answer.body.conversations.map((c: { id: string }) => c.id);
+}
+
+/** The job that will move a resolved chat to the archive. */
+async function archiveJobOf(conversationId: string) {
+  const rows = await gw.database.db.select().from(jobs).where(and(eq(jobs.kind, ARCHIVE_RESOLVED), sql`${jobs.payload} ->> 'conversationId' = ${conversationId}`));
+  expect(rows).toHaveLength(1);
+  return rows[0]!;
+}
+
+/** Waits until `done` holds (the job runner works on its own schedule). */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** The one agent of `among` with a pending offer for the chat. */
+async function offeredTo(conversationId: string, among: TestAgent[]): Promise<TestAgent> {
+  const rows = await gw.database.db.select().from(offers).where(and(eq(offers.conversationId, conversationId), eq(offers.state, 'pending')));
+  expect(rows).toHaveLength(1);
+  return among.find((a) => a.id === rows[0]!.agentId)!;
+}
+
+/** Every agent ever offered the chat, sorted. */
+async function offerAgents(conversationId: string): Promise<string[]> {
+  const rows = await gw.database.db.select({ agentId: offers.agentId }).from(offers).where(eq(offers.conversationId, conversationId));
+  return rows.map((r) => r.agentId).sort();
 }
 
 describe('transfer', () => {
@@ -71,6 +103,57 @@ describe('transfer', () => {
     expect((await api(gw, nia.cookie, 'GET', '/api/agent/routing')).body.me.status).toBe('online');
     expect((await gw.app.parley.routing.routingOf(chat.conversationId))?.ownerAgentId).toBe(owner.id);
     for (const s of [owner.socket, nia.socket, chat.socket]) s.close();
+  });
+
+  it('to an offer-mode queue: a refusal, then a timeout, move the chat on to the queue’s next available agent, as for a new chat', async () => {
+    const { owner, chat } = await ownedChat('Ari');
+    const team = [await addAgent(gw, 'Bo'), await addAgent(gw, 'Cy'), await addAgent(gw, 'Di')];
+    const target = await queueFor('offer', team, { offerTimeoutMs: 1000 });
+    for (const agent of team) await goOnline(agent);
+    expect((await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/transfer`, { queueId: target.id })).body).toEqual({ pending: true });
+
+    // One agent at a time, as the queue's mode says.
+    const first = await offeredTo(chat.conversationId, team);
+    const { offer: one } = await first.socket.next('routing.offer', (f) => f.offer.conversationId === chat.conversationId);
+    expect((await api(gw, first.cookie, 'POST', `/api/agent/offers/${one.id}/decline`)).status).toBe(200);
+
+    const second = await offeredTo(chat.conversationId, team);
+    expect(second.id).not.toBe(first.id);
+    const { offer: two } = await second.socket.next('routing.offer', (f) => f.offer.conversationId === chat.conversationId);
+    expect(two).toMatchObject({ kind: 'transfer', queueId: target.id, from: { id: owner.id, name: 'Ari' } });
+    expect(await second.socket.next('routing.offer.closed', (f) => f.offerId === two.id, { timeoutMs: 15_000 })).toMatchObject({ outcome: 'expired' });
+
+    const third = await offeredTo(chat.conversationId, team);
+    expect([first.id, second.id]).not.toContain(third.id);
+    const { offer: three } = await third.socket.next('routing.offer', (f) => f.offer.conversationId === chat.conversationId);
+    expect((await api(gw, third.cookie, 'POST', `/api/agent/offers/${three.id}/accept`)).status).toBe(200);
+    expect(await owner.socket.next('routing.transfer.result', (f) => f.conversationId === chat.conversationId)).toMatchObject({ accepted: true, to: { kind: 'queue', id: target.id } });
+    expect(await gw.app.parley.routing.routingOf(chat.conversationId)).toMatchObject({ state: 'owned', ownerAgentId: third.id, queueId: target.id });
+    // The sender heard one answer, the last; nobody was asked twice.
+    expect(owner.socket.frames.filter((f) => f.type === 'routing.transfer.result' && f.conversationId === chat.conversationId)).toHaveLength(1);
+    expect(await offerAgents(chat.conversationId)).toEqual([first.id, second.id, third.id].sort());
+    for (const s of [owner.socket, chat.socket, ...team.map((a) => a.socket)]) s.close();
+  });
+
+  it('to a queue whose available agents all refuse: the chat comes back to the sender, who is told once', async () => {
+    const { owner, chat } = await ownedChat('Eli');
+    const team = [await addAgent(gw, 'Fe'), await addAgent(gw, 'Gil')];
+    const target = await queueFor('offer', team);
+    for (const agent of team) await goOnline(agent);
+    await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/transfer`, { queueId: target.id });
+    for (let i = 0; i < team.length; i++) {
+      const agent = await offeredTo(chat.conversationId, team);
+      const { offer } = await agent.socket.next('routing.offer', (f) => f.offer.conversationId === chat.conversationId);
+      expect((await api(gw, agent.cookie, 'POST', `/api/agent/offers/${offer.id}/decline`)).status).toBe(200);
+    }
+    expect(await owner.socket.next('routing.transfer.result', (f) => f.conversationId === chat.conversationId)).toMatchObject({ accepted: false, to: { kind: 'queue', id: target.id } });
+    expect(owner.socket.frames.filter((f) => f.type === 'routing.transfer.result' && f.conversationId === chat.conversationId)).toHaveLength(1);
+    expect(await gw.app.parley.routing.routingOf(chat.conversationId)).toMatchObject({ state: 'owned', ownerAgentId: owner.id });
+    expect(await offerAgents(chat.conversationId)).toEqual(team.map((a) => a.id).sort());
+    // A new transfer is a new round: the same agents are asked again.
+    expect((await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/transfer`, { queueId: target.id })).body).toEqual({ pending: true });
+    expect(team.map((a) => a.id)).toContain((await offeredTo(chat.conversationId, team)).id);
+    for (const s of [owner.socket, chat.socket, ...team.map((a) => a.socket)]) s.close();
   });
 
   it('to a queue with nobody available: refused at once', async () => {
@@ -117,6 +200,33 @@ describe('conference', () => {
     // The owner is no guest.
     expect(await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/leave`)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     for (const s of [owner.socket, sue.socket, chat.socket]) s.close();
+  });
+
+  it('tells the inviter when the invited agent refuses or lets the invitation run out, in a note the visitor never reads', async () => {
+    const { owner, chat } = await ownedChat('Hal', 'Can someone else look?', { offerTimeoutMs: 1000 });
+    const ivy = await addAgent(gw, 'Ivy');
+    const note = (body: string) => owner.socket.next('message.created', (f) => f.message.conversationId === chat.conversationId && f.message.body === body, { timeoutMs: 15_000 });
+
+    await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/invite`, { agentId: ivy.id });
+    const first = await ivy.socket.next('routing.offer', (f) => f.offer.kind === 'invite');
+    expect((await api(gw, ivy.cookie, 'POST', `/api/agent/offers/${first.offer.id}/decline`)).status).toBe(200);
+    expect((await note('Ivy declined the invitation to join.')).message).toMatchObject({ author: { kind: 'system' }, internal: true });
+    // The owner's list row says so too.
+    expect(await owner.socket.next('conversation.updated', (f) => f.conversation.id === chat.conversationId && f.conversation.preview === 'Ivy declined the invitation to join.')).toBeTruthy();
+
+    await api(gw, owner.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/invite`, { agentId: ivy.id });
+    const second = await ivy.socket.next('routing.offer', (f) => f.offer.kind === 'invite' && f.offer.id !== first.offer.id);
+    expect(await ivy.socket.next('routing.offer.closed', (f) => f.offerId === second.offer.id, { timeoutMs: 15_000 })).toMatchObject({ outcome: 'expired' });
+    expect((await note('Ivy did not answer the invitation to join in time.')).message).toMatchObject({ author: { kind: 'system' }, internal: true });
+    // Ivy never joined, and the chat is still the owner's.
+    expect(await call(ivy.socket, { type: 'conversation.history', conversationId: chat.conversationId })).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await gw.app.parley.routing.routingOf(chat.conversationId))?.ownerAgentId).toBe(owner.id);
+
+    // The visitor reads the owner's next reply, and neither note before it.
+    await call(owner.socket, { type: 'message.send', conversationId: chat.conversationId, clientMessageId: cid(), body: 'Back to you' });
+    await chat.socket.next('message.created', (f) => f.message.body === 'Back to you');
+    expect(JSON.stringify(chat.socket.frames)).not.toContain('invitation');
+    for (const s of [owner.socket, ivy.socket, chat.socket]) s.close();
   });
 
   it('ends: the owner removes every guest, withdraws open invitations, and the guests lose access', async () => {
@@ -170,6 +280,54 @@ describe('resolve', () => {
     for (const s of [wyn.socket, one.socket, two.socket]) s.close();
   });
 
+  it('keeps a resolved chat in the Closed view, and moves it to the archive when its 7 days there are up', async () => {
+    const gus = await addAgent(gw, 'Gus');
+    await queueFor('least_busy', [gus]);
+    await goOnline(gus);
+    const chat = await visitorChat(gw, 'Sort my refund');
+    const id = chat.conversationId;
+    await gus.socket.next('routing.conversation', (f) => f.conversationId === id && f.routing.ownerAgentId === gus.id);
+    const resolved = await api(gw, gus.cookie, 'POST', `/api/agent/conversations/${id}/resolve`, { wrapUp: 'Solved' });
+    expect(resolved.body.conversation).toMatchObject({ status: 'closed', routing: { state: 'resolved' } });
+    expect(resolved.body.conversation.archivedAt).toBeUndefined();
+    expect(await listed(gus, '/api/agent/views/closed')).toContain(id);
+    expect(await listed(gus, '/api/agent/conversations?status=closed')).toContain(id);
+    expect(await listed(gus, '/api/agent/views/archive')).not.toContain(id);
+
+    // A durable job moves it, due 7 days after the resolve.
+    const job = await archiveJobOf(id);
+    const [row] = await gw.database.db.select().from(routing).where(eq(routing.conversationId, id));
+    expect(job.runAt.getTime() - row!.resolvedAt!.getTime()).toBe(7 * 86_400_000);
+
+    // Its time comes: the consoles hear that it left the main views.
+    await gw.database.db.update(jobs).set({ runAt: new Date(Date.now() - 1000) }).where(eq(jobs.id, job.id));
+    const update = await gus.socket.next('conversation.updated', (f) => f.conversation.id === id && f.conversation.archivedAt !== undefined, { timeoutMs: 15_000 });
+    expect(update.conversation).toMatchObject({ status: 'closed', routing: { state: 'resolved', wrapUp: 'Solved' } });
+    expect(await listed(gus, '/api/agent/views/archive')).toContain(id);
+    expect(await listed(gus, '/api/agent/views/closed')).not.toContain(id);
+    expect(await listed(gus, '/api/agent/conversations?status=closed')).not.toContain(id);
+    expect(await listed(gus, '/api/agent/views/mine.closed')).toContain(id);
+    for (const s of [gus.socket, chat.socket]) s.close();
+  });
+
+  it('leaves a chat reopened since its resolve in the main views when the resolve’s archiving comes due', async () => {
+    const hap = await addAgent(gw, 'Hap');
+    await queueFor('least_busy', [hap]);
+    await goOnline(hap);
+    const chat = await visitorChat(gw, 'One thing');
+    const id = chat.conversationId;
+    await hap.socket.next('routing.conversation', (f) => f.conversationId === id && f.routing.ownerAgentId === hap.id);
+    await api(gw, hap.cookie, 'POST', `/api/agent/conversations/${id}/resolve`, { wrapUp: 'Solved' });
+    const job = await archiveJobOf(id);
+    await call(chat.socket, { type: 'message.send', conversationId: id, clientMessageId: cid(), body: 'And another' });
+    await gw.database.db.update(jobs).set({ runAt: new Date(Date.now() - 1000) }).where(eq(jobs.id, job.id));
+    await until(async () => (await gw.database.db.select().from(jobs).where(eq(jobs.id, job.id)))[0]!.doneAt !== null);
+    const [conversation] = await gw.database.db.select().from(conversations).where(eq(conversations.id, id));
+    expect(conversation).toMatchObject({ status: 'open', archivedAt: null });
+    expect(await listed(hap, '/api/agent/views/open')).toContain(id);
+    for (const s of [hap.socket, chat.socket]) s.close();
+  });
+
   it('resolves a conversation that was never routed (a ticket, an older chat) for any agent who sees it', async () => {
     // Without a queue no routing row is written: everyone in the workspace sees the conversation.
     await gw.database.db.delete(queues).where(eq(queues.workspaceId, 'demo'));
@@ -189,6 +347,33 @@ describe('resolve', () => {
     const yvo = await addAgent(gw, 'Yvo');
     expect((await api(gw, yvo.cookie, 'GET', `/api/agent/conversations/${chat.conversationId}`)).status).toBe(200);
     for (const s of [xan.socket, yvo.socket, chat.socket]) s.close();
+  });
+});
+
+describe('resolve, with resolved chats archived at once (PARLEY_ARCHIVE_AFTER_DAYS=0)', () => {
+  it('puts the chat in the archive in the resolving transaction; the consoles hear it with the chat-ended message', async () => {
+    const at = await startGateway({ PARLEY_ARCHIVE_AFTER_DAYS: '0' });
+    try {
+      const boss = await demoAgent(at);
+      const chat = await visitorChat(at, 'Quick question');
+      const id = chat.conversationId;
+      await boss.socket.next('conversation.updated', (f) => f.conversation.id === id);
+      const resolved = await api(at, boss.cookie, 'POST', `/api/agent/conversations/${id}/resolve`, { wrapUp: 'Solved' });
+      expect(resolved.body.conversation).toMatchObject({ status: 'closed', archivedAt: expect.any(String) });
+      const ended = await boss.socket.next('conversation.updated', (f) => f.conversation.id === id && f.conversation.status === 'closed');
+      expect(ended.conversation.archivedAt).toEqual(resolved.body.conversation.archivedAt);
+      const ids = async (path: string) => (await api(at, boss.cookie, 'GET', path)).body.conversations.map((c: { id: string }) => c.id);
+      expect(await ids('/api/agent/views/archive')).toContain(id);
+      expect(await ids('/api/agent/views/closed')).not.toContain(id);
+      expect(await at.database.db.select().from(jobs).where(eq(jobs.kind, ARCHIVE_RESOLVED))).toEqual([]);
+      // The customer writes again: back in the main views.
+      await call(chat.socket, { type: 'message.send', conversationId: id, clientMessageId: cid(), body: 'Actually, one more' });
+      const [row] = await at.database.db.select().from(conversations).where(eq(conversations.id, id));
+      expect(row).toMatchObject({ status: 'open', archivedAt: null });
+      for (const s of [boss.socket, chat.socket]) s.close();
+    } finally {
+      await at.close();
+    }
   });
 });
 

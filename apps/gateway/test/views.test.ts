@@ -4,6 +4,7 @@ import { agents, apps, conversationGuests, conversations, messages, offers, queu
 import { hashPassword } from '../src/domain/identity/secrets.ts';
 import { archiveConversation } from '../src/domain/views/view-repository.ts';
 import { cid, startGateway, type TestGateway } from './support/gateway.ts';
+import type { TestSocket } from './support/socket.ts';
 import { minutesAgo, seedConversation } from './support/workspace.ts';
 
 type Json = Record<string, any>;
@@ -281,6 +282,30 @@ describe('archive, unarchive and delete', () => {
     expect(row!.archivedAt).toBeNull();
   });
 
+  it('leaves archived conversations out of the inbox list, over HTTP and on the socket, until they come back', async () => {
+    const { id } = await seed({ status: 'closed', lastMessageAt: minutesAgo(-2), routing: { queueId, owner: samId, state: 'resolved', wrapUp: 'Solved' } });
+    const socket = await gw.connectAgent(sam);
+    await socket.next('hello');
+    const inbox = async () => {
+      const ref = cid();
+      socket.send({ type: 'conversation.list', ref, status: 'closed' });
+      const listed = await socket.next('conversation.list.result', (f) => f.ref === ref);
+      const rest = await api(sam, 'GET', '/api/agent/conversations?status=closed');
+      return { socket: listed.conversations.map((x) => x.id), rest: rest.json.conversations.map((x: Json) => x.id) };
+    };
+    expect(await inbox()).toEqual({ socket: expect.arrayContaining([id]), rest: expect.arrayContaining([id]) });
+
+    expect((await api(sam, 'POST', `/api/agent/conversations/${id}/archive`)).status).toBe(200);
+    const archived = await inbox();
+    expect(archived.socket).not.toContain(id);
+    expect(archived.rest).not.toContain(id);
+    expect(ids(await view(sam, 'archive'))).toContain(id);
+
+    expect((await api(sam, 'POST', `/api/agent/conversations/${id}/unarchive`)).status).toBe(200);
+    expect(await inbox()).toEqual({ socket: expect.arrayContaining([id]), rest: expect.arrayContaining([id]) });
+    socket.close();
+  });
+
   it('tells every console of the workspace when a conversation is archived', async () => {
     const socket = await gw.connectAgent(admin);
     await socket.next('hello');
@@ -342,6 +367,26 @@ describe('archive, unarchive and delete', () => {
     expect(await gw.database.db.select().from(conversations).where(eq(conversations.id, id))).toEqual([]);
     expect(await gw.database.db.select().from(messages).where(eq(messages.conversationId, id))).toEqual([]);
     expect((await del(admin, { confirm: id })).json.error.code).toBe('NOT_FOUND');
+  });
+
+  it('tells the consoles that may hold a deleted conversation that it is gone, and no others', async () => {
+    const { id } = await seed({ routing: { queueId, owner: samId } });
+    const kim = await gw.login('kim@views.example', PASSWORD);
+    const consoles = await Promise.all([sam, admin, kim].map((cookie) => gw.connectAgent(cookie)));
+    await Promise.all(consoles.map((s) => s.next('hello')));
+    const [samSocket, adminSocket, kimSocket] = consoles as [TestSocket, TestSocket, TestSocket];
+
+    expect(await api(admin, 'DELETE', `/api/admin/conversations/${id}`, { confirm: id })).toEqual({ status: 200, json: { ok: true } });
+    // The owner and the admin: the list drops it and an open view closes (what the console does on this frame).
+    for (const socket of [samSocket, adminSocket]) {
+      expect(await socket.next('routing.access.lost', (f) => f.conversationId === id)).toEqual({ type: 'routing.access.lost', conversationId: id, reason: 'ended' });
+    }
+    // Kim never saw it, so Kim is told nothing: a later conversation change reaches Kim's console first.
+    const { id: later } = await seed({});
+    await api(admin, 'POST', `/api/agent/conversations/${later}/archive`);
+    await kimSocket.next('conversation.updated', (f) => f.conversation.id === later);
+    expect(kimSocket.frames.some((f) => 'conversationId' in f && f.conversationId === id)).toBe(false);
+    for (const socket of consoles) socket.close();
   });
 
   it("answers NOT_FOUND to an admin deleting another workspace's conversation, and keeps it", async () => {

@@ -79,8 +79,19 @@ export interface VisitorBlockedEvent {
   visitorId: string;
 }
 
+/**
+ * An admin deleted a conversation: every node tells its consoles that may hold it (the
+ * workspace's admins, and `agentIds`, or every agent of the workspace when null) that it is gone.
+ */
+export interface ConversationDeletedEvent {
+  kind: 'conversation.deleted';
+  workspaceId: string;
+  conversationId: string;
+  agentIds: string[] | null;
+}
+
 /** A short-lived event every node hands to its own sockets. Never stored: missing one only costs a moment of staleness. */
-export type RelayEvent = TypingEvent | ReadEvent | ConversationEvent | AvailabilityEvent | WorkspaceMaskingEvent | RoutingRelayEvent | VisitorBlockedEvent;
+export type RelayEvent = TypingEvent | ReadEvent | ConversationEvent | AvailabilityEvent | WorkspaceMaskingEvent | RoutingRelayEvent | VisitorBlockedEvent | ConversationDeletedEvent;
 
 /**
  * Carries short-lived events (typing, read receipts, status changes, availability) to every

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationRow, MessageRow } from '../db/schema/index.ts';
 import { toAgentMessage, toAgentRead, toAgentSummary, toAgentTyping, toVisitorMessage, toVisitorRead, toVisitorSummary, toVisitorTyping } from './audience.ts';
+import { UNMASKED } from './masking/personal-data.ts';
 
 const row = (over: Partial<MessageRow> = {}): MessageRow => ({
   id: 'm1',
@@ -57,18 +58,18 @@ describe('audience serializers', () => {
     const stored = [{ ...file, extra: 'not on the wire' }] as unknown as MessageRow['attachments'];
     expect(toVisitorMessage(row({ attachments: stored }))!.attachments).toEqual([file]);
     expect(toVisitorMessage(row({ internal: true, publicSeq: null, attachments: stored }))).toBeUndefined();
-    expect(toAgentMessage(row({ internal: true, attachments: stored })).attachments).toEqual([file]);
+    expect(toAgentMessage(row({ internal: true, attachments: stored }), UNMASKED).attachments).toEqual([file]);
     expect('attachments' in toVisitorMessage(row())!).toBe(false);
   });
 
   it('give agents everything, with the full seq', () => {
-    expect(toAgentMessage(row({ internal: true }))).toMatchObject({ seq: 3, internal: true, body: 'hello' });
+    expect(toAgentMessage(row({ internal: true }), UNMASKED)).toMatchObject({ seq: 3, internal: true, body: 'hello' });
   });
 
   it('show a visitor the public preview and counter, an agent the full ones', () => {
     expect(toVisitorSummary(conversation)).toMatchObject({ preview: 'public preview', lastSeq: 3 });
     expect(JSON.stringify(toVisitorSummary(conversation))).not.toContain('INTERNAL');
-    expect(toAgentSummary(conversation)).toMatchObject({ preview: 'INTERNAL preview', lastSeq: 5 });
+    expect(toAgentSummary(conversation, undefined, UNMASKED)).toMatchObject({ preview: 'INTERNAL preview', lastSeq: 5 });
   });
 });
 

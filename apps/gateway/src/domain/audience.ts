@@ -7,12 +7,13 @@ import { UNMASKED, type Masker } from './masking/personal-data.ts';
 
 // Every payload leaves through one of these serializers. The visitor ones are allowlists: a field
 // reaches a visitor only when it is named here, and an internal message never does (DESIGN.md).
-// The agent ones take the workspace's masker: with masking on, free text (bodies, names,
-// previews, subjects) reaches agents with personal data masked. Visitors always get their own
-// text as stored, and stored text never changes.
+// The agent ones take the workspace's masker, always (no default, so no agent-bound path can
+// forget it): with masking on, free text (bodies, names, file names, previews, subjects) reaches
+// agents with personal data masked. Visitors always get their own text as stored, and stored
+// text never changes.
 
-/** A message as an agent sees it: everything, with its full seq, masked by the workspace's masker. */
-export function toAgentMessage(row: MessageRow, mask: Masker = UNMASKED): Message {
+/** A message as an agent sees it: everything, with its full seq, masked by the workspace's masker (its files' names too). */
+export function toAgentMessage(row: MessageRow, mask: Masker): Message {
   return {
     id: row.id,
     conversationId: row.conversationId,
@@ -22,7 +23,7 @@ export function toAgentMessage(row: MessageRow, mask: Masker = UNMASKED): Messag
     body: mask.text(row.body),
     internal: row.internal,
     createdAt: row.createdAt.toISOString(),
-    ...attachmentsOf(row),
+    ...attachmentsOf(row, mask),
   };
 }
 
@@ -38,18 +39,18 @@ export function toVisitorMessage(row: MessageRow): Message | undefined {
     body: row.body,
     createdAt: row.createdAt.toISOString(),
     // Only here, after the internal check: an internal note's files never reach a visitor.
-    ...attachmentsOf(row),
+    ...attachmentsOf(row, UNMASKED),
   };
 }
 
-/** A message's files, each with exactly `id`, `name`, `size` and `type`; nothing when it has none. */
-function attachmentsOf(row: MessageRow): Pick<Message, 'attachments'> {
+/** A message's files, each with exactly `id`, `name` (through the audience's masker), `size` and `type`; nothing when it has none. */
+function attachmentsOf(row: MessageRow, mask: Masker): Pick<Message, 'attachments'> {
   if (!row.attachments?.length) return {};
-  return { attachments: row.attachments.map((a) => ({ id: a.id, name: a.name, size: a.size, type: a.type })) };
+  return { attachments: row.attachments.map((a) => ({ id: a.id, name: mask.text(a.name), size: a.size, type: a.type })) };
 }
 
 /** A conversation row in an agent's list, masked by the workspace's masker. */
-export function toAgentSummary(row: ConversationRow, visitor?: { id: string; name: string | null }, mask: Masker = UNMASKED): ConversationSummary {
+export function toAgentSummary(row: ConversationRow, visitor: { id: string; name: string | null } | undefined, mask: Masker): ConversationSummary {
   return {
     id: row.id,
     appId: row.appId,
@@ -97,7 +98,7 @@ export function toAgentTicket(
   ticket: TicketRow,
   conversation: ConversationRow,
   visitor: { id: string; name: string | null; contactId?: string | null },
-  mask: Masker = UNMASKED,
+  mask: Masker,
 ): AgentTicket {
   const visitorView = toVisitorTicket(ticket, conversation);
   return {

@@ -35,11 +35,17 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** preHandler: the visitor of a session token (`Authorization: Bearer`). */
+/**
+ * preHandler: the visitor of a session token (`Authorization: Bearer`). A blocked visitor, or a
+ * visitor coming from a blocked address, is refused with 403 `BLOCKED`, as their socket is.
+ */
 export async function requireVisitor(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  const { parley } = request.server;
   const token = bearerToken(request);
-  const visitor = token ? await request.server.parley.identity.authenticateVisitor(token) : undefined;
+  const visitor = token ? await parley.identity.authenticateVisitor(token) : undefined;
   if (!visitor) throw unauthorized('The visitor session is missing or has ended; create a new one with POST /api/visitor/sessions.');
+  const refusal = await parley.blocking.admitVisitor(visitor, request.ip);
+  if (refusal) throw refusal;
   request.visitor = visitor;
 }
 

@@ -14,7 +14,7 @@ import { createIdentityService, type IdentityService } from '../domain/identity/
 import { createTicketService, type TicketService } from '../domain/tickets/ticket-service.ts';
 import { createMaskingSettings, type MaskingSettings } from '../domain/masking/masking-settings.ts';
 import { createTemplateService, type TemplateService } from '../domain/templates/template-service.ts';
-import { createViewService, type ViewService } from '../domain/views/view-service.ts';
+import { createViewService, endDeletedConversation, type ViewService } from '../domain/views/view-service.ts';
 import { createCustomerService, type CustomerService } from '../domain/customers/customer-service.ts';
 import { createBlockingService, endBlockedSessions, type BlockingService } from '../domain/blocking/blocking-service.ts';
 import { createJobRunner } from '../domain/routing/job-runner.ts';
@@ -86,6 +86,9 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
     channel: () => bus?.channel,
     onCommitted: (batches) => bus?.publish(batches),
     masking: masking.maskerOf,
+    archiveAfterMs: config.archiveAfterDays * 86_400_000,
+    // Consoles on every node read the row again: it leaves their main views.
+    onArchived: (conversationId) => relayRef?.publish({ kind: 'conversation', conversationId }),
   });
   const routed = (work: Promise<Parameters<RoutingFanout['publish']>[0]>) => work.then((events) => fanout?.publish(events), logError('routing failed'));
   const conversations = createConversationService({
@@ -134,7 +137,7 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
     onEnded: (conversationId) => void routed(routing.abandon(conversationId)),
   });
   fanout = createRoutingFanout({ hub, relay, routing, onError: logError('routing fan-out failed') });
-  routingParts(app, config, routing, fanout, hub);
+  routingParts(app, config, routing, fanout, hub, relay);
   const changed = messenger;
   relay.subscribe((event) => {
     if (event.kind !== 'conversation') return;
@@ -142,6 +145,8 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
   });
   // A blocked visitor's sockets close on every node.
   relay.subscribe((event) => event.kind === 'visitor.blocked' && endBlockedSessions(event, hub));
+  // A deleted conversation leaves the consoles that may hold it, on every node.
+  relay.subscribe((event) => event.kind === 'conversation.deleted' && endDeletedConversation(event, hub));
   app.decorate('parley', {
     config,
     database,
@@ -161,6 +166,7 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
       masking: masking.maskerOf,
       readable: conversations.readable,
       announce: (conversationId) => relay.publish({ kind: 'conversation', conversationId }),
+      announceDeleted: relay.publish,
     }),
     customers: createCustomerService({ db: database.db, readable: conversations.readable, masking: masking.maskerOf }),
     blocking: createBlockingService({ db: database.db, readable: conversations.readable, announce: relay.publish, masking: masking.maskerOf }),
@@ -185,12 +191,18 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
 });
 
 /**
- * Routing's time-based work: the durable job runner (offer timeouts, the sweep) on every node,
+ * Routing's time-based work: the durable job runner (offer timeouts, resolved chats going to the
+ * archive, the sweep) on every node,
  * and the heartbeat that tells routing which agents' consoles are connected to this node.
  */
-function routingParts(app: FastifyInstance, config: Config, routing: RoutingService, fanout: RoutingFanout, hub: Hub) {
+function routingParts(app: FastifyInstance, config: Config, routing: RoutingService, fanout: RoutingFanout, hub: Hub, relay: EventRelay) {
   const onError = (error: unknown) => app.log.error({ err: error }, 'routing job failed');
-  const runner = createJobRunner({ routing, onEvents: (events) => void fanout.publish(events), onError });
+  const runner = createJobRunner({
+    routing,
+    onEvents: (events) => void fanout.publish(events),
+    onArchived: (conversationId) => relay.publish({ kind: 'conversation', conversationId }),
+    onError,
+  });
   // Often enough that a connected console never looks stale between two beats.
   const beat = setInterval(() => routing.seenMany(hub.agentIds()).catch(onError), Math.min(config.heartbeatMs, Math.floor(config.agentStaleMs / 3)));
   beat.unref();

@@ -103,6 +103,11 @@ export const offers = pgTable(
     kind: text('kind', { enum: OFFER_KINDS }).notNull().default('chat'),
     fromAgentId: uuid('from_agent_id').references(() => agents.id, { onDelete: 'cascade' }),
     targetQueueId: uuid('target_queue_id').references(() => queues.id, { onDelete: 'cascade' }),
+    /**
+     * One transfer to a queue: the offers it makes, one after another to the queue's agents as
+     * each refuses or runs out, share this id, so nobody gets the same transfer twice.
+     */
+    transferId: uuid('transfer_id'),
     state: text('state', { enum: OFFER_STATES }).notNull().default('pending'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),

@@ -95,10 +95,11 @@ export function createBlockingService({
     },
 
     /**
-     * Records the address a visitor's socket comes from and answers the refusal when the visitor
-     * or that address is blocked (undefined when the socket may open).
+     * Records the address a visitor's socket or request comes from and answers the refusal when
+     * the visitor or that address is blocked (undefined when it may go on). Every visitor socket
+     * and every visitor HTTP request with a session asks.
      */
-    async admitSocket(visitor: VisitorPrincipal, address: string): Promise<AppError | undefined> {
+    async admitVisitor(visitor: VisitorPrincipal, address: string): Promise<AppError | undefined> {
       const hash = hashAddress(await keyOf(visitor.workspaceId), address);
       return (await repo.connect(visitor.workspaceId, visitor.visitorId, hash)) ? blocked() : undefined;
     },

@@ -69,11 +69,22 @@ describe('agent serializers with a masker', () => {
     expect(JSON.stringify(view)).not.toContain('melissa@gmail.com');
   });
 
-  it('give agents the text as stored without masking, the default', () => {
-    expect(toAgentMessage(message).body).toBe(BODY);
+  it('mask the names of a message’s files for agents, and never for its visitor', () => {
+    const files = [
+      { id: 'f1', name: 'card 4111111111111111.pdf', size: 10, type: 'application/pdf' },
+      { id: 'f2', name: 'melissa@gmail.com.png', size: 10, type: 'image/png' },
+    ];
+    const withFiles = { ...message, attachments: files };
+    const names = toAgentMessage(withFiles, MASKED).attachments!.map((a) => a.name);
+    expect(names).toEqual(['card ************1111.pdf', 'm******@gmail.com.png']);
+    expect(JSON.stringify(toAgentMessage(withFiles, MASKED))).not.toMatch(/4111111111111111|melissa@/);
+    expect(toVisitorMessage(withFiles)!.attachments!.map((a) => a.name)).toEqual(files.map((f) => f.name));
+  });
+
+  it('give agents the text as stored when the workspace does not mask', () => {
     expect(toAgentMessage(message, UNMASKED).body).toBe(BODY);
     expect(toAgentSummary(conversation, undefined, UNMASKED).preview).toBe(BODY);
-    expect(toAgentTicket(ticket, conversation, { id: 'v1', name: null }).requester.email).toBe('melissa@gmail.com');
+    expect(toAgentTicket(ticket, conversation, { id: 'v1', name: null }, UNMASKED).requester.email).toBe('melissa@gmail.com');
   });
 
   it('never mask what a visitor gets: their own text as they wrote it', () => {

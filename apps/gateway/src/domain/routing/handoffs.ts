@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@parley/protocol';
-import type { OfferRow, RoutingRow } from '../../db/schema/index.ts';
+import type { OfferRow, QueueRow, RoutingRow } from '../../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
-import { atChatLimit, isId, offerGone, type Actor, type RoutingContext } from './routing-context.ts';
+import { atChatLimit, isId, offerGone, type Actor, type RoutingContext, type Say } from './routing-context.ts';
 import type { RoutingEvent, TransferTarget } from './routing-events.ts';
-import type { Tx } from './routing-repository.ts';
+import type { Candidate, Tx } from './routing-repository.ts';
 
 /** The job that expires an offer (chat, transfer or invitation). */
 export const OFFER_EXPIRE = 'offer.expire';
@@ -14,15 +15,35 @@ const DEFAULT_ANSWER_MS = 30_000;
 /** What the visitor and the agents read when an agent joins or leaves a conference. */
 export const joinedText = (name: string) => `${name} joined the conversation.`;
 export const leftText = (name: string) => `${name} left the conversation.`;
+/** The note the inviter (and everyone working the chat, never the visitor) reads when an invitation is refused or runs out. */
+export const inviteClosedText = (name: string, outcome: 'declined' | 'expired') =>
+  outcome === 'declined' ? `${name} declined the invitation to join.` : `${name} did not answer the invitation to join in time.`;
 
 const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, message, { status: 409 });
 
 /**
- * Transfer and conference (MISSION.md A8): a transfer offers the chat to an agent or to a
- * queue's available agents, and the chat stays the sender's until one of them accepts; an
- * invitation offers a seat beside the owner. Each step is one transaction under the chat's
- * routing row lock (and the conversation's row lock first when it writes a message), and every
- * offer expires through a durable job.
+ * The agents a transfer to `queue` offers the chat to at once, from those available: as the
+ * queue hands out a new chat (one at a time; top N; all of them for broadcast), least recently
+ * given a chat first (least busy first for `least_busy`).
+ */
+function transferPicks(queue: QueueRow, candidates: Candidate[]): string[] {
+  const ordered =
+    queue.mode === 'least_busy'
+      ? [...candidates].sort((a, b) => a.load - b.load || a.agentId.localeCompare(b.agentId))
+      : [...candidates].sort((a, b) => (a.lastAssignedAt?.getTime() ?? 0) - (b.lastAssignedAt?.getTime() ?? 0) || a.agentId.localeCompare(b.agentId));
+  const count = queue.mode === 'broadcast' ? ordered.length : queue.mode === 'top_n' ? Math.max(1, queue.topN) : 1;
+  return ordered.slice(0, count).map((c) => c.agentId);
+}
+
+/**
+ * Transfer and conference (MISSION.md A7, A8): a transfer offers the chat to an agent or to a
+ * queue's available agents, and the chat stays the sender's until one of them accepts. A
+ * transfer to a queue moves on as a new chat would: when its offers are refused or run out, the
+ * queue's next available agents get it; only when nobody is left does it come back to the sender.
+ * An invitation offers a seat beside the owner; a refused one is noted in the conversation for
+ * the inviter. Each step is one transaction under the chat's routing row lock (and the
+ * conversation's row lock first when it writes a message), and every offer expires through a
+ * durable job.
  */
 export function createHandoffs(ctx: RoutingContext) {
   const { repo, clock } = ctx;
@@ -41,7 +62,7 @@ export function createHandoffs(ctx: RoutingContext) {
   async function offer(
     tx: Tx,
     chat: RoutingRow,
-    values: { kind: 'transfer' | 'invite'; agentIds: string[]; fromAgentId: string; targetQueueId?: string; timeoutMs: number },
+    values: { kind: 'transfer' | 'invite'; agentIds: string[]; fromAgentId: string; targetQueueId?: string; transferId?: string; timeoutMs: number },
   ): Promise<RoutingEvent[]> {
     const now = clock();
     const expiresAt = new Date(now.getTime() + values.timeoutMs);
@@ -53,6 +74,7 @@ export function createHandoffs(ctx: RoutingContext) {
         kind: values.kind,
         fromAgentId: values.fromAgentId,
         targetQueueId: values.targetQueueId ?? null,
+        transferId: values.transferId ?? null,
         createdAt: now,
         expiresAt,
       });
@@ -75,6 +97,34 @@ export function createHandoffs(ctx: RoutingContext) {
     return chat;
   }
 
+  /**
+   * The queue's available agents for a transfer of the chat: Online, console connected, with
+   * room, not the sender, without an open offer for the chat, and (`tried`) not yet offered this
+   * transfer. Their presence rows are locked, after the routing row.
+   */
+  async function transferCandidates(tx: Tx, chat: RoutingRow, queue: QueueRow, senderId: string, tried: string[] = []): Promise<Candidate[]> {
+    const pending = await repo.pendingOffers(tx, chat.conversationId);
+    return (await repo.lockCandidates(tx, queue.id, ctx.fresh(), undefined, senderId)).filter(
+      (c) => c.load < c.maxChats && !pending.some((o) => o.agentId === c.agentId) && !tried.includes(c.agentId),
+    );
+  }
+
+  /**
+   * A transfer to a queue whose open offers all ended without an answer: offers it to the queue's
+   * next available agents (those it has not been offered to yet). Nothing when nobody is left or
+   * the chat is no longer the sender's.
+   */
+  async function offerToNext(tx: Tx, last: OfferRow, chat: RoutingRow): Promise<RoutingEvent[]> {
+    const sender = last.fromAgentId;
+    if (!sender || !last.targetQueueId || chat.state !== 'owned' || chat.ownerAgentId !== sender) return [];
+    const queue = await repo.findQueueIn(tx, chat.workspaceId, last.targetQueueId);
+    if (!queue) return [];
+    const tried = last.transferId ? await repo.transferOfferedTo(tx, chat.conversationId, last.transferId) : [last.agentId];
+    const picks = transferPicks(queue, await transferCandidates(tx, chat, queue, sender, tried));
+    if (!picks.length) return [];
+    return offer(tx, chat, { kind: 'transfer', agentIds: picks, fromAgentId: sender, targetQueueId: queue.id, ...(last.transferId && { transferId: last.transferId }), timeoutMs: queue.offerTimeoutMs });
+  }
+
   /** The answer timeout of the chat's queue. */
   async function timeoutOf(tx: Tx, chat: RoutingRow, queueId: string | null = chat.queueId): Promise<number> {
     if (!queueId) return DEFAULT_ANSWER_MS;
@@ -86,7 +136,8 @@ export function createHandoffs(ctx: RoutingContext) {
      * Offers the actor's chat to another agent, or to a queue's available agents (Online,
      * console connected, with room; as many as the queue's mode offers at once). The chat stays
      * the sender's until someone accepts. With nobody available the answer comes at once:
-     * refused (`transfer.result` with `accepted: false`).
+     * refused (`transfer.result` with `accepted: false`). A transfer to a queue goes on to the
+     * queue's next agents when its offers are refused or run out (see `closeHandoff`).
      */
     async transfer(actor: Actor, conversationId: string, target: { agentId?: string | undefined; queueId?: string | undefined }): Promise<{ pending: boolean; events: RoutingEvent[] }> {
       if (!isId(conversationId)) throw notFound();
@@ -104,20 +155,19 @@ export function createHandoffs(ctx: RoutingContext) {
         }
         const queue = isId(target.queueId ?? '') ? await repo.findQueueIn(tx, actor.workspaceId, target.queueId!) : undefined;
         if (!queue) throw notFound('queue');
-        const candidates = (await repo.lockCandidates(tx, queue.id, ctx.fresh(), undefined, actor.agentId)).filter(
-          (c) => c.load < c.maxChats && !pending.some((o) => o.agentId === c.agentId),
-        );
-        const ordered =
-          queue.mode === 'least_busy'
-            ? [...candidates].sort((a, b) => a.load - b.load || a.agentId.localeCompare(b.agentId))
-            : [...candidates].sort((a, b) => (a.lastAssignedAt?.getTime() ?? 0) - (b.lastAssignedAt?.getTime() ?? 0) || a.agentId.localeCompare(b.agentId));
-        const count = queue.mode === 'broadcast' ? ordered.length : queue.mode === 'top_n' ? Math.max(1, queue.topN) : 1;
-        const picks = ordered.slice(0, count).map((c) => c.agentId);
+        const picks = transferPicks(queue, await transferCandidates(tx, chat, queue, actor.agentId));
         if (!picks.length) {
           const to: TransferTarget = { kind: 'queue', id: queue.id, name: queue.name };
           return { pending: false, events: [{ type: 'transfer.result', workspaceId: chat.workspaceId, conversationId, agentId: actor.agentId, accepted: false, to }] };
         }
-        const events = await offer(tx, chat, { kind: 'transfer', agentIds: picks, fromAgentId: actor.agentId, targetQueueId: queue.id, timeoutMs: queue.offerTimeoutMs });
+        const events = await offer(tx, chat, {
+          kind: 'transfer',
+          agentIds: picks,
+          fromAgentId: actor.agentId,
+          targetQueueId: queue.id,
+          transferId: randomUUID(),
+          timeoutMs: queue.offerTimeoutMs,
+        });
         return { pending: true, events: [...events, { type: 'changed', workspaceId: chat.workspaceId, conversationId }] };
       });
     },
@@ -221,10 +271,14 @@ export function createHandoffs(ctx: RoutingContext) {
     },
 
     /**
-     * Closes a transfer or invitation that was refused or ran out. The last open offer of a
-     * transfer tells the sender it was refused: the chat stays theirs.
+     * Closes a transfer or invitation that was refused or ran out, with the routing row locked
+     * (and, for an invitation, the conversation's row before it). When the last open offer of a
+     * transfer to a queue closes, the queue's next available agents get the chat, as a new chat
+     * would go on; when nobody is left (or it was a transfer to one agent), the sender is told it
+     * was refused and the chat stays theirs. A refused or expired invitation leaves an internal
+     * note in the conversation (the inviter's console shows it; the visitor never does).
      */
-    async closeHandoff(tx: Tx, offer: OfferRow, chat: RoutingRow, outcome: 'declined' | 'expired'): Promise<RoutingEvent[]> {
+    async closeHandoff(tx: Tx, offer: OfferRow, chat: RoutingRow, outcome: 'declined' | 'expired', say: Say): Promise<RoutingEvent[]> {
       const { workspaceId, conversationId } = chat;
       await repo.setOfferState(tx, offer.id, outcome);
       const events: RoutingEvent[] = [
@@ -234,8 +288,20 @@ export function createHandoffs(ctx: RoutingContext) {
       if (offer.kind === 'transfer' && offer.fromAgentId) {
         const others = (await repo.pendingOffers(tx, conversationId)).filter((o) => o.kind === 'transfer');
         if (!others.length) {
-          events.push({ type: 'transfer.result', workspaceId, conversationId, agentId: offer.fromAgentId, accepted: false, to: await targetOf(tx, offer, workspaceId) });
+          const next = await offerToNext(tx, offer, chat);
+          if (next.length) events.push(...next);
+          else events.push({ type: 'transfer.result', workspaceId, conversationId, agentId: offer.fromAgentId, accepted: false, to: await targetOf(tx, offer, workspaceId) });
         }
+      } else if (offer.kind === 'invite') {
+        const invited = await repo.findAgent(tx, offer.agentId);
+        const conversation = await repo.lockConversation(tx, conversationId);
+        await say(tx, {
+          conversationId,
+          clientMessageId: `invite-${outcome}-${offer.id}`,
+          body: inviteClosedText(invited?.name ?? 'An agent', outcome),
+          internal: true,
+          status: conversation?.status ?? 'open',
+        });
       }
       return events;
     },

@@ -1,11 +1,11 @@
 import type { RoutingEvent, RoutingService } from './routing-service.ts';
-import { OFFER_EXPIRE } from './routing-service.ts';
+import { ARCHIVE_RESOLVED, OFFER_EXPIRE } from './routing-service.ts';
 
 /**
  * Runs due durable jobs: each is claimed with FOR UPDATE SKIP LOCKED and marked done in the
  * same transaction as its effects, so a job survives a restart and runs once across nodes
- * (DESIGN.md, "Time-based work is durable"). Offer timeouts (chats, transfers, invitations) are
- * the jobs. Every `sweepMs` it also sweeps: queues with waiting chats are dispatched again (a
+ * (DESIGN.md, "Time-based work is durable"). The jobs: offer timeouts (chats, transfers,
+ * invitations), and resolved chats moving from the Closed view to the archive. Every `sweepMs` it also sweeps: queues with waiting chats are dispatched again (a
  * chat whose dispatch was lost with a process that died, or an agent who came back) and chats
  * whose visitor left leave their queue.
  */
@@ -15,6 +15,7 @@ export function createJobRunner({
   pollMs = 500,
   sweepMs = 5_000,
   onEvents = () => {},
+  onArchived = () => {},
   onError = () => {},
 }: {
   routing: RoutingService;
@@ -22,6 +23,8 @@ export function createJobRunner({
   pollMs?: number;
   sweepMs?: number;
   onEvents?: (events: RoutingEvent[]) => void;
+  /** A resolved chat went to the archive (after the commit): the consoles must hear of it. */
+  onArchived?: (conversationId: string) => void;
   onError?: (error: unknown) => void;
 }) {
   const { repo } = routing;
@@ -33,18 +36,24 @@ export function createJobRunner({
   async function runOne(): Promise<boolean> {
     let after: string | undefined;
     let events: RoutingEvent[] = [];
-    const ran = await repo.transaction(async (tx) => {
+    let archived: string | undefined;
+    // The routing transaction: messages a job writes (a refused invitation's note) go out after the commit.
+    const ran = await routing.transaction(async (tx, say) => {
       const job = await repo.claimDueJob(tx, clock());
       if (!job) return false;
-      if (job.kind === OFFER_EXPIRE && job.payload.offerId) {
-        const result = await routing.expireOffer(tx, job.payload.offerId);
+      const { payload } = job;
+      if (job.kind === OFFER_EXPIRE && payload.offerId) {
+        const result = await routing.expireOffer(tx, payload.offerId, say);
         events = result.events;
         after = result.queueId;
+      } else if (job.kind === ARCHIVE_RESOLVED && payload.conversationId && payload.resolvedAt) {
+        if (await routing.archiveResolved(tx, payload.conversationId, new Date(payload.resolvedAt))) archived = payload.conversationId;
       }
       await repo.finishJob(tx, job.id, clock());
       return true;
     });
     if (events.length) onEvents(events);
+    if (archived) onArchived(archived);
     if (after) onEvents(await routing.dispatch(after));
     return ran;
   }

@@ -33,6 +33,9 @@ export const atChatLimit = () =>
 /** Only the chat's owner may do this (the caller sees the chat, so it exists for them). */
 export const ownerOnly = (what: string) => new AppError(ErrorCode.FORBIDDEN, `Only the chat's owner can ${what}.`, { status: 403 });
 
+/** Writes a message of the gateway's own (joined, left, ended, a refused invitation) in a routing transaction; it goes out after the commit. */
+export type Say = (tx: Tx, message: Omit<SystemMessage, 'senderId' | 'senderName'>) => Promise<void>;
+
 /** What every part of routing shares: the repository, the clock, the staleness window, and system messages. */
 export function createRoutingContext({
   db,
@@ -53,9 +56,9 @@ export function createRoutingContext({
    * Runs one routing transaction; the messages it wrote (joined, left, ended) go to the bus
    * after it commits, like any other message.
    */
-  async function transaction<T>(work: (tx: Tx, say: (tx: Tx, message: Omit<SystemMessage, 'senderId' | 'senderName'>) => Promise<void>) => Promise<T>): Promise<T> {
+  async function transaction<T>(work: (tx: Tx, say: Say) => Promise<T>): Promise<T> {
     const batches: CommittedBatch[] = [];
-    const say = async (tx: Tx, message: Omit<SystemMessage, 'senderId' | 'senderName'>) => {
+    const say: Say = async (tx, message) => {
       const batch = await appendSystemMessageIn(tx, { ...message, senderId: ROUTING_SENDER, senderName: null }, channel());
       if (batch) batches.push(batch);
     };

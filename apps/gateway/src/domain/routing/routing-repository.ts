@@ -297,6 +297,15 @@ export function createRoutingRepository(db: Database) {
       return cancel;
     },
 
+    /** The agents one transfer (`transferId`) of a chat was offered to, whatever became of the offers. */
+    async transferOfferedTo(tx: Tx, conversationId: string, transferId: string): Promise<string[]> {
+      const rows = await tx
+        .select({ agentId: offers.agentId })
+        .from(offers)
+        .where(and(eq(offers.conversationId, conversationId), eq(offers.transferId, transferId)));
+      return rows.map((r) => r.agentId);
+    },
+
     async pendingOffers(tx: Tx, conversationId: string) {
       return tx.select().from(offers).where(and(eq(offers.conversationId, conversationId), eq(offers.state, 'pending')));
     },

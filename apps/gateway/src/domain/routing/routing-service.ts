@@ -5,9 +5,10 @@ import type { QueueRow, RoutingRow } from '../../db/schema/index.ts';
 import type { CommittedBatch } from '../conversations/message-writer.ts';
 import { AppError, notFound } from '../errors.ts';
 import { UNMASKED, type Masker } from '../masking/personal-data.ts';
+import { archiveConversation, archiveResolvedConversation } from '../views/view-repository.ts';
 import { createHandoffs, OFFER_EXPIRE } from './handoffs.ts';
 import { agentMaySee, UNOWNED_STATES, type RoutingView, type Viewer } from './routing-access.ts';
-import { atChatLimit, createRoutingContext, isId, offerGone, type Actor } from './routing-context.ts';
+import { atChatLimit, createRoutingContext, isId, offerGone, type Actor, type Say } from './routing-context.ts';
 import type { AgentStatus, ChosenStatus, RoutingEvent } from './routing-events.ts';
 import type { Candidate, Tx } from './routing-repository.ts';
 
@@ -17,6 +18,12 @@ export type { Actor } from './routing-context.ts';
 
 /** What the visitor reads when an agent resolves their chat. */
 export const CHAT_ENDED = 'This chat has ended. Send a message any time to start a new one.';
+
+/** The job that moves a resolved chat from the Closed view to the archive when its time comes. */
+export const ARCHIVE_RESOLVED = 'conversation.archive';
+
+/** How long a resolved chat stays in the Closed view unless told otherwise: 7 days. */
+export const DEFAULT_ARCHIVE_AFTER_MS = 7 * 86_400_000;
 
 const DISPATCH_LIMIT = 100;
 
@@ -39,6 +46,8 @@ export function createRoutingService({
   channel = () => undefined,
   onCommitted = () => {},
   masking = async () => UNMASKED,
+  archiveAfterMs = DEFAULT_ARCHIVE_AFTER_MS,
+  onArchived = () => {},
 }: {
   db: Database;
   clock?: () => Date;
@@ -50,6 +59,13 @@ export function createRoutingService({
   onCommitted?: (batches: CommittedBatch[]) => void;
   /** How a workspace's agents get customers' text (an offer's customer name and preview): masked or not. */
   masking?: (workspaceId: string) => Promise<Masker>;
+  /**
+   * How long a resolved chat stays in the Closed view before it goes to the archive (a durable
+   * job); 0 puts it there in the resolving transaction.
+   */
+  archiveAfterMs?: number;
+  /** Called after a commit that archived a conversation without writing a message (the consoles must hear of it). */
+  onArchived?: (conversationId: string) => void;
 }) {
   const ctx = createRoutingContext({ db, clock, staleAfterMs, channel, onCommitted });
   const { repo, fresh } = ctx;
@@ -150,6 +166,17 @@ export function createRoutingService({
     });
   }
 
+  /**
+   * The archiving policy for a chat resolved at `now`, inside the resolving transaction: into the
+   * archive at once, or a durable job that moves it there when its time in the Closed view is up.
+   * Answers whether it was archived now.
+   */
+  async function archiveLater(tx: Tx, conversationId: string, now: Date): Promise<boolean> {
+    if (archiveAfterMs <= 0) return archiveConversation(tx, conversationId, now);
+    await repo.insertJob(tx, ARCHIVE_RESOLVED, new Date(now.getTime() + archiveAfterMs), { conversationId, resolvedAt: now.toISOString() });
+    return false;
+  }
+
   /** Everything routing knows of some conversations, by id. */
   async function views(conversationIds: string[]): Promise<Map<string, RoutingView>> {
     const list = await repo.views(conversationIds.filter(isId));
@@ -161,16 +188,21 @@ export function createRoutingService({
    * wrap-up) and its offers are withdrawn. A chat an agent owns stays theirs to resolve.
    */
   async function abandon(conversationId: string): Promise<RoutingEvent[]> {
-    return repo.transaction(async (tx) => {
+    let archived = false;
+    const events = await repo.transaction(async (tx): Promise<RoutingEvent[]> => {
       const chat = await repo.lockRouting(tx, conversationId);
       if (!chat || !UNOWNED_STATES.includes(chat.state)) return [];
-      await repo.updateRouting(tx, conversationId, { state: 'resolved', resolvedAt: clock() });
+      const now = clock();
+      await repo.updateRouting(tx, conversationId, { state: 'resolved', resolvedAt: now });
       const withdrawn = await repo.cancelOffers(tx, conversationId);
+      archived = await archiveLater(tx, conversationId, now);
       return [
         ...withdrawn.map((o): RoutingEvent => ({ type: 'offer.closed', workspaceId: chat.workspaceId, conversationId, agentId: o.agentId, offerId: o.id, outcome: 'withdrawn' })),
         { type: 'changed', workspaceId: chat.workspaceId, conversationId },
       ];
     });
+    if (archived) onArchived(conversationId);
+    return events;
   }
 
   return {
@@ -286,16 +318,18 @@ export function createRoutingService({
     /** The agent refuses a transfer or an invitation. A chat from a queue is not refused: it passes on when it runs out. */
     async decline(agentId: string, offerId: string): Promise<RoutingEvent[]> {
       if (!isId(offerId)) throw notFound('offer');
-      return repo.transaction(async (tx) => {
+      return ctx.transaction(async (tx, say) => {
         const offer = await repo.findOffer(tx, offerId);
         if (!offer || offer.agentId !== agentId) throw notFound('offer');
         if (offer.kind === 'chat') {
           throw new AppError(ErrorCode.FORBIDDEN, 'A chat from a queue cannot be refused: accept it, or let it run out and pass to the next agent.', { status: 403 });
         }
+        // A refused invitation writes a note for the inviter: the conversation's row first.
+        if (offer.kind === 'invite') await repo.lockConversation(tx, offer.conversationId);
         const chat = await repo.lockRouting(tx, offer.conversationId);
         const current = await repo.findOffer(tx, offerId);
         if (!chat || current?.state !== 'pending') throw offerGone();
-        return handoffs.closeHandoff(tx, current, chat, 'declined');
+        return handoffs.closeHandoff(tx, current, chat, 'declined', say);
       });
     },
 
@@ -333,8 +367,10 @@ export function createRoutingService({
     /**
      * Resolves a chat with a wrap-up reason (required; from the admin's list when there is one):
      * its guests leave, open offers are withdrawn, the visitor is told the chat ended and the
-     * conversation closes. Then the agent gets the next waiting chat. The owner resolves (or an
-     * admin); a conversation that was never routed can be resolved by any agent who sees it.
+     * conversation closes. It stays in the Closed view until the archiving policy moves it to the
+     * archive (`archiveAfterMs`; at once when 0, in this transaction). Then the agent gets the
+     * next waiting chat. The owner resolves (or an admin); a conversation that was never routed
+     * can be resolved by any agent who sees it.
      */
     async resolve(actor: Actor, conversationId: string, wrapUp: string): Promise<RoutingEvent[]> {
       const reason = wrapUp.trim();
@@ -369,6 +405,8 @@ export function createRoutingService({
           // Never routed: the row records who resolved it and why.
           await repo.insertRoutingTx(tx, { conversationId, workspaceId: actor.workspaceId, queueId: null, state: 'resolved', ownerAgentId: owner, waitingSince: conversation.createdAt, ownedAt: now, resolvedAt: now, wrapUp: reason });
         }
+        // Before the message, so the conversation.updated it brings carries archivedAt.
+        await archiveLater(tx, conversationId, now);
         await say(tx, { conversationId, clientMessageId: `resolved-${conversation.lastSeq}`, body: CHAT_ENDED, internal: false, status: 'closed' });
         return [
           ...out,
@@ -385,15 +423,18 @@ export function createRoutingService({
      * Expires an offer that was not answered in time (the durable job's handler, inside the
      * job's transaction). A chat offer: the agent goes to RONA, and once no offer is pending the
      * chat waits again; returns the queue to dispatch after the job commits. A transfer or an
-     * invitation simply closes (the sender of a transfer is told).
+     * invitation closes as when refused (see `closeHandoff`): a transfer to a queue moves on to
+     * its next available agent, and an invitation leaves a note for the inviter.
      */
-    async expireOffer(tx: Tx, offerId: string): Promise<{ events: RoutingEvent[]; queueId?: string }> {
+    async expireOffer(tx: Tx, offerId: string, say: Say): Promise<{ events: RoutingEvent[]; queueId?: string }> {
       const offer = await repo.findOffer(tx, offerId);
       if (!offer) return { events: [] };
+      // An invitation that runs out writes a note for the inviter: the conversation's row first.
+      if (offer.kind === 'invite') await repo.lockConversation(tx, offer.conversationId);
       const chat = await repo.lockRouting(tx, offer.conversationId);
       const current = await repo.findOffer(tx, offerId);
       if (!chat || current?.state !== 'pending') return { events: [] };
-      if (current.kind !== 'chat') return { events: await handoffs.closeHandoff(tx, current, chat, 'expired') };
+      if (current.kind !== 'chat') return { events: await handoffs.closeHandoff(tx, current, chat, 'expired', say) };
       const now = clock();
       await repo.setOfferState(tx, offerId, 'expired');
       await repo.upsertPresence(tx, offer.agentId, { status: 'rona', since: now });
@@ -408,6 +449,16 @@ export function createRoutingService({
       }
       return { events, ...(chat.queueId && { queueId: chat.queueId }) };
     },
+
+    /**
+     * The archiving policy's job for a chat resolved at `resolvedAt` (inside the job's
+     * transaction): into the archive if it is still closed and resolved then. Answers whether it
+     * moved; the caller tells the consoles after the commit.
+     */
+    archiveResolved: (tx: Tx, conversationId: string, resolvedAt: Date) => archiveResolvedConversation(tx, conversationId, resolvedAt, clock()),
+
+    /** Runs one routing transaction whose system messages go out after the commit (the job runner's). */
+    transaction: ctx.transaction,
 
     /** Dispatches every queue that has chats waiting, and takes chats whose visitor left out of their queue (the sweep). */
     async sweep(): Promise<RoutingEvent[]> {

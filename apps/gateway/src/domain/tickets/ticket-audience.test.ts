@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationRow, TicketRow } from '../../db/schema/index.ts';
 import { toAgentTicket, toVisitorTicket } from '../audience.ts';
+import { UNMASKED } from '../masking/personal-data.ts';
 
 const ticket: TicketRow = {
   id: 't1',
@@ -49,13 +50,13 @@ describe('ticket serializers', () => {
   });
 
   it('gives an agent the ids, the visitor, the contact and the full preview', () => {
-    expect(toAgentTicket(ticket, conversation, { id: 'v1', name: 'Ayşe', contactId: 'k1' })).toMatchObject({
+    expect(toAgentTicket(ticket, conversation, { id: 'v1', name: 'Ayşe', contactId: 'k1' }, UNMASKED)).toMatchObject({
       id: 't1',
       appId: 'demo',
       visitor: { id: 'v1', name: 'Ayşe' },
       contactId: 'k1',
       preview: 'INTERNAL: overwatered',
     });
-    expect(toAgentTicket(ticket, conversation, { id: 'v1', name: null }).contactId).toBeNull();
+    expect(toAgentTicket(ticket, conversation, { id: 'v1', name: null }, UNMASKED).contactId).toBeNull();
   });
 });

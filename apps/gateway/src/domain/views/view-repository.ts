@@ -224,15 +224,36 @@ function keyset(spec: ViewSpec, groupKey: SQL, sort: SQL, after: CursorPosition,
 
 /**
  * Puts a conversation in the archive (now, or when `at` says), unless it is there already; it
- * leaves the main views. Call it in the transaction that resolves a chat: resolved chats belong
- * in the archive. A customer who writes again brings it back (migration 0011's trigger).
- * Answers whether the conversation exists.
+ * leaves the main views. An agent's "Archive", and the resolve transaction when resolved chats
+ * go to the archive at once (`PARLEY_ARCHIVE_AFTER_DAYS=0`). A customer who writes again brings
+ * it back (migration 0011's trigger). Answers whether the conversation exists.
  */
 export async function archiveConversation(executor: Executor, conversationId: string, at: Date = new Date()): Promise<boolean> {
   const rows = await executor
     .update(conversations)
     .set({ archivedAt: sql`coalesce(${conversations.archivedAt}, ${at.toISOString()}::timestamptz)` })
     .where(eq(conversations.id, conversationId))
+    .returning({ id: conversations.id });
+  return rows.length > 0;
+}
+
+/**
+ * The archiving policy's step for one resolved chat: puts it in the archive only if it is still
+ * closed, not archived, and resolved at `resolvedAt` (not reopened and resolved again since,
+ * which schedules its own step). Answers whether it was archived now.
+ */
+export async function archiveResolvedConversation(executor: Executor, conversationId: string, resolvedAt: Date, at: Date): Promise<boolean> {
+  const rows = await executor
+    .update(conversations)
+    .set({ archivedAt: at })
+    .where(
+      and(
+        eq(conversations.id, conversationId),
+        eq(conversations.status, 'closed'),
+        sql`${conversations.archivedAt} is null`,
+        sql`exists (select 1 from ${routing} r where r.conversation_id = ${conversations.id} and r.state = 'resolved' and r.resolved_at = ${resolvedAt.toISOString()}::timestamptz)`,
+      ),
+    )
     .returning({ id: conversations.id });
   return rows.length > 0;
 }

@@ -7,18 +7,20 @@ import {
   type SavedViewFilter,
   type SavedViewInput,
   type SavedViewPatch,
+  type ServerFrame,
   type ViewConversation,
   type ViewName,
   type ViewPage,
   type ViewQuery,
 } from '@parley/protocol';
 import * as v from 'valibot';
+import type { ConversationDeletedEvent } from '../../bus/event-relay.ts';
 import type { Database } from '../../db/database.ts';
 import type { SavedViewRow } from '../../db/schema/index.ts';
 import { toAgentSummary } from '../audience.ts';
 import { createMessengerRepository } from '../conversations/messenger-repository.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { AgentPrincipal } from '../identity/principal.ts';
+import type { AgentPrincipal, Principal } from '../identity/principal.ts';
 import { UNMASKED, type Masker } from '../masking/personal-data.ts';
 import { toConversationRouting, type RoutingView } from '../routing/routing-access.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -105,6 +107,37 @@ export function toSavedView(row: SavedViewRow): SavedView {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Past this many agents a deletion is told to the whole workspace: the event must fit in one notification. */
+const MAX_DELETION_AGENTS = 100;
+
+/** Who besides admins may see a conversation of this routing (routing-access.ts); null: everyone of the workspace. */
+function seersOf(view: RoutingView | undefined): string[] | null {
+  if (!view) return null;
+  const ids = new Set([...(view.ownerAgentId ? [view.ownerAgentId] : []), ...view.guests.map((g) => g.id), ...view.queueAgentIds, ...view.offeredTo]);
+  return ids.size > MAX_DELETION_AGENTS ? null : [...ids];
+}
+
+/** What a node's sockets must offer to tell consoles a conversation is gone (the hub has it). */
+export interface DeletionSockets {
+  agentPeers(workspaceId: string): { principal: Principal }[];
+  sendToAgent(agentId: string, frame: ServerFrame): void;
+}
+
+/**
+ * Tells this node's consoles that may hold a deleted conversation that it is gone:
+ * `routing.access.lost` (reason `ended`), on which a console drops it from its list and closes
+ * it if open. Admins, and the agents who could see it.
+ */
+export function endDeletedConversation(event: ConversationDeletedEvent, sockets: DeletionSockets): void {
+  const told = new Set<string>();
+  for (const { principal } of sockets.agentPeers(event.workspaceId)) {
+    if (principal.kind !== 'agent' || told.has(principal.agentId)) continue;
+    if (principal.role !== 'admin' && event.agentIds && !event.agentIds.includes(principal.agentId)) continue;
+    told.add(principal.agentId);
+    sockets.sendToAgent(principal.agentId, { type: 'routing.access.lost', conversationId: event.conversationId, reason: 'ended' });
+  }
+}
+
 /**
  * The agent's views of their workspace's conversations: the built-in inbox views and the
  * archive (cursor pages, in index order), saved views, and archiving, unarchiving and deleting.
@@ -117,6 +150,7 @@ export function createViewService({
   masking,
   readable,
   announce,
+  announceDeleted = () => {},
   clock = () => new Date(),
 }: {
   db: Database;
@@ -128,6 +162,8 @@ export function createViewService({
   readable: (agent: AgentPrincipal, conversationId: string) => Promise<unknown>;
   /** Tells every node's consoles that a conversation changed (the event relay's `conversation` event). */
   announce: (conversationId: string) => void;
+  /** Tells every node's consoles that a conversation was deleted (the event relay; see `endDeletedConversation`). */
+  announceDeleted?: (event: ConversationDeletedEvent) => void;
   clock?: () => Date;
 }) {
   const repo = createViewRepository(db);
@@ -254,7 +290,8 @@ export function createViewService({
 
     /**
      * Deletes a conversation for good, with its messages, files, routing and ticket: admins only,
-     * and `confirm` must repeat its id. Anything else changes nothing.
+     * and `confirm` must repeat its id. Anything else changes nothing. The consoles that may hold
+     * it (admins, and the agents routing let see it) are told it is gone.
      */
     async remove(agent: AgentPrincipal, conversationId: string, confirm: string | undefined): Promise<void> {
       if (agent.role !== 'admin') {
@@ -264,7 +301,10 @@ export function createViewService({
       if (confirm !== conversationId) {
         throw new AppError(ErrorCode.CONFIRMATION_REQUIRED, `Deleting cannot be undone: send { "confirm": "${conversationId}" } to delete this conversation.`, { status: 400 });
       }
+      // Who could see it, read before its routing goes with it.
+      const seers = seersOf((await routingViews([conversationId])).get(conversationId));
       if (!(await repo.remove(agent.workspaceId, conversationId))) throw notFound();
+      announceDeleted({ kind: 'conversation.deleted', workspaceId: agent.workspaceId, conversationId, agentIds: seers });
     },
   };
 }

@@ -67,7 +67,7 @@ async function visitorFromBearer(request: FastifyRequest, reply: FastifyReply): 
  * Sessions are checked before a byte of an upload is read.
  */
 export async function attachmentRoutes(app: FastifyInstance): Promise<void> {
-  const { attachments } = app.parley;
+  const { attachments, masking } = app.parley;
   const limiter = createRateLimiter(UPLOADS);
 
   app.addContentTypeParser('application/octet-stream', (request, payload, done) => {
@@ -125,9 +125,11 @@ export async function attachmentRoutes(app: FastifyInstance): Promise<void> {
     handler: async (request, reply) => {
       const { id } = parseInput(ParamsSchema, request.params);
       const { attachment, bytes } = await attachments.download(request.visitor ?? request.agent!, id);
+      // An agent's download is named as their console shows the file: masked where the workspace masks.
+      const name = request.agent ? (await masking.maskerOf(request.agent.workspaceId)).text(attachment.name) : attachment.name;
       return reply
         .header('content-type', attachment.type === 'text/plain' ? 'text/plain; charset=utf-8' : attachment.type)
-        .header('content-disposition', contentDisposition(attachment.name))
+        .header('content-disposition', contentDisposition(name))
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'private')
         // Opened directly, the file still runs nothing and loads nothing.

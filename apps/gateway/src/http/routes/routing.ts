@@ -17,7 +17,7 @@ import * as v from 'valibot';
 import { AppError, notFound } from '../../domain/errors.ts';
 import type { RoutingEvent } from '../../domain/routing/routing-service.ts';
 import { requireAgent } from '../auth.ts';
-import { parseInput } from '../validate.ts';
+import { parseInput, refuseArrayForObject } from '../validate.ts';
 
 const ParamsSchema = v.object({ id: IdSchema });
 
@@ -27,6 +27,7 @@ const ParamsSchema = v.object({ id: IdSchema });
  * exactly one of two fields) is named in the message.
  */
 function parseBody<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  refuseArrayForObject(schema, input ?? {});
   const result = checkForm(schema, input ?? {});
   if (result.ok) return result.value;
   const { fields } = result;

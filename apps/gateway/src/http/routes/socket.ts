@@ -58,7 +58,7 @@ export async function socketRoutes(app: FastifyInstance): Promise<void> {
     // cannot read an HTTP status from a failed upgrade) knows to start a new session.
     request.socketPrincipal = visitor;
     // A blocked visitor, like an unknown session, gets its socket closed at once, after a frame saying why.
-    request.socketRefusal = visitor && (await app.parley.blocking.admitSocket(visitor, request.ip));
+    request.socketRefusal = visitor && (await app.parley.blocking.admitVisitor(visitor, request.ip));
   }
 
   async function authenticateAgent(request: FastifyRequest, reply: FastifyReply) {

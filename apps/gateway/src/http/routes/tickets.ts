@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { AppError } from '../../domain/errors.ts';
 import { limitByAddress, requireAgent, requireVisitor } from '../auth.ts';
 import { checkVisitorOrigin, visitorCors } from '../origin.ts';
-import { parseInput } from '../validate.ts';
+import { parseInput, refuseArrayForObject } from '../validate.ts';
 
 const NumberParams = v.object({ number: v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'must be a ticket number'), v.transform(Number)) });
 const PageQuery = v.object({
@@ -21,6 +21,7 @@ const AgentListQuery = v.object({
  * `error.fields` (`{ field, code, message, max? }`), so a form can mark each field.
  */
 function parseForm<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  refuseArrayForObject(schema, input);
   const result = checkForm(schema, input);
   if (result.ok) return result.value;
   const { fields } = result;

@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { AppError } from '../../domain/errors.ts';
 import { requireVisitor } from '../auth.ts';
 import { checkVisitorOrigin, visitorCors } from '../origin.ts';
+import { refuseArrayForObject } from '../validate.ts';
 
 /** The paths of this file, for their CORS preflights. */
 const PATHS = ['/api/visitor/identify', '/api/visitor/me'];
@@ -13,6 +14,7 @@ const PATHS = ['/api/visitor/identify', '/api/visitor/me'];
  * `error.fields` (`{ field, code, message, max? }`), so a form can mark each field.
  */
 function parseBody<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  refuseArrayForObject(schema, input);
   const result = v.safeParse(schema, input, { abortEarly: false });
   if (result.success) return result.output;
   const fields = fieldErrors(result.issues);
