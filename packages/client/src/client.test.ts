@@ -468,6 +468,37 @@ describe.each([
       expect(events.error[0]).toMatchObject({ code: ErrorCode.UNAUTHORIZED, closeCode: 4001 });
     });
 
+    it('reports BLOCKED with the gateway\'s message when it closes with 4012, fails what was waiting, and never reconnects', async () => {
+      const { client, connectOpen, timers, events } = setup();
+      const socket = connectOpen();
+      const { acked } = client.send({ conversationId: 'c1', body: 'Still there?' });
+      const listed = client.request({ type: 'conversation.list', limit: 10 });
+      const message = 'You cannot chat here: the support team of this website has blocked this chat.';
+      socket.receive({ type: 'error', code: 'BLOCKED', message });
+      socket.drop(4012, 'blocked');
+      expect(client.state).toBe('closed');
+      expect(events.state.at(-1)).toBe('closed');
+      expect(events.error).toEqual([{ type: 'error', code: 'BLOCKED', message }, { code: 'BLOCKED', message, closeCode: 4012 }]);
+      await expect(acked).rejects.toMatchObject({ code: 'BLOCKED', message });
+      await expect(listed).rejects.toMatchObject({ code: 'BLOCKED' });
+      expect(timers.pending.size).toBe(0);
+      client.connect();
+      expect(client.state).toBe('closed');
+      // What the visitor wrote stays in the outbox; a later page may send it if the block is lifted.
+      expect(client.pending()).toEqual([expect.objectContaining({ body: 'Still there?' })]);
+    });
+
+    it('reports BLOCKED when the gateway refuses a new socket before its hello', () => {
+      const { client, socket, timers, events } = setup();
+      client.connect();
+      socket().open();
+      socket().receive({ type: 'error', code: 'BLOCKED', message: 'You cannot chat here.' });
+      socket().drop(4012, 'blocked');
+      expect(client.state).toBe('closed');
+      expect(events.error.at(-1)).toEqual({ code: 'BLOCKED', message: 'You cannot chat here.', closeCode: 4012 });
+      expect(timers.pending.size).toBe(0);
+    });
+
     it('stops, closes the socket and emits reload when a reload frame arrives', () => {
       const { client, connectOpen, timers, events } = setup();
       const socket = connectOpen();

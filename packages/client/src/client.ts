@@ -67,7 +67,12 @@ export interface ClientOptions {
 /** `idle` before connect(), `closed` once stopped for good (close(), a terminal close code, or reload). */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'closed';
 
-/** An error the client itself reports; `closeCode` is set when a terminal close code caused it. */
+/**
+ * An error the client itself reports; `closeCode` is set when a terminal close code caused it:
+ * 4001 `UNAUTHORIZED`, 4002 `VERSION_UNSUPPORTED`, 4010 `SESSION_ENDED`, 4012 `BLOCKED` (an agent
+ * blocked the visitor). Its message is the one of the `error` frame with that code the gateway
+ * sent before closing, else the close reason.
+ */
 export interface ClientError {
   code: string;
   message: string;
@@ -151,6 +156,7 @@ const CLOSE_ERRORS: Record<number, string> = {
   [CloseCode.UNAUTHORIZED]: 'UNAUTHORIZED' satisfies ErrorCode,
   [CloseCode.RELOAD]: 'VERSION_UNSUPPORTED' satisfies ErrorCode,
   [CloseCode.SESSION_ENDED]: 'SESSION_ENDED',
+  [CloseCode.BLOCKED]: 'BLOCKED' satisfies ErrorCode,
 };
 const OPEN = 1;
 
@@ -201,6 +207,8 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
   let reconnectTimer: unknown;
   let maxFrameBytes = Infinity;
   let lastRef = 0;
+  // The last error frame that answered no request: the gateway says why before a terminal close (BLOCKED before 4012).
+  let refusal: { code: string; message: string } | undefined;
 
   function load(): OutboxEntry[] {
     try {
@@ -301,6 +309,7 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
 
   function open(): void {
     setState('connecting');
+    refusal = undefined;
     let ws: WebSocketLike;
     try {
       const url = socketUrl(typeof options.url === 'function' ? options.url() : options.url);
@@ -332,11 +341,17 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
     reconnectTimer = setTimer(open, reconnectDelay.next());
   }
   function onClose(code: number, reason: string): void {
-    detach(parleyError('DISCONNECTED', 'The connection closed before an answer arrived.'));
-    if (!TERMINAL_CLOSE_CODES.includes(code)) return reconnect();
-    const error = { code: CLOSE_ERRORS[code] ?? `CLOSE_${code}`, message: reason || `The server closed the connection (${code}).`, closeCode: code };
-    shutdown(parleyError(error.code, error.message));
-    emitter.emit('error', error);
+    if (!TERMINAL_CLOSE_CODES.includes(code)) {
+      detach(parleyError('DISCONNECTED', 'The connection closed before an answer arrived.'));
+      return reconnect();
+    }
+    const errorCode = CLOSE_ERRORS[code] ?? `CLOSE_${code}`;
+    // The gateway's own words when it explained the close in an error frame with the same code.
+    const message = (refusal?.code === errorCode && refusal.message) || reason || `The server closed the connection (${code}).`;
+    // Everything waiting (requests sent or queued, messages' `acked`) fails with the same error.
+    socket = undefined;
+    shutdown(parleyError(errorCode, message));
+    emitter.emit('error', { code: errorCode, message, closeCode: code });
   }
 
   function onFrame(data: unknown): void {
@@ -369,6 +384,7 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
       }
       case 'error':
         if (frame.ref !== undefined) refs.delete(frame.ref);
+        else refusal = frame;
         if (target?.kind === 'request') target.reject(parleyError(frame.code, frame.message));
         if (target?.kind === 'resume') deliver(cursors.resumed(target.conversationIds));
         if (target?.kind === 'send' && FINAL_SEND_CODES.has(frame.code)) fail(target.clientMessageId, frame);

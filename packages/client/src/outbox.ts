@@ -1,8 +1,19 @@
 import { SUPPORTED_VERSIONS } from '@parley/protocol';
 import type { FrameChecks, MessageSendFrame } from './checks.ts';
-import type { OutboxEntry } from './store.ts';
+import type { OutboxEntry, OutboxStore } from './store.ts';
 
-export { localStorageOutboxStore, memoryOutboxStore, type OutboxEntry, type OutboxStore } from './store.ts';
+export { localStorageOutboxStore, type OutboxEntry, type OutboxStore } from './store.ts';
+
+/** An outbox that lives as long as the page: enough when nothing must survive a reload. (Not in `store.ts`: a page that keeps its outbox in storage never loads it.) */
+export function memoryOutboxStore(): OutboxStore {
+  let entries: OutboxEntry[] = [];
+  return {
+    load: () => entries.map((e) => ({ ...e })),
+    save: (next) => {
+      entries = next.map((e) => ({ ...e }));
+    },
+  };
+}
 
 /** The `message.send` frame that delivers an entry. */
 export function toSendFrame(entry: OutboxEntry, ref?: string): MessageSendFrame {

@@ -20,17 +20,6 @@ export interface OutboxStore {
   save(entries: OutboxEntry[]): void;
 }
 
-/** An outbox that lives as long as the page: enough when nothing must survive a reload. */
-export function memoryOutboxStore(): OutboxStore {
-  let entries: OutboxEntry[] = [];
-  return {
-    load: () => entries.map((e) => ({ ...e })),
-    save: (next) => {
-      entries = next.map((e) => ({ ...e }));
-    },
-  };
-}
-
 /** Whether a stored value has the shape of an entry: an id, text and a time (the client checks the rest). */
 const isEntry = (value: unknown): value is OutboxEntry => {
   const e = value as Partial<OutboxEntry> | null;

@@ -356,25 +356,27 @@ export interface VisitorApp extends AppSettings {
 /** Limits of the visitor's identity and profile fields. */
 export const IDENTITY_LIMITS = { userId: 256, name: 120, email: 254, attributes: 50, attributeKey: 64, attributeText: 1000 } as const;
 
-const identityName = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(IDENTITY_LIMITS.name));
-const identityEmail = v.pipe(v.string(), v.trim(), v.maxLength(IDENTITY_LIMITS.email), v.email('must be an e-mail address'));
+// Schemas a bundle may leave out are wrapped in pure calls, so the limits they read stay out of the widget's bundles.
+const identityName = /* @__PURE__ */ (() => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(IDENTITY_LIMITS.name)))();
+const identityEmail = /* @__PURE__ */ (() => v.pipe(v.string(), v.trim(), v.maxLength(IDENTITY_LIMITS.email), v.email('must be an e-mail address')))();
 
 /**
  * `POST /api/visitor/identify`: the website's user id and its signature, the HMAC-SHA256 (hex)
  * of the user id with the app's identity secret, computed by the website's server. `name` and
  * `email` are stored on the contact and the visitor.
  */
-export const VisitorIdentifySchema = v.strictObject({
-  userId: v.pipe(
-    v.string(),
-    v.minLength(1, 'must not be empty'),
-    v.maxLength(IDENTITY_LIMITS.userId),
-    v.regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
-  ),
-  signature: v.optional(v.pipe(v.string(), v.maxLength(128))),
-  name: v.optional(identityName),
-  email: v.optional(identityEmail),
-});
+export const VisitorIdentifySchema = /* @__PURE__ */ (() =>
+  v.strictObject({
+    userId: v.pipe(
+      v.string(),
+      v.minLength(1, 'must not be empty'),
+      v.maxLength(IDENTITY_LIMITS.userId),
+      v.regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
+    ),
+    signature: v.optional(v.pipe(v.string(), v.maxLength(128))),
+    name: v.optional(identityName),
+    email: v.optional(identityEmail),
+  }))();
 /** A signed identity as the gateway reads it. */
 export type VisitorIdentify = v.InferOutput<typeof VisitorIdentifySchema>;
 
@@ -385,25 +387,27 @@ export const AttributeKeySchema = v.pipe(
 );
 
 /** A custom attribute's value: text (at most 1000 characters), a finite number or a boolean; null removes it. */
-export const AttributeValueSchema = v.nullable(
-  v.union([v.pipe(v.string(), v.maxLength(IDENTITY_LIMITS.attributeText)), v.pipe(v.number(), v.finite()), v.boolean()], 'must be a string, a number or a boolean'),
-);
+export const AttributeValueSchema = /* @__PURE__ */ (() =>
+  v.nullable(
+    v.union([v.pipe(v.string(), v.maxLength(IDENTITY_LIMITS.attributeText)), v.pipe(v.number(), v.finite()), v.boolean()], 'must be a string, a number or a boolean'),
+  ))();
 
 /**
  * `PATCH /api/visitor/me`: the visitor's own name, e-mail and custom attributes. Null clears
  * `name` or `email`; attributes merge key by key, and null removes one. A visitor keeps at most
  * 50 attributes.
  */
-export const VisitorUpdateSchema = v.strictObject({
-  name: v.optional(v.nullable(identityName)),
-  email: v.optional(v.nullable(identityEmail)),
-  attributes: v.optional(
-    v.pipe(
-      v.record(AttributeKeySchema, AttributeValueSchema),
-      v.check((record) => Object.keys(record).length <= IDENTITY_LIMITS.attributes, `must have at most ${IDENTITY_LIMITS.attributes} attributes`),
+export const VisitorUpdateSchema = /* @__PURE__ */ (() =>
+  v.strictObject({
+    name: v.optional(v.nullable(identityName)),
+    email: v.optional(v.nullable(identityEmail)),
+    attributes: v.optional(
+      v.pipe(
+        v.record(AttributeKeySchema, AttributeValueSchema),
+        v.check((record) => Object.keys(record).length <= IDENTITY_LIMITS.attributes, `must have at most ${IDENTITY_LIMITS.attributes} attributes`),
+      ),
     ),
-  ),
-});
+  }))();
 /** A change to the visitor's own profile. */
 export type VisitorUpdate = v.InferOutput<typeof VisitorUpdateSchema>;
 

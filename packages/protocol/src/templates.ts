@@ -33,38 +33,44 @@ export function isLanguageTag(tag: string): boolean {
 }
 
 /** A BCP 47 language tag (`en`, `pt-BR`, `zh-Hant-TW`), turned into its canonical case (`en-gb` → `en-GB`). */
-export const LanguageTagSchema = v.pipe(
-  v.string(),
-  v.trim(),
-  v.minLength(1, 'language must not be empty'),
-  v.maxLength(TEMPLATE_LIMITS.language),
-  v.check(isLanguageTag, 'language must be a BCP 47 language tag such as en, nl or pt-BR'),
-  v.transform((tag) => Intl.getCanonicalLocales(tag)[0]!),
-);
+export const LanguageTagSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, 'language must not be empty'),
+    v.maxLength(TEMPLATE_LIMITS.language),
+    v.check(isLanguageTag, 'language must be a BCP 47 language tag such as en, nl or pt-BR'),
+    v.transform((tag) => Intl.getCanonicalLocales(tag)[0]!),
+  ))();
 
-const Title = v.pipe(v.string(), v.trim(), v.minLength(1, 'title must not be empty'), v.maxLength(TEMPLATE_LIMITS.title));
-const Body = v.pipe(
-  v.string(),
-  v.maxLength(TEMPLATE_LIMITS.body),
-  v.check((body) => body.trim().length > 0, 'body must not be empty'),
-);
-const Category = v.nullable(v.pipe(v.string(), v.trim(), v.minLength(1, 'category must not be empty; send null for none'), v.maxLength(TEMPLATE_LIMITS.category)));
+// The schemas are wrapped in pure calls, so the limits they read stay out of bundles that do not use them (the widget's).
+const Title = /* @__PURE__ */ (() => v.pipe(v.string(), v.trim(), v.minLength(1, 'title must not be empty'), v.maxLength(TEMPLATE_LIMITS.title)))();
+const Body = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string(),
+    v.maxLength(TEMPLATE_LIMITS.body),
+    v.check((body) => body.trim().length > 0, 'body must not be empty'),
+  ))();
+const Category = /* @__PURE__ */ (() =>
+  v.nullable(v.pipe(v.string(), v.trim(), v.minLength(1, 'category must not be empty; send null for none'), v.maxLength(TEMPLATE_LIMITS.category))))();
 
 /** `POST /api/admin/templates`: a new template. No other keys. */
-export const TemplateInputSchema = v.strictObject({
-  title: Title,
-  body: Body,
-  category: v.optional(Category),
-  language: LanguageTagSchema,
-});
+export const TemplateInputSchema = /* @__PURE__ */ (() =>
+  v.strictObject({
+    title: Title,
+    body: Body,
+    category: v.optional(Category),
+    language: LanguageTagSchema,
+  }))();
 /** A new template, after trimming and canonicalising the language. */
 export type TemplateInput = v.InferOutput<typeof TemplateInputSchema>;
 
 /** `PATCH /api/admin/templates/:id`: any of the fields, at least one. */
-export const TemplatePatchSchema = v.pipe(
-  v.strictObject({ title: v.optional(Title), body: v.optional(Body), category: v.optional(Category), language: v.optional(LanguageTagSchema) }),
-  v.check((patch) => Object.keys(patch).length > 0, 'send at least one of title, body, category and language'),
-);
+export const TemplatePatchSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.strictObject({ title: v.optional(Title), body: v.optional(Body), category: v.optional(Category), language: v.optional(LanguageTagSchema) }),
+    v.check((patch) => Object.keys(patch).length > 0, 'send at least one of title, body, category and language'),
+  ))();
 /** A change to a template. */
 export type TemplatePatch = v.InferOutput<typeof TemplatePatchSchema>;
 

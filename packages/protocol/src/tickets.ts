@@ -24,14 +24,15 @@ const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.max
  * first message of the ticket's conversation. `clientTicketId` makes a resend safe: the same id
  * answers the ticket it already made. `attachments` are ids of the visitor's own uploads.
  */
-export const TicketCreateSchema = v.strictObject({
-  name: text(TICKET_LIMITS.name),
-  email: v.pipe(v.string(), v.trim(), v.minLength(1), v.email(), v.maxLength(TICKET_LIMITS.email)),
-  subject: text(TICKET_LIMITS.subject),
-  description: text(TICKET_LIMITS.description),
-  clientTicketId: v.optional(IdSchema),
-  attachments: v.optional(v.pipe(v.array(IdSchema), v.maxLength(MAX_TICKET_ATTACHMENTS))),
-});
+export const TicketCreateSchema = /* @__PURE__ */ (() =>
+  v.strictObject({
+    name: text(TICKET_LIMITS.name),
+    email: v.pipe(v.string(), v.trim(), v.minLength(1), v.email(), v.maxLength(TICKET_LIMITS.email)),
+    subject: text(TICKET_LIMITS.subject),
+    description: text(TICKET_LIMITS.description),
+    clientTicketId: v.optional(IdSchema),
+    attachments: v.optional(v.pipe(v.array(IdSchema), v.maxLength(MAX_TICKET_ATTACHMENTS))),
+  }))();
 /** A web form submission, after trimming. */
 export type TicketCreate = v.InferOutput<typeof TicketCreateSchema>;
 

@@ -40,14 +40,10 @@ export function installParley({ window, script, importModule }: InstallOptions):
     importSdk: (base) => importModule(`${base}/widget/sdk.js`) as Promise<SdkModule>,
     importModule,
   });
-  const Parley: ParleyFunction = (method, ...args) => sdk.call(method, args);
-  Parley.loaded = true;
-  Parley.ready = sdk.ready;
-
-  const queued = Array.isArray(existing?.q) ? existing.q : [];
+  const Parley: ParleyFunction = Object.assign((method: string, ...args: unknown[]) => sdk.call(method, args), { loaded: true as const, ready: sdk.ready });
   window.Parley = Parley;
   let booted = false;
-  for (const call of queued) {
+  for (const call of Array.isArray(existing?.q) ? existing.q : []) {
     booted ||= call[0] === 'boot';
     Parley(...(Array.from(call) as [string, ...unknown[]]));
   }

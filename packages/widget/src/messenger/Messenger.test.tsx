@@ -10,12 +10,17 @@ import { mount } from './index.tsx';
 import { Messenger } from './Messenger.tsx';
 import { createMessengerModel, type MessengerModel } from './MessengerModel.ts';
 import en, { type MessengerStrings } from './strings/en.ts';
+import extrasEn, { type ExtraStrings } from './strings/extras/en.ts';
+import extrasIt from './strings/extras/it.ts';
+import extrasNl from './strings/extras/nl.ts';
+import extrasTr from './strings/extras/tr.ts';
 import it_ from './strings/it.ts';
 import nl from './strings/nl.ts';
 import tr from './strings/tr.ts';
 
 const keys = storageKeys('demo');
-const english = createI18n(en, undefined, 'en');
+// The views' strings with the extras' (which load with those views).
+const english = createI18n({ ...en, ...extrasEn }, undefined, 'en');
 const XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script><b>bold</b>';
 
 describe('Messenger', () => {
@@ -73,6 +78,7 @@ describe('Messenger', () => {
       storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) },
       outbox: memoryOutboxStore(),
       appId: 'demo',
+      session: gateway.session({ getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) }),
     });
     container = document.createElement('div');
     document.body.append(container);
@@ -290,7 +296,7 @@ describe('Messenger', () => {
   });
 
   it('lays out right to left with dir="rtl", and speaks the chosen language', async () => {
-    i18n = createI18n(en, nl, 'nl');
+    i18n = createI18n({ ...en, ...extrasEn }, { ...nl, ...extrasNl }, 'nl');
     dir = 'rtl';
     await openMessenger();
     const dialog = $('[role="dialog"]')!;
@@ -299,8 +305,25 @@ describe('Messenger', () => {
     expect(textbox().getAttribute('placeholder')).toBe('Schrijf een bericht…');
   });
 
+  it('says in the visitor\'s language that the chat is blocked, with no text box and nothing to retry', async () => {
+    i18n = createI18n({ ...en, ...extrasEn }, { ...nl, ...extrasNl }, 'nl');
+    await openMessenger();
+    await act(() => render(<Messenger model={model} t={i18n.t} lang="nl" dir="ltr" extras={extras} onRequest={() => {}} />, container));
+    expect(textbox()).not.toBeNull();
+    expect(button(nl.request!)).toBeDefined();
+    await act(() => {
+      gateway.socket().serverSend({ type: 'error', code: 'BLOCKED', message: 'You cannot chat here: the support team of this website has blocked this chat.' });
+      gateway.socket().serverClose(4012, 'blocked');
+    });
+    await flush();
+    expect($('[role="status"].status')!.textContent).toBe(nl['error.blocked']);
+    expect(textbox()).toBeNull();
+    expect($('.retry')).toBeNull();
+    expect(button(nl.request!)).toBeUndefined();
+  });
+
   it('shows a notice with "Try again" when the chat cannot start', async () => {
-    gateway.transport.createSession = () => Promise.reject(Object.assign(new Error('down'), { name: 'TransportError', code: 'NETWORK', status: 0 }));
+    gateway.createSession = () => Promise.reject(Object.assign(new Error('down'), { name: 'SessionError', code: 'NETWORK', status: 0 }));
     await act(() => {
       draw();
       model.setOpen(true);
@@ -315,7 +338,7 @@ describe('mount', () => {
     const host = document.createElement('div');
     document.body.append(host);
     const root = host.attachShadow({ mode: 'open' });
-    const controller = mount({ root, baseUrl: 'https://chat.example.com', appId: 'demo', options: { locale: 'tr-TR', dir: 'rtl', size: 'large', position: 'left', color: '#0a7' } });
+    const controller = mount({ root, baseUrl: 'https://chat.example.com', appId: 'demo', session: async () => 'token', request: async () => ({}) as never, storage: { getItem: () => null, setItem: () => {}, removeItem: () => {} }, options: { locale: 'tr-TR', dir: 'rtl', size: 'large', position: 'left', color: '#0a7' } });
     const panel = async () => {
       for (let i = 0; i < 50 && !root.querySelector('.panel'); i++) await act(settle);
       return root.querySelector<HTMLElement>('.panel')!;
@@ -339,11 +362,23 @@ describe('the translations', () => {
   const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
   const languages: Record<string, Translation<MessengerStrings>> = { nl, tr, it: it_ };
 
+  const later: Record<string, Translation<ExtraStrings>> = { nl: extrasNl, tr: extrasTr, it: extrasIt };
+
   it('exist for every language the widget speaks, with every key and the same placeholders as English', () => {
     expect(Object.keys(languages).sort()).toEqual(LOCALES.filter((l) => l !== 'en').sort());
-    for (const [locale, strings] of Object.entries(languages)) {
-      expect(Object.keys(strings).sort(), locale).toEqual(Object.keys(en).sort());
-      for (const [key, text] of Object.entries(en)) expect(placeholders(strings[key as keyof MessengerStrings]!), `${locale} ${key}`).toEqual(placeholders(text));
+    expect(Object.keys(later).sort()).toEqual(LOCALES.filter((l) => l !== 'en').sort());
+    for (const [english, translations] of [
+      [en, languages],
+      [extrasEn, later],
+    ] as [Record<string, string>, Record<string, Record<string, string>>][]) {
+      for (const [locale, strings] of Object.entries(translations)) {
+        expect(Object.keys(strings).sort(), locale).toEqual(Object.keys(english).sort());
+        for (const [key, text] of Object.entries(english)) expect(placeholders(strings[key]!), `${locale} ${key}`).toEqual(placeholders(text));
+      }
     }
+  });
+
+  it('keep the first open to its own keys: the later views bring theirs', () => {
+    expect(Object.keys(en).filter((key) => key in extrasEn)).toEqual([]);
   });
 });

@@ -1,19 +1,13 @@
-import { createRef } from 'preact';
 import type { Params } from '../shared/i18n.ts';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
 import type { MessengerKey, MessengerModel, MessengerStatus } from './MessengerModel.ts';
 import type { Extras } from './extras.tsx';
 import type { AttachmentsModule } from './attachments/files.tsx';
-import { AfterRender, reactive } from '../shared/reactive.ts';
+import { reactive } from '../shared/reactive.ts';
 
 /** Turns a string key and its parameters into text in the messenger's language. */
 export type Translate = (key: MessengerKey, params?: Params) => string;
-
-/** Moves focus to the element of `ref` when it appears, and again whenever `active` turns true (put it after that element). */
-export function FocusWhen({ target, active = true }: { target: { current: HTMLElement | null }; active?: boolean }) {
-  return <AfterRender deps={[active]} run={() => void (active && target.current?.focus())} />;
-}
 
 /** Props of the messenger. */
 export interface MessengerProps {
@@ -25,9 +19,9 @@ export interface MessengerProps {
   /** Desktop size and corner (boot options). */
   size?: string | undefined;
   position?: string | undefined;
-  /** The lazily loaded views (conversation list, forms); null until loaded. */
+  /** The lazily loaded views (conversation list, forms, ending a chat); null until loaded. */
   extras: Extras | null;
-  /** Opens the web form over the panel ("Send a request"); absent where there is no session to send it with. */
+  /** Opens the web form over the panel ("Send a request"). */
   onRequest?: (() => void) | undefined;
   /** The messenger's files (attach, upload, thumbnails, downloads); null until loaded. */
   files?: AttachmentsModule | null | undefined;
@@ -38,6 +32,7 @@ const STATUS_LINE: Partial<Record<MessengerStatus, MessengerKey>> = {
   connecting: 'connecting',
   reconnecting: 'reconnecting',
   reload: 'reload',
+  blocked: 'error.blocked',
 };
 
 /** The messenger panel: a header with availability, then one conversation or the list of them. */
@@ -57,14 +52,7 @@ export const Messenger = reactive(function Messenger({ model, t, lang, dir, size
     <div class="panel" part="panel" role="dialog" aria-label={t('dialog')} hidden={!open} lang={lang} dir={dir} data-size={size} data-position={position}>
       {/* A div, not <header>: inside the page's landmarks a <header> would be a second "banner". */}
       <div class="header" part="header">
-        {view === 'conversation' && model.conversations.value.length > 0 && (
-          <button type="button" class="back" aria-label={t('back')} onClick={() => model.showList()}>
-            <svg viewBox="0 0 24 24" aria-hidden="true">
-              <path d="M15 5l-7 7 7 7" />
-            </svg>
-            {model.unreadTotal.value > 0 && <span class="badge">{model.unreadTotal.value}</span>}
-          </button>
-        )}
+        {extras && view === 'conversation' && model.conversations.value.length > 0 && <extras.Back model={model} t={t} />}
         <div class="heading">
           <h2 class="title">{view === 'list' ? t('list.title') : (app?.name ?? t('title'))}</h2>
           {availability && (
@@ -74,7 +62,7 @@ export const Messenger = reactive(function Messenger({ model, t, lang, dir, size
             </p>
           )}
         </div>
-        {onRequest && (view === 'list' || model.items.value.length === 0) && (
+        {onRequest && status !== 'blocked' && (view === 'list' || model.items.value.length === 0) && (
           <button type="button" class="request" onClick={onRequest}>
             {t('request')}
           </button>
@@ -91,7 +79,7 @@ export const Messenger = reactive(function Messenger({ model, t, lang, dir, size
         <>
           <MessageList items={model.items.value} typing={model.typing.value} t={t} files={files} />
           {extras && model.asksEmail.value && <extras.EmailOffer model={model} t={t} />}
-          {model.confirmingEnd.value && <EndConfirm model={model} t={t} />}
+          {extras && model.confirmingEnd.value && <extras.EndConfirm model={model} t={t} />}
           <div role="status" class="status">
             {line && (
               <div class="notice">
@@ -105,8 +93,8 @@ export const Messenger = reactive(function Messenger({ model, t, lang, dir, size
             )}
           </div>
           {ended ? (
-            <Ended model={model} t={t} focused={open} />
-          ) : model.needsPreChat.value ? (
+            extras && <extras.Ended model={model} t={t} focused={open} />
+          ) : status === 'blocked' ? null : model.needsPreChat.value ? (
             extras && <extras.PreChatForm model={model} t={t} focused={open} />
           ) : (
             <Composer value={model.draft.value} maxLength={model.maxLength.value} focused={open && view === 'conversation'} onInput={model.setDraft} onSend={(attached) => model.send(attached)} t={t} files={files} />
@@ -116,34 +104,3 @@ export const Messenger = reactive(function Messenger({ model, t, lang, dir, size
     </div>
   );
 });
-
-/** "End this chat?" with the two answers; focus goes to the confirming one. */
-function EndConfirm({ model, t }: { model: MessengerModel; t: Translate }) {
-  const first = createRef<HTMLButtonElement>();
-  return (
-    <div class="confirm" role="group" aria-label={t('end')}>
-      <p>{t('end.confirm')}</p>
-      <button type="button" class="primary" ref={first} onClick={() => void model.end()}>
-        {t('end')}
-      </button>
-      <button type="button" class="secondary" onClick={() => (model.confirmingEnd.value = false)}>
-        {t('end.cancel')}
-      </button>
-      <FocusWhen target={first} />
-    </div>
-  );
-}
-
-/** The ended conversation's footer: it ended, and a new one can start. */
-function Ended({ model, t, focused }: { model: MessengerModel; t: Translate; focused: boolean }) {
-  const button = createRef<HTMLButtonElement>();
-  return (
-    <div class="ended">
-      <p>{t('ended')}</p>
-      <button type="button" class="primary" ref={button} onClick={() => model.newConversation()}>
-        {t('new')}
-      </button>
-      <FocusWhen target={button} active={focused} />
-    </div>
-  );
-}

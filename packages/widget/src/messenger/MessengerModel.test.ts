@@ -24,7 +24,7 @@ describe('createMessengerModel', () => {
   let ids: number;
 
   const create = () => {
-    model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', newId: () => `cc-${++ids}` });
+    model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', session: gateway.session(storage), newId: () => `cc-${++ids}` });
     return model;
   };
 
@@ -44,7 +44,7 @@ describe('createMessengerModel', () => {
     expect(storage.data.size).toBe(0);
   });
 
-  it('creates a session, stores its token and connects with it when opened by a new visitor', async () => {
+  it("asks the SDK's session for a token and connects with it when opened by a new visitor", async () => {
     create().setOpen(true);
     await settle();
     expect(gateway.sessionsCreated).toBe(1);
@@ -196,6 +196,38 @@ describe('createMessengerModel', () => {
     expect(model.status.value).toBe('failed');
   });
 
+  it('stops for good when an agent blocks the visitor: no reconnect, the SDK hears BLOCKED with the gateway\'s words', async () => {
+    const errors: { code: string; message: string }[] = [];
+    model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', session: gateway.session(storage), events: { error: (e) => errors.push(e) } });
+    model.setOpen(true);
+    await settle();
+    const socket = gateway.socket();
+    socket.hello();
+    const words = 'You cannot chat here: the support team of this website has blocked this chat.';
+    socket.serverSend({ type: 'error', code: 'BLOCKED', message: words });
+    socket.serverClose(4012, 'blocked');
+    await settle();
+    expect(model.status.value).toBe('blocked');
+    expect(errors).toEqual([{ code: 'BLOCKED', message: words }]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(gateway.sockets).toHaveLength(1);
+    // Opening again, or sending, does not start over.
+    model.setOpen(false);
+    model.setOpen(true);
+    await settle();
+    expect(gateway.sockets).toHaveLength(1);
+    expect(gateway.sessionsCreated).toBe(1);
+  });
+
+  it('is blocked when the gateway refuses a blocked address a session', async () => {
+    gateway.createSession = () => Promise.reject(Object.assign(new Error('You cannot chat here.'), { name: 'SessionError', code: 'BLOCKED', status: 403 }));
+    create().setOpen(true);
+    await settle();
+    expect(model.status.value).toBe('blocked');
+    expect(model.notice.value).toBeNull();
+    expect(gateway.sockets).toHaveLength(0);
+  });
+
   it('asks for a reload when the gateway no longer speaks its protocol version', async () => {
     create().setOpen(true);
     await settle();
@@ -220,8 +252,8 @@ describe('createMessengerModel', () => {
 
   it('shows a failure with a retry when the gateway cannot be reached', async () => {
     let fail = true;
-    const original = gateway.transport.createSession;
-    gateway.transport.createSession = () => (fail ? Promise.reject(Object.assign(new Error('offline'), { name: 'TransportError', code: 'NETWORK', status: 0 })) : original());
+    const original = gateway.createSession;
+    gateway.createSession = () => (fail ? Promise.reject(Object.assign(new Error('offline'), { name: 'SessionError', code: 'NETWORK', status: 0 })) : original());
     create().setOpen(true);
     await settle();
     expect(model.status.value).toBe('failed');
@@ -260,7 +292,7 @@ describe('createMessengerModel', () => {
       ];
       gateway.histories.new = [message({ conversationId: 'new', seq: 1, body: 'Hi', author: { kind: 'visitor', id: 'v' } }), message({ conversationId: 'new', seq: 2, body: 'Hello!' })];
       gateway.histories.old = [message({ conversationId: 'old', seq: 4, body: 'Bye' })];
-      model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', newId: () => `cc-${++ids}`, events });
+      model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', session: gateway.session(storage), newId: () => `cc-${++ids}`, events });
       model.setOpen(true);
       await settle();
       gateway.socket().hello();
@@ -322,7 +354,7 @@ describe('createMessengerModel', () => {
       storage.setItem(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
       gateway.conversations = [summary('new', { lastSeq: 0 })];
       gateway.histories.new = [];
-      model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', setTimeout: (fn) => timers.push(fn), clearTimeout: () => {} });
+      model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', session: gateway.session(storage), setTimeout: (fn) => timers.push(fn), clearTimeout: () => {} });
       model.setOpen(true);
       await settle();
       const socket = gateway.socket();
@@ -351,7 +383,7 @@ describe('createMessengerModel', () => {
       storage.setItem(keys.session, 'stored-token-abcdefghijklmnopqrstuvwxyz');
       gateway.conversations = [summary('new', { lastSeq: 0 })];
       gateway.histories.new = [];
-      model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', setTimeout: (fn) => timers.push(fn), clearTimeout: () => {} });
+      model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', session: gateway.session(storage), setTimeout: (fn) => timers.push(fn), clearTimeout: () => {} });
       model.setOpen(true);
       await settle();
       const socket = gateway.socket();
@@ -441,7 +473,7 @@ describe('createMessengerModel', () => {
     });
   });
 
-  it("uses the SDK's session instead of making one, and asks it for a new one after 4001", async () => {
+  it("asks the SDK's session for a new token after 4001, and never stores one itself", async () => {
     const asked: unknown[] = [];
     const session = (options?: { renew?: boolean }) => (asked.push(options), Promise.resolve(`sdk-token-${asked.length}-abcdefghijklmnopqrstuvwxyz`));
     model = createMessengerModel({ transport: gateway.transport, storage, outbox, appId: 'demo', session });

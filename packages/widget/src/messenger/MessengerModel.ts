@@ -4,14 +4,15 @@ import { batch, computed, effect, signal, type ReadonlySignal, type Signal } fro
 import type { MessengerEvents, SessionProvider } from '../shared/messenger-contract.ts';
 import { storageKeys } from '../shared/storage-keys.ts';
 import type { MessengerStrings } from './strings/en.ts';
-import { isTransportError, type MessengerApp, type MessengerConnection, type MessengerTransport, type ProfilePatch } from './transport.ts';
+import type { ExtraStrings } from './strings/extras/en.ts';
+import type { MessengerApp, MessengerConnection, MessengerTransport, ProfilePatch } from './transport.ts';
 import type { Key, Params } from '../shared/i18n.ts';
 
-/** Where the messenger stands: not started, getting a session, connecting, live, reconnecting, or stopped. */
-export type MessengerStatus = 'idle' | 'starting' | 'connecting' | 'online' | 'reconnecting' | 'failed' | 'reload';
+/** Where the messenger stands: not started, getting a session, connecting, live, reconnecting, or stopped (`blocked`: an agent blocked the visitor; nothing can be sent). */
+export type MessengerStatus = 'idle' | 'starting' | 'connecting' | 'online' | 'reconnecting' | 'failed' | 'reload' | 'blocked';
 
-/** A key of the messenger's strings. */
-export type MessengerKey = Key<MessengerStrings>;
+/** A key of the messenger's strings: the first open's, or those of the views that load later (`extras.tsx`). */
+export type MessengerKey = Key<MessengerStrings> | Key<ExtraStrings>;
 
 /** Something to tell the visitor, as a string key and its parameters (the view translates it). */
 export interface Notice {
@@ -41,7 +42,7 @@ export interface MessageItem {
 /** Which screen the messenger shows: one conversation, or the list of the visitor's conversations. */
 export type MessengerView = 'conversation' | 'list';
 
-/** The storage the model persists its allowlisted keys in (localStorage in the browser). */
+/** The storage the model persists its allowlisted keys in: the SDK's, which follows consent and never throws. */
 export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 /** What the messenger model is built from. */
@@ -55,8 +56,8 @@ export interface MessengerModelOptions {
   newId?: () => string;
   /** Told about unread counts, new conversations, replies, ends and refused messages. */
   events?: MessengerEvents;
-  /** The SDK's shared visitor session; without it the model makes and stores its own. */
-  session?: SessionProvider;
+  /** The SDK's shared visitor session: the token, made (and stored) by the SDK on first use; `renew` after a 4001. */
+  session: SessionProvider;
   /** Timer functions, injectable for tests. */
   setTimeout?: (callback: () => void, ms: number) => unknown;
   clearTimeout?: (handle: unknown) => void;
@@ -148,28 +149,18 @@ const TYPING_IDLE_MS = 5000;
 /** An agent's "typing" that is never stopped (a closed tab) fades after this long. */
 const TYPING_FADES_MS = 8000;
 
-/** What the visitor is told when starting failed. */
-const startError = (error: unknown): MessengerKey =>
-  isTransportError(error, 'NETWORK')
-    ? 'error.network'
-    : isTransportError(error, 'FORBIDDEN_ORIGIN')
-      ? 'error.disabled'
-      : isTransportError(error, 'NOT_FOUND')
-        ? 'error.app'
-        : 'error.start';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Whether text looks like an e-mail address (the gateway checks it again). */
-export const isEmail = (text: string) => EMAIL.test(text);
+/** What the visitor is told when starting failed, by the error's code (the SDK's session or the transport). */
+const START_ERRORS: Record<string, MessengerKey> = { NETWORK: 'error.network', FORBIDDEN_ORIGIN: 'error.disabled', NOT_FOUND: 'error.app' };
 
 /**
- * Creates the messenger's model. On start it reuses the stored visitor session or makes one and
- * connects; after the first hello it reads the visitor's conversations, shows the current one's
- * latest messages and sets the connection's cursor to their last seq, so every later resume
- * continues from there. An unknown session (close code 4001) is replaced by a new one once; the
- * outbox is kept and pointed at a fresh conversation so nothing the visitor typed is lost.
- * While the visitor can see a conversation it is marked read; typing is announced both ways.
+ * Creates the messenger's model. On start it asks the SDK's session for the visitor's token
+ * (stored, or made on first use) and connects; after the first hello it reads the visitor's
+ * conversations, shows the current one's latest messages and sets the connection's cursor to
+ * their last seq, so every later resume continues from there. An unknown session (close code
+ * 4001) is replaced by a new one once; the outbox is kept and pointed at a fresh conversation so
+ * nothing the visitor typed is lost. A blocked visitor (4012, or no session for a blocked
+ * address) stops for good. While the visitor can see a conversation it is marked read; typing is
+ * announced both ways.
  */
 export function createMessengerModel({
   transport,
@@ -202,7 +193,7 @@ export function createMessengerModel({
   const confirmingEnd = signal(false);
   const pageVisible = signal(true);
 
-  let token: string | null = provider ? null : get(keys.session);
+  let token: string | null = null;
   // After a 4001 the SDK's session is asked for a new token.
   let renew = false;
   let connection: MessengerConnection | undefined;
@@ -217,24 +208,9 @@ export function createMessengerModel({
   let typingFade: unknown;
   const readSent: Record<string, number> = {};
 
-  function get(key: string): string | null {
-    try {
-      return storage.getItem(key);
-    } catch {
-      return null;
-    }
-  }
-  function put(key: string, value: string | null): void {
-    try {
-      if (value === null) storage.removeItem(key);
-      else storage.setItem(key, value);
-    } catch {
-      // Storage full or blocked: the widget keeps working for this page view.
-    }
-  }
   function readConversation(): CurrentConversation {
     try {
-      const value = JSON.parse(get(keys.conversation) ?? '{}') as CurrentConversation;
+      const value = JSON.parse(storage.getItem(keys.conversation) ?? '{}') as CurrentConversation;
       return {
         ...(typeof value.id === 'string' && { id: value.id }),
         ...(typeof value.clientConversationId === 'string' && { clientConversationId: value.clientConversationId }),
@@ -245,7 +221,8 @@ export function createMessengerModel({
   }
   function setConversation(next: CurrentConversation): void {
     current.value = next;
-    put(keys.conversation, next.id || next.clientConversationId ? JSON.stringify(next) : null);
+    if (next.id || next.clientConversationId) storage.setItem(keys.conversation, JSON.stringify(next));
+    else storage.removeItem(keys.conversation);
   }
   /** Switches to another conversation (or a new one) and forgets what the old one showed. */
   function switchTo(next: CurrentConversation): void {
@@ -418,6 +395,7 @@ export function createMessengerModel({
     const closeCode = 'closeCode' in error ? error.closeCode : undefined;
     if (closeCode === CloseCode.UNAUTHORIZED || closeCode === CloseCode.SESSION_ENDED) return renewSession();
     if (closeCode === CloseCode.RELOAD) return void (status.value = 'reload');
+    if (closeCode === CloseCode.BLOCKED) return block(error);
     // A message the gateway (or the client, before sending) refused for good; retried ones are not news.
     const refused = 'frameType' in error ? error.frameType === 'message.send' && !RETRIED.has(error.code) : LOCALLY_REFUSED.has(error.code);
     if (!refused) return;
@@ -518,7 +496,7 @@ export function createMessengerModel({
 
   async function loadApp(): Promise<void> {
     try {
-      const a = await transport.app(await session());
+      const a = await transport.app();
       batch(() => {
         app.value = a;
         availability.value ??= a.availability;
@@ -531,19 +509,13 @@ export function createMessengerModel({
 
   async function session(): Promise<string> {
     if (token) return token;
-    if (provider) {
-      token = await provider(renew ? { renew } : undefined);
-      renew = false;
-      return token;
-    }
-    token = (await transport.createSession()).token;
-    put(keys.session, token);
+    token = await provider(renew ? { renew } : undefined);
+    renew = false;
     return token;
   }
   function forgetSession(): void {
     token = null;
     renew = true;
-    if (!provider) put(keys.session, null);
     // The old conversation belonged to the old visitor; whatever is still in the outbox goes to a new one.
     const waiting = outbox.load();
     const fresh: CurrentConversation = waiting.length > 0 ? { clientConversationId: newId() } : {};
@@ -561,8 +533,7 @@ export function createMessengerModel({
   async function run(): Promise<void> {
     status.value = 'starting';
     notice.value = null;
-    // Another tab of the site may have started a session or conversation since this model was made.
-    if (!provider) token ??= get(keys.session);
+    // Another tab of the site may have started a conversation since this model was made.
     if (!current.value.id) {
       const stored = readConversation();
       if (stored.id || !current.value.clientConversationId) current.value = stored;
@@ -580,7 +551,11 @@ export function createMessengerModel({
   function start(): Promise<void> {
     starting ??= run().catch((error: unknown) => {
       starting = undefined;
-      if (!disposed) fail(startError(error));
+      const { code } = error as { code?: string };
+      if (disposed) return;
+      // A blocked visitor's address gets no session (HTTP 403 BLOCKED).
+      if (code === 'BLOCKED') block(error as { code: string; message: string });
+      else fail(START_ERRORS[code!] ?? 'error.start');
     });
     return starting;
   }
@@ -590,6 +565,17 @@ export function createMessengerModel({
     starting = undefined;
     status.value = 'failed';
     notice.value = { key };
+  }
+
+  /** An agent blocked the visitor: the socket is closed for good and nothing more is sent (the view says so in the visitor's language). */
+  function block({ code, message }: { code: string; message: string }): void {
+    if (status.value === 'blocked') return;
+    starting = undefined;
+    batch(() => {
+      status.value = 'blocked';
+      notice.value = null;
+    });
+    events.error?.({ code, message });
   }
 
   function renewSession(): void {
@@ -724,7 +710,7 @@ export function createMessengerModel({
     },
     async saveProfile(patch) {
       try {
-        await transport.updateMe(await session(), patch);
+        await transport.updateMe(patch);
         const a = app.value;
         batch(() => {
           if (a) app.value = { ...a, visitor: { name: patch.name ?? a.visitor.name, email: patch.email ?? a.visitor.email } };

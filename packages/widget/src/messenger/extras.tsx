@@ -1,13 +1,34 @@
 import type { ConversationSummary } from '@parley/protocol';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { adoptStyles } from '../shared/adopt-styles.ts';
+import type { Catalog } from '../shared/i18n.ts';
 import type { Translate } from './Messenger.tsx';
-import { isEmail, type MessengerKey, type MessengerModel } from './MessengerModel.ts';
+import type { MessengerKey, MessengerModel } from './MessengerModel.ts';
 import css from './extras.css?inline';
 import { reactive } from '../shared/reactive.ts';
+import type { MessengerStrings } from './strings/en.ts';
+import type { ExtraStrings } from './strings/extras/en.ts';
 
-// The views the messenger's first open does not need, loaded when one is: the list of
-// conversations, the pre-chat form and "leave your e-mail".
+// The views the messenger's first open does not need, loaded when one is (or once it has
+// opened): the way back to the list of conversations and the list, the pre-chat form, "leave
+// your e-mail", and ending a chat, with their strings and styles.
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Whether text looks like an e-mail address (the gateway checks it again). */
+const isEmail = (text: string) => EMAIL.test(text);
+
+type Module<T> = Promise<{ default: T }>;
+/** One language's strings for the whole messenger: the first open's (loaded already) and these views'. */
+const both = <A, B>(first: Module<A>, later: Module<B>): Module<A & B> => Promise.all([first, later]).then(([a, b]) => ({ default: { ...a.default, ...b.default } }));
+
+/** The messenger's strings with these views', one language at a time. */
+const strings: Catalog<MessengerStrings & ExtraStrings> = {
+  en: () => both(import('./strings/en.ts'), import('./strings/extras/en.ts')),
+  nl: () => both(import('./strings/nl.ts'), import('./strings/extras/nl.ts')),
+  tr: () => both(import('./strings/tr.ts'), import('./strings/extras/tr.ts')),
+  it: () => both(import('./strings/it.ts'), import('./strings/extras/it.ts')),
+};
 
 /** A ref that moves focus to its element when it appears, and again whenever `active` turns true. */
 function useAutoFocus<T extends HTMLElement>(active = true) {
@@ -180,8 +201,50 @@ function EmailOffer({ model, t }: ViewProps) {
   );
 }
 
-/** The lazily loaded views; `install` adds their styles to the widget's shadow root once. */
-export const extras = { ConversationList, PreChatForm, EmailOffer, install: (root: ShadowRoot) => adoptStyles(root, css) };
+/** The header's way to the list of conversations, with the unread count of them all. */
+const Back = reactive(function Back({ model, t }: ViewProps) {
+  const unread = model.unreadTotal.value;
+  return (
+    <button type="button" class="back" aria-label={t('back')} onClick={() => model.showList()}>
+      <svg viewBox="0 0 24 24" aria-hidden="true">
+        <path d="M15 5l-7 7 7 7" />
+      </svg>
+      {unread > 0 && <span class="badge">{unread}</span>}
+    </button>
+  );
+});
+
+/** "End this chat?" with the two answers; focus goes to the confirming one. */
+function EndConfirm({ model, t }: ViewProps) {
+  const first = useAutoFocus<HTMLButtonElement>();
+  return (
+    <div class="confirm" role="group" aria-label={t('end')}>
+      <p>{t('end.confirm')}</p>
+      <button type="button" class="primary" ref={first} onClick={() => void model.end()}>
+        {t('end')}
+      </button>
+      <button type="button" class="secondary" onClick={() => (model.confirmingEnd.value = false)}>
+        {t('end.cancel')}
+      </button>
+    </div>
+  );
+}
+
+/** The ended conversation's footer: it ended, and a new one can start (focused while the messenger is open). */
+function Ended({ model, t, focused }: ViewProps & { focused: boolean }) {
+  const button = useAutoFocus<HTMLButtonElement>(focused);
+  return (
+    <div class="ended">
+      <p>{t('ended')}</p>
+      <button type="button" class="primary" ref={button} onClick={() => model.newConversation()}>
+        {t('new')}
+      </button>
+    </div>
+  );
+}
+
+/** The lazily loaded views and their strings; `install` adds their styles to the widget's shadow root once. */
+export const extras = { Back, ConversationList, PreChatForm, EmailOffer, EndConfirm, Ended, strings, install: (root: ShadowRoot) => adoptStyles(root, css) };
 
 /** The shape of the lazily loaded views. */
 export type Extras = typeof extras;

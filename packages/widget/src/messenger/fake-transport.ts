@@ -1,6 +1,7 @@
 // Test support only: never imported by the messenger entry, so it never ships.
 import { createClient, type OutboxStore, type SocketEvent, type WebSocketLike } from '@parley/client/light';
 import type { ConversationSummary, Message, ServerFrame } from '@parley/protocol';
+import type { KeyValueStorage, SessionProvider } from '../shared/messenger-contract.ts';
 import type { MessengerApp, MessengerTransport, ProfilePatch } from './transport.ts';
 
 /** A socket the test plays the server for: it records what the client sends and delivers what the test says. */
@@ -63,6 +64,13 @@ export interface FakeGateway {
   sockets: FakeSocket[];
   /** Tokens handed out by createSession, in order. */
   tokens: string[];
+  /** Makes a new visitor session (`POST /api/visitor/sessions`); replace it to make that fail. */
+  createSession(): Promise<string>;
+  /**
+   * The visitor session as the SDK keeps it: the token stored under `parley:demo:session` in
+   * `storage`, else a new one (stored); `{ renew: true }` replaces it.
+   */
+  session(storage: KeyValueStorage): SessionProvider;
   /** The conversations a `conversation.list` request answers with. */
   conversations: ConversationSummary[];
   /** What a `conversation.history` request answers, per conversation id; others answer NOT_FOUND. */
@@ -110,15 +118,24 @@ export function createFakeGateway(): FakeGateway {
     },
     profiles: [],
     socket: () => gateway.sockets.at(-1)!,
+    async createSession() {
+      gateway.sessionsCreated += 1;
+      const token = `token-${gateway.sessionsCreated}-abcdefghijklmnopqrstuvwxyz`;
+      gateway.tokens.push(token);
+      return token;
+    },
+    session: (storage) => async (options) => {
+      const key = 'parley:demo:session';
+      if (options?.renew) storage.removeItem(key);
+      const stored = storage.getItem(key);
+      if (stored) return stored;
+      const token = await gateway.createSession();
+      storage.setItem(key, token);
+      return token;
+    },
     transport: {
-      async createSession() {
-        gateway.sessionsCreated += 1;
-        const token = `token-${gateway.sessionsCreated}-abcdefghijklmnopqrstuvwxyz`;
-        gateway.tokens.push(token);
-        return { token, visitorId: `visitor-${gateway.sessionsCreated}` };
-      },
       app: async () => structuredClone(gateway.app),
-      async updateMe(_token, patch) {
+      async updateMe(patch) {
         gateway.profiles.push(patch);
       },
       createConnection(token: () => string, outbox: OutboxStore) {

@@ -37,6 +37,22 @@ export function lockScroll(document: Document): () => void {
 }
 
 /**
+ * The messenger's fullscreen layout: the page behind stops scrolling and the panel (`.panel` in
+ * `container`) follows the visual viewport. Answers the function that undoes both.
+ */
+export function fullscreen(container: HTMLElement): () => void {
+  const document = container.ownerDocument;
+  const panel = container.querySelector<HTMLElement>('.panel');
+  if (!panel) return () => {};
+  const unlock = lockScroll(document);
+  const unfit = fitVisualViewport(document.defaultView!, panel);
+  return () => {
+    unfit();
+    unlock();
+  };
+}
+
+/**
  * Sizes the fullscreen panel to the visual viewport, so the text box stays above a phone's
  * on-screen keyboard (which shrinks the visual viewport, not the layout viewport).
  */

@@ -4,7 +4,7 @@ import { createConsentStorage } from './storage.ts';
 import type { Launcher } from './launcher.ts';
 import type { BootOptions, Consent, ParleyError, ParleyEventName } from './types.ts';
 
-/** What the SDK's front hands its core when the core loads. */
+/** What the SDK hands its core when it makes it (at the first call that needs it). */
 export interface CoreContext {
   window: Window;
   appId: string;
@@ -12,6 +12,10 @@ export interface CoreContext {
   options: BootOptions;
   /** The launcher: its shadow root (the messenger and the unread badge render into it), open and close. */
   launcher: Pick<Launcher, 'root' | 'setOpen'>;
+  /** Tells the page's listeners (the SDK keeps them: they outlive the core). */
+  emit(event: ParleyEventName, payload?: unknown): void;
+  /** Reports misuse or a failure: a console warning that says how to fix it, and the `error` event. */
+  report(code: string, message: string, method?: string): void;
   /** Loads a module by URL. */
   importModule(url: string): Promise<unknown>;
   fetch?: typeof globalThis.fetch;
@@ -21,8 +25,8 @@ export interface CoreContext {
 export interface Core {
   /**
    * Carries out a method after the calls before it: `identify`, `update`, `shutdown`,
-   * `newConversation`, `showConversation`, `mount`, `on`, `off`, and `emit` (from the front:
-   * `open`, `close`). An unknown one is reported. Never rejects.
+   * `newConversation`, `showConversation`, `mount`, and `boot` again (reported). An unknown one
+   * is reported. Never rejects.
    */
   call(method: string, args: unknown[]): Promise<unknown>;
   /** The mounted messenger (loaded and mounted on first call). */
@@ -30,19 +34,15 @@ export interface Core {
 }
 
 const CONSENTS: Consent[] = ['on-interaction', 'granted', 'denied'];
-/** The methods of `methods.ts`, loaded on first call. */
-const PAGE_METHODS = ['identify', 'update', 'shutdown', 'newConversation', 'showConversation', 'mount'];
-const EVENTS: ParleyEventName[] = ['ready', 'open', 'close', 'unreadCountChange', 'conversationStarted', 'messageReceived', 'conversationEnded', 'identified', 'error'];
 
 /**
- * The SDK's core, loaded on first need (the first open, a returning visitor, or a call the
- * loader does not handle itself): the events, consent-aware storage, the visitor session
- * (made, identified, profiled, ended) and the messenger. The methods a page calls for more
+ * The SDK's core, made on first need (the first open, a returning visitor, or a call the SDK
+ * does not handle itself): consent-aware storage, the visitor session (made, identified,
+ * profiled, ended), the messenger and the unread badge. The methods a page calls for more
  * (`identify`, `update`, `mount`…) load from `methods.ts` on first call. Nothing here throws.
  */
 export function createCore(context: CoreContext): Core {
-  const { window, appId, baseUrl, options, launcher } = context;
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const { window, appId, baseUrl, options, launcher, emit, report } = context;
   // The unread badge's code (and its words in every language) loads with the first unread message.
   let badge: ((count: number) => void) | undefined;
   let badgeLoading: Promise<void> | undefined;
@@ -59,23 +59,6 @@ export function createCore(context: CoreContext): Core {
         () => void (badgeLoading = undefined),
       );
     }
-  }
-
-  function emit(event: ParleyEventName, payload?: unknown): void {
-    if (event === 'unreadCountChange') showUnread((payload as { count: number }).count);
-    for (const listener of [...(listeners.get(event) ?? [])]) {
-      try {
-        listener(payload);
-      } catch (error) {
-        console.error('Parley: an event listener threw', error);
-      }
-    }
-  }
-
-  /** Reports misuse or a failure: a console warning that says how to fix it, and the `error` event. */
-  function report(code: string, message: string, method?: string): void {
-    console.warn(`Parley: ${message}`);
-    emit('error', { code, message, ...(method && { method }) } satisfies ParleyError);
   }
 
   let consent: Consent = CONSENTS.includes(options.consent as Consent) ? options.consent! : 'on-interaction';
@@ -104,7 +87,10 @@ export function createCore(context: CoreContext): Core {
   });
 
   const events: MessengerEvents = {
-    unreadCountChange: (count) => emit('unreadCountChange', { count }),
+    unreadCountChange(count) {
+      showUnread(count);
+      emit('unreadCountChange', { count });
+    },
     conversationStarted: (conversationId) => emit('conversationStarted', { conversationId }),
     messageReceived: (message) => emit('messageReceived', message),
     conversationEnded: (conversationId) => emit('conversationEnded', { conversationId }),
@@ -117,7 +103,7 @@ export function createCore(context: CoreContext): Core {
       .then((module) => {
         const root = launcher.root();
         if (!root) throw new Error('the launcher is not on the page yet');
-        return (module as MessengerModule).mount({ root, baseUrl, appId, options, events, session: sessions.token, storage });
+        return (module as MessengerModule).mount({ root, baseUrl, appId, options, events, session: sessions.token, request: sessions.request, storage });
       })
       .catch((error: unknown) => {
         messenger = undefined;
@@ -139,8 +125,8 @@ export function createCore(context: CoreContext): Core {
     return loadMessenger().then(then, () => {});
   }
 
-  let loadedMethods: Promise<Record<string, (...args: unknown[]) => Promise<unknown>>> | undefined;
-  /** The page-called methods, from their own chunk on first use. */
+  let loadedMethods: Promise<(method: string, args: unknown[]) => Promise<unknown>> | undefined;
+  /** The page-called methods (and the reports of what is not one), from their own chunk on first use. */
   const pageMethods = () =>
     (loadedMethods ??= import('./methods.ts').then((m) =>
       m.createMethods({
@@ -164,45 +150,9 @@ export function createCore(context: CoreContext): Core {
       }),
     ));
 
-  const methods: Record<string, (...args: unknown[]) => Promise<unknown>> = {
-    async on(event, listener) {
-      if (!EVENTS.includes(event as ParleyEventName) || typeof listener !== 'function') {
-        return report('INVALID_OPTIONS', `on needs one of the events ${EVENTS.join(', ')} and a function: on('open', () => …).`, 'on');
-      }
-      let set = listeners.get(event as string);
-      if (!set) listeners.set(event as string, (set = new Set()));
-      set.add(listener as (payload: unknown) => void);
-      // The core exists only after boot: a `ready` listener hears about it at once.
-      if (event === 'ready') {
-        try {
-          (listener as () => void)();
-        } catch (error) {
-          console.error('Parley: an event listener threw', error);
-        }
-      }
-    },
-
-    async off(event, listener) {
-      listeners.get(event as string)?.delete(listener as (payload: unknown) => void);
-    },
-
-    async emit(event) {
-      emit(event as ParleyEventName);
-    },
-
-    async boot(again) {
-      report('ALREADY_BOOTED', `already booted as ${appId}, not ${(again as BootOptions).appId}; call shutdown() before booting another app.`, 'boot');
-    },
-  };
-
   /** Runs a method after the ones called before it; never rejects. */
   function run(method: string, args: unknown[]): Promise<unknown> {
-    const own = {}.hasOwnProperty.call(methods, method);
-    const result = chain.then(async () => {
-      if (own) return methods[method]!(...args);
-      if (PAGE_METHODS.includes(method)) return (await pageMethods())[method]!(...args);
-      report('UNKNOWN_METHOD', `unknown method '${method}'; use one of: boot, show, hide, toggle, on, off, ${PAGE_METHODS.join(', ')}.`, method);
-    });
+    const result = chain.then(pageMethods).then((call) => call(method, args));
     chain = result.catch(() => {});
     return result.catch((error: unknown) => {
       console.error('Parley:', error);

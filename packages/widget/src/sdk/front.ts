@@ -48,34 +48,32 @@ export function createFront(env: FrontEnvironment): ParleySdk {
   let booted = false;
   // Where `sdk.js` comes from: the script tag's own origin, else the boot's `baseUrl` (the ESM package has it bundled).
   let base = env.baseUrl;
-  let drawn: DrawnLauncher | undefined;
-  // Drawing waits for the body, unless the SDK took the launcher over first.
-  let waiting = false;
+  // The drawn launcher until the SDK takes it over; null once taken (drawing waits for the body, unless it was taken first).
+  let drawn: DrawnLauncher | null | undefined;
+  // Whether the booted app has a conversation or an unsent message stored: a returning visitor.
+  let returning: string | null | undefined;
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   /** The drawn launcher, once: the SDK adopts it (and draws its own after a shutdown). */
   function take(): DrawnLauncher | undefined {
     const launcher = drawn;
-    drawn = undefined;
-    waiting = false;
-    return launcher;
+    drawn = null;
+    return launcher || undefined;
   }
 
   function load(): void {
     loading ??= env.importSdk(base!).then(
       (module) => {
-        sdk = module.createSdk({ window, baseUrl: env.baseUrl, importModule: env.importModule, draw: (options) => drawLauncher(window, options), take });
-        const handed = calls;
-        calls = [];
-        for (const [method, args, done] of handed) done(sdk.call(method, args));
+        sdk = module.createSdk({ ...env, draw: (options) => drawLauncher(window, options), take, returning: !!returning });
+        for (const [method, args, done] of calls.splice(0)) done(sdk.call(method, args));
       },
       (error: unknown) => {
         loading = undefined;
         const message = `cannot load ${base}/widget/sdk.js: ${error}`;
         console.warn(`Parley: ${message}`);
         for (const [name, [event, listener]] of calls) {
-          if (name === 'on' && event === 'error' && typeof listener === 'function') (listener as (error: ParleyError) => void)({ code: 'LOAD_FAILED', message, method: 'boot' });
+          if (name === 'on' && event === 'error' && typeof listener == 'function') listener({ code: 'LOAD_FAILED', message, method: 'boot' } satisfies ParleyError);
         }
       },
     );
@@ -83,30 +81,26 @@ export function createFront(env: FrontEnvironment): ParleySdk {
 
   /** The first boot with an app id: draws the launcher, and loads the SDK now or when idle if it is needed. */
   function boot(options: BootOptions): void {
-    const { appId } = options;
     booted = true;
     base ??= options.baseUrl;
     markReady();
     const draw = () => {
-      if (!waiting) return;
-      waiting = false;
+      if (drawn !== undefined) return;
       drawn = drawLauncher(window, options);
       // The launcher is closed until the SDK has loaded and taken it over: a click opens it.
       drawn.button.onclick = () => call('show', []);
     };
-    waiting = true;
     if (document.body) draw();
-    else document.addEventListener('DOMContentLoaded', draw, { once: true });
-    const stored = (name: string) => {
-      try {
-        return window.localStorage.getItem(`parley:${appId}:${name}`);
-      } catch {
-        return null; // Storage blocked (sandboxed frame, privacy mode).
-      }
-    };
+    else document.addEventListener('DOMContentLoaded', draw);
+    // The outbox store removes its key when it is empty.
+    try {
+      returning = window.localStorage.getItem(`parley:${options.appId}:conversation`) || window.localStorage.getItem(`parley:${options.appId}:outbox`);
+    } catch {
+      // Storage blocked (sandboxed frame, privacy mode): nothing to come back to.
+    }
     // Consent or a signed-in user are the SDK's business now; a returning visitor's badge when the page is idle.
     if (options.user || options.consent) load();
-    else if (stored('conversation') || (stored('outbox') ?? '[]') !== '[]') (window.requestIdleCallback ?? setTimeout)(load);
+    else if (returning) (window.requestIdleCallback ?? setTimeout)(load);
   }
 
   function call(method: unknown, args: unknown[]): unknown {

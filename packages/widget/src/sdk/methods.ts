@@ -71,11 +71,13 @@ function profileProblem(patch: Record<string, unknown>): string | undefined {
 
 /**
  * The methods a page calls that need more than the messenger: `identify`, `update`, `shutdown`,
- * `newConversation`, `showConversation`, `mount`. They live in a chunk of their own, loaded on
- * the first such call, so the messenger's first open does not carry their checks and messages.
- * Each validates its arguments and reports misuse with a code and how to fix it.
+ * `newConversation`, `showConversation`, `mount`, and what is not a method. They live in a chunk
+ * of their own, loaded on the first such call, so the messenger's first open does not carry
+ * their checks and messages. Each validates its arguments and reports misuse with a code and how
+ * to fix it; an unknown method, or `boot` again, is reported too. Answers the function that runs
+ * one by name.
  */
-export function createMethods(context: MethodContext): Record<string, (...args: unknown[]) => Promise<unknown>> {
+export function createMethods(context: MethodContext): (method: string, args: unknown[]) => Promise<unknown> {
   const { window, appId, baseUrl, options, sessions, storage, report, openWith } = context;
   const surfaces = new Set<SurfaceController>();
   /** Whether the session may start without the visitor's click: consent granted. */
@@ -125,7 +127,7 @@ export function createMethods(context: MethodContext): Record<string, (...args: 
     }
   }
 
-  return {
+  const methods: Record<string, (...args: unknown[]) => Promise<unknown>> = {
     async identify(identity) {
       const problem = identityProblem(identity);
       if (problem) return report('INVALID_OPTIONS', `identify: ${problem}.`, 'identify');
@@ -177,5 +179,13 @@ export function createMethods(context: MethodContext): Record<string, (...args: 
     },
 
     mount,
+  };
+
+  return async (method, args) => {
+    if ({}.hasOwnProperty.call(methods, method)) return methods[method]!(...args);
+    if (method === 'boot') {
+      return report('ALREADY_BOOTED', `already booted as ${appId}, not ${(args[0] as BootOptions).appId}; call shutdown() before booting another app.`, 'boot');
+    }
+    report('UNKNOWN_METHOD', `unknown method '${method}'; use one of: boot, show, hide, toggle, on, off, ${Object.keys(methods).join(', ')}.`, method);
   };
 }

@@ -2,7 +2,7 @@ import { createCore, type Core } from './core.ts';
 import type { DrawnLauncher, LauncherLook } from './draw.ts';
 import type { ParleySdk } from './front.ts';
 import { createLauncher, type Launcher } from './launcher.ts';
-import type { BootOptions, ParleyError } from './types.ts';
+import type { BootOptions, ParleyError, ParleyEventName } from './types.ts';
 
 /** Where the SDK runs, what the front hands it, and how it loads the surfaces. */
 export interface SdkEnvironment {
@@ -15,9 +15,12 @@ export interface SdkEnvironment {
   draw(options: LauncherLook): DrawnLauncher;
   /** The launcher the front drew before the SDK loaded, once. */
   take(): DrawnLauncher | undefined;
+  /** The front found a conversation or an unsent message stored for the app it booted: the first boot reconnects, for the unread badge. */
+  returning?: boolean;
 }
 
 type Call = [method: string, args: unknown[]];
+type Listener = (payload?: unknown) => void;
 
 /** A booted app: its launcher and its core (loaded on first need). */
 interface Booted {
@@ -27,30 +30,44 @@ interface Booted {
 }
 
 const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const EVENTS: ParleyEventName[] = ['ready', 'open', 'close', 'unreadCountChange', 'conversationStarted', 'messageReceived', 'conversationEnded', 'identified', 'error'];
 
 /**
  * The SDK: one implementation behind the script tag's `window.Parley` and the ESM package, in
  * `sdk.js`, which the front (`front.ts`, in the loader) loads on first need and hands every call
  * to, in order. This part boots, runs the launcher, opens or closes it, and keeps the page's
- * listeners and the calls made before boot; every other method (events included) is the core's.
- * Misuse is reported as an `error` event and a console warning that says how to fix it; nothing
- * throws into the page.
+ * listeners (they outlive shutdown) and the calls made before boot; every other method is the
+ * core's. Misuse is reported as an `error` event and a console warning that says how to fix it;
+ * nothing throws into the page.
  */
 export function createSdk(env: SdkEnvironment): ParleySdk {
   const { window } = env;
   let booted: Booted | undefined;
   // Calls made before boot: replayed in order right after it.
   let early: Call[] = [];
-  // The page's listeners, as `[event, listener]`: each boot's core gets them all (they outlive
-  // shutdown), and `error` listeners hear failures that have no core.
-  let listeners: unknown[][] = [];
+  // The page's listeners, as `[event, listener]`, in the order they were added.
+  let listeners: [string, Listener][] = [];
   let markReady: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  // Only the first boot is the one the front saw.
+  let returning = env.returning;
 
-  /** A failure the core cannot report (no boot, or the core did not load): a warning, and the page's `error` listeners. */
-  function report(code: string, method: string, message: string): void {
+  /** Tells the listeners of `event` (or those of `to`), in order; one that throws does not stop the others. */
+  function emit(event: ParleyEventName, payload?: unknown, to = listeners): void {
+    for (const [name, listener] of to) {
+      if (name !== event) continue;
+      try {
+        listener(payload);
+      } catch (error) {
+        console.error('Parley: an event listener threw', error);
+      }
+    }
+  }
+
+  /** Reports misuse or a failure: a console warning that says how to fix it, and the `error` event. */
+  function report(code: string, message: string, method?: string): void {
     console.warn(`Parley: ${message}`);
-    for (const [event, listener] of listeners) if (event === 'error') (listener as (error: ParleyError) => void)({ code, message, method });
+    emit('error', { code, message, ...(method && { method }) } satisfies ParleyError);
   }
 
   function boot(input?: BootOptions): void {
@@ -63,43 +80,34 @@ export function createSdk(env: SdkEnvironment): ParleySdk {
     } catch {
       // The front may have drawn a launcher for these options: no app, no launcher.
       if (!booted) env.take()?.host.remove();
-      return report('INVALID_OPTIONS', 'boot', "boot needs { appId: 'YOUR_APP_ID' } (and baseUrl: 'https://YOUR-PARLEY-HOST' with the ESM package)");
+      return report('INVALID_OPTIONS', "boot needs { appId: 'YOUR_APP_ID' } (and baseUrl: 'https://YOUR-PARLEY-HOST' with the ESM package)", 'boot');
     }
     if (booted) return void (booted.appId !== appId && forward(booted, 'boot', [options]));
     let core: Promise<Core> | undefined;
     const b: Booted = (booted = {
       appId,
       // This boot's core, made on first need.
-      core: () => (core ??= Promise.resolve().then(() => createCore({ window, appId, baseUrl, options, launcher, importModule: env.importModule }))),
+      core: () => (core ??= Promise.resolve().then(() => createCore({ window, appId, baseUrl, options, launcher, emit, report, importModule: env.importModule }))),
       launcher: createLauncher({
         window,
         options,
         draw: env.draw,
         take: env.take,
         load: () => b.core().then((c) => c.messenger()),
-        // Only a core can have listeners: without one, there is nobody to tell.
-        onChange: (open) => core && forward(b, 'emit', [open ? 'open' : 'close']),
+        onChange: (open) => emit(open ? 'open' : 'close'),
       }),
     });
     const { launcher } = b;
     // A returning visitor with a conversation (or an unsent message) reconnects when the page is
-    // idle, for the unread badge.
-    const stored = (name: string) => {
-      try {
-        return window.localStorage.getItem(`parley:${appId}:${name}`);
-      } catch {
-        return null; // Storage blocked (sandboxed frame, privacy mode).
-      }
-    };
-    if (options.consent !== 'denied' && (stored('conversation') || (stored('outbox') ?? '[]') !== '[]')) {
-      (window.requestIdleCallback ?? setTimeout)(() => booted === b && launcher.load().then((m) => m.connect(), Boolean));
-    }
+    // idle (the launcher is drawn by then), for the unread badge.
+    if (returning && options.consent !== 'denied') (window.requestIdleCallback ?? setTimeout)(() => booted === b && launcher.load().then((m) => m.connect(), Boolean));
+    returning = false;
     markReady();
-    for (const args of listeners) forward(b, 'on', args);
+    emit('ready');
     const handed = early;
     early = [];
     for (const [method, args] of handed) call(method, args);
-    // Consent and the signed-in user are the core's business (after the listeners above).
+    // Consent and the signed-in user are the core's business (after the calls above).
     if (options.user) call('identify', [options.user]);
     else if (options.consent) b.core().catch(Boolean);
   }
@@ -116,14 +124,21 @@ export function createSdk(env: SdkEnvironment): ParleySdk {
     try {
       const name = String(method);
       const b = booted;
-      if (name === 'off') listeners = listeners.filter(([event, listener]) => event !== args[0] || listener !== args[1]);
-      if (name === 'boot') boot(args[0] as BootOptions);
+      const [event, listener] = args;
+      if (name === 'off') listeners = listeners.filter(([e, l]) => e !== event || l !== listener);
       else if (name === 'on') {
-        // The core checks it (and reports a bad one); kept here only if it is a function.
-        if (typeof args[1] === 'function') listeners.push(args);
-        if (b) forward(b, name, args);
-        else if (typeof args[1] !== 'function') early.push([name, args]);
-      } else if (!b) early.push([name, args]);
+        if (!EVENTS.includes(event as ParleyEventName) || typeof listener != 'function') {
+          report('INVALID_OPTIONS', `on needs one of the events ${EVENTS.join(', ')} and a function: on('open', () => …).`, 'on');
+        } else {
+          const added: [string, Listener] = [event as string, listener as Listener];
+          listeners.push(added);
+          // Booted already: a `ready` listener hears about it at once.
+          if (b) emit('ready', undefined, [added]);
+        }
+        // `on` answers its unsubscribe at once, even before boot.
+        return () => call('off', args);
+      } else if (name === 'boot') boot(args[0] as BootOptions);
+      else if (!b) early.push([name, args]);
       // `open` and `close` are the older names of `show` and `hide`.
       else if (/^(show|hide|toggle|open|close)$/.test(name)) b.launcher.setOpen(name === 'show' || name === 'open' || (name === 'toggle' && !b.launcher.isOpen()));
       else {
@@ -135,8 +150,6 @@ export function createSdk(env: SdkEnvironment): ParleySdk {
         }
         return result;
       }
-      // `on` answers its unsubscribe at once, even before boot or while the core loads.
-      if (name === 'on') return () => call('off', args);
     } catch (error) {
       console.error('Parley:', error);
     }

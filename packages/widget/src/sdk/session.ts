@@ -37,6 +37,8 @@ export interface SessionManager {
   update(patch: ProfilePatch, now: boolean): Promise<void>;
   /** Ends the session on the gateway and forgets it; `token()` rejects with SESSION_ENDED afterwards. */
   end(): Promise<void>;
+  /** Calls the visitor API with the session's token (making the session first if needed); rejects with a SessionError. */
+  request<T>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
 const sessionError = (code: string, message: string, status: number): SessionError =>
@@ -144,6 +146,7 @@ export function createSessionManager(options: SessionOptions): SessionManager {
   return {
     token,
     has,
+    request: (method, path, body) => token().then((current) => request(method, path, current, body)),
     identify: (next, now) => withIdentity().then((loaded) => loaded.identify(next, now)),
     update: (patch, now) => withIdentity().then((loaded) => loaded.update(patch, now)),
     end() {

@@ -1,7 +1,8 @@
 /**
  * Adds a stylesheet to a shadow root. A constructed sheet (`adoptedStyleSheets`) is not subject
  * to the host page's `style-src` CSP, so it works on strict-CSP pages; browsers without
- * constructable stylesheets get a `<style>` element instead.
+ * constructable stylesheets get a `<style>` element
+ * instead.
  */
 export function adoptStyles(root: ShadowRoot, css: string): void {
   try {
@@ -9,8 +10,6 @@ export function adoptStyles(root: ShadowRoot, css: string): void {
     sheet.replaceSync(css);
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   } catch {
-    const style = root.ownerDocument.createElement('style');
-    style.textContent = css;
-    root.prepend(style);
+    root.prepend(Object.assign(root.ownerDocument.createElement('style'), { textContent: css }));
   }
 }

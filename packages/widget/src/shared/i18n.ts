@@ -70,14 +70,7 @@ const RTL_LOCALES: readonly Locale[] = [];
 const isLocale = (tag: string): tag is Locale => (LOCALES as readonly string[]).includes(tag);
 
 /** The browser's preferred languages, or none outside a browser. */
-function browserLanguages(): readonly string[] {
-  try {
-    const nav = globalThis.navigator;
-    return nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : [];
-  } catch {
-    return [];
-  }
-}
+const browserLanguages = (): readonly string[] => globalThis.navigator?.languages ?? [];
 
 /**
  * Picks the widget's language: the site's `locale` option, then each of the visitor's languages,
@@ -107,32 +100,26 @@ export function format(template: string, params?: Params): string {
   });
 }
 
-/** Plural rules per locale, made once (`Intl.PluralRules` is not free to construct). */
-const pluralRules = new Map<string, Intl.PluralRules | null>();
-function pluralOf(locale: Locale, count: number): string {
-  if (!pluralRules.has(locale)) {
-    try {
-      pluralRules.set(locale, new Intl.PluralRules(locale));
-    } catch {
-      pluralRules.set(locale, null);
-    }
-  }
-  return pluralRules.get(locale)?.select(count) ?? (count === 1 ? 'one' : 'other');
-}
-
 /**
  * Makes the translator for one locale from the English strings and that locale's translation.
  * A key missing from the translation shows English; a key missing from both shows the key.
  */
 export function createI18n<S extends Strings>(english: S, translation: Translation<S> | undefined, locale: Locale, dir: Dir = resolveDir(undefined, locale)): I18n<Key<S>> {
   const lookup = (key: string): string | undefined => (translation as Strings | undefined)?.[key] ?? (english as Strings)[key];
+  // Made once per translator (`Intl.PluralRules` is not free to construct).
+  let plurals: Intl.PluralRules | undefined;
+  try {
+    plurals = new Intl.PluralRules(locale);
+  } catch {
+    // No Intl: English rules below.
+  }
   return {
     locale,
     dir,
     t(key, params) {
       const count = params?.count;
-      const text =
-        (typeof count === 'number' && (lookup(`${key}.${pluralOf(locale, count)}`) ?? lookup(`${key}.other`))) || lookup(key) || key;
+      const plural = typeof count === 'number' && (plurals?.select(count) ?? (count === 1 ? 'one' : 'other'));
+      const text = (plural && (lookup(`${key}.${plural}`) ?? lookup(`${key}.other`))) || lookup(key) || key;
       return format(text, params);
     },
   };

@@ -50,13 +50,20 @@ export interface MessengerHost {
   /** What the messenger tells the loader (and through it the SDK's events). */
   events?: MessengerEvents;
   /**
-   * The visitor's session token: use it instead of creating sessions yourself, for the first
-   * connect and after a 4001 (`session({ renew: true })`). Rejects with `code: 'SESSION_ENDED'`
-   * after shutdown. Always given by the SDK; optional only so component tests may leave it out.
+   * The visitor's session token: the messenger never makes sessions itself; it asks for the
+   * token before the first connect and again after a 4001 (`session({ renew: true })`). Rejects
+   * with `code: 'SESSION_ENDED'` after shutdown, and with `code: 'BLOCKED'` when the gateway
+   * refuses a blocked visitor's address a session.
    */
-  session?: SessionProvider;
-  /** Where to persist the allowlisted keys (session, conversation, outbox): follows consent. Always given by the SDK. */
-  storage?: KeyValueStorage;
+  session: SessionProvider;
+  /**
+   * Calls the visitor API (`GET /api/visitor/app`, `PATCH /api/visitor/me`…) with the session's
+   * token, making the session first if needed: answers the JSON body, or rejects with an error
+   * whose `code` is the gateway's (or `NETWORK`).
+   */
+  request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Where to persist the allowlisted keys (conversation, outbox): follows consent, and falls back to memory where the page may not use localStorage. */
+  storage: KeyValueStorage;
 }
 
 /**

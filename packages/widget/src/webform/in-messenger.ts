@@ -43,3 +43,20 @@ export function openWebFormOverPanel({ panel, onClose, ...host }: WebFormOverPan
   adoptStyles(root, OVERLAY);
   return close;
 }
+
+/**
+ * "Send a request" in the messenger: the web form over the messenger's panel (`.panel` in
+ * `container`), in the messenger's language and direction; closing it puts focus back on the
+ * button that opened it.
+ */
+export function openOverMessenger(container: HTMLElement, { locale, dir, ...host }: Omit<SurfaceHost, 'root' | 'locale' | 'dir'> & { locale?: string | undefined; dir?: string | undefined }): void {
+  const panel = container.querySelector<HTMLElement>('.panel');
+  if (!panel) return;
+  openWebFormOverPanel({
+    ...host,
+    panel,
+    ...(locale && { locale }),
+    ...((dir === 'ltr' || dir === 'rtl') && { dir }),
+    onClose: () => panel.querySelector<HTMLElement>('.request')?.focus(),
+  });
+}

@@ -1,11 +1,9 @@
 import type { Attachment } from '@parley/protocol';
-import { signal } from '@preact/signals-core';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Composer } from '../Composer.tsx';
 import { createAttachments, type AttachmentsEnvironment, type AttachmentsModule } from './files.tsx';
-import { createAttachmentsSlot } from './slot.ts';
 
 const XSS = '<img src=x onerror="window.hacked=1">.png';
 const BASE = 'https://chat.example.com';
@@ -78,7 +76,7 @@ async function setup(locale = 'en') {
   document.body.append(host);
   const root = host.attachShadow({ mode: 'open' });
   const { env, fetched } = environment();
-  const files = createAttachments({ root, baseUrl: BASE, token: async () => 'T0KEN', locale: () => locale, open: signal(true) }, env);
+  const files = createAttachments({ root, baseUrl: BASE, token: async () => 'T0KEN', locale: () => locale }, env);
   cleanup.push(() => host.remove());
   return { root, files, fetched };
 }
@@ -205,26 +203,30 @@ describe('the composer with files', () => {
   });
 });
 
-describe('the attachments slot', () => {
-  it('loads the file code when the messenger opens, and attaches pasted and dropped files', async () => {
+describe('dropped and pasted files', () => {
+  it('are attached once the file code has loaded, and no longer after dispose', async () => {
     const host = document.createElement('div');
     document.body.append(host);
     const root = host.attachShadow({ mode: 'open' });
-    const open = signal(false);
-    const slot = createAttachmentsSlot({ root, baseUrl: BASE, token: async () => 'T', locale: () => 'en', open, environment: environment().env });
-    cleanup.push(() => (slot.dispose(), host.remove()));
-    expect(slot.loaded.value).toBeNull();
+    const files = createAttachments({ root, baseUrl: BASE, token: async () => 'T', locale: () => 'en', environment: environment().env });
+    cleanup.push(() => host.remove());
     const box = document.createElement('textarea');
     root.append(box);
-    const paste = Object.assign(new Event('paste', { bubbles: true, composed: true, cancelable: true }), {
-      clipboardData: { types: ['Files'], files: [file('shot.png', 10)] },
-    });
-    box.dispatchEvent(paste);
-    expect(paste.defaultPrevented).toBe(true);
-    const loaded: AttachmentsModule | null = await slot.load();
+    const paste = () =>
+      Object.assign(new Event('paste', { bubbles: true, composed: true, cancelable: true }), {
+        clipboardData: { types: ['Files'], files: [file('shot.png', 10)] },
+      });
+    const pasted = paste();
+    box.dispatchEvent(pasted);
+    expect(pasted.defaultPrevented).toBe(true);
     await settle();
-    expect(loaded!.files.value.map((f) => f.name)).toEqual(['shot.png']);
-    open.value = true;
-    expect(slot.loaded.value).toBe(loaded);
+    expect(files.files.value.map((f) => f.name)).toEqual(['shot.png']);
+    const over = Object.assign(new Event('dragover', { bubbles: true, composed: true, cancelable: true }), { dataTransfer: { types: ['Files'], files: [] } });
+    box.dispatchEvent(over);
+    expect(over.defaultPrevented).toBe(true);
+    files.dispose();
+    const later = paste();
+    box.dispatchEvent(later);
+    expect(later.defaultPrevented).toBe(false);
   });
 });

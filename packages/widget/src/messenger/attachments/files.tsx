@@ -6,12 +6,12 @@ import { adoptStyles } from '../../shared/adopt-styles.ts';
 import { createI18n, loadI18n, type Catalog, type I18n, type Key, type Params } from '../../shared/i18n.ts';
 import css from './files.css?inline';
 import en, { type AttachmentStrings } from './strings/en.ts';
-import type { AttachmentsSlotOptions } from './slot.ts';
 import { reactive } from '../../shared/reactive.ts';
 
-// The messenger's files, loaded on demand (slot.ts): upload with progress, the files of the
-// message being written, and the files of messages, with image thumbnails and downloads. File
-// names are text everywhere: nothing here renders markup from a name.
+// The messenger's files, loaded once the messenger has opened: upload with progress, files
+// picked, dropped on the messenger or pasted into it, the files of the message being written,
+// and the files of messages, with image thumbnails and downloads. File names are text
+// everywhere: nothing here renders markup from a name.
 
 const STRINGS: Catalog<AttachmentStrings> = {
   en,
@@ -49,6 +49,20 @@ interface Policy {
   extensions: readonly string[];
 }
 
+/** What the files need from the messenger. */
+export interface AttachmentsOptions {
+  /** The messenger's shadow root: files dropped on it or pasted into it are attached. */
+  root: ShadowRoot;
+  /** The gateway's base URL. */
+  baseUrl: string;
+  /** The visitor's bearer token, starting the session when there is none yet. */
+  token(): Promise<string>;
+  /** The messenger's language (undefined until its strings have loaded). */
+  locale(): string | undefined;
+  /** The network and object URLs (tests); the browser's by default. */
+  environment?: AttachmentsEnvironment;
+}
+
 /** Injectable for tests: the network and object URLs. */
 export interface AttachmentsEnvironment {
   XMLHttpRequest: typeof XMLHttpRequest;
@@ -78,6 +92,7 @@ export interface AttachmentsModule {
   PendingFiles: FunctionComponent;
   /** A message's files: thumbnails for images, a download for every file. */
   MessageFiles: FunctionComponent<{ files: Attachment[] }>;
+  /** Stops listening for dropped and pasted files, cancels uploads and frees thumbnails. */
   dispose(): void;
 }
 
@@ -88,8 +103,8 @@ const browser = (): AttachmentsEnvironment => ({
   revokeObjectURL: (url) => URL.revokeObjectURL(url),
 });
 
-/** Creates the messenger's files over the visitor API, with the session's bearer token. */
-export function createAttachments(options: AttachmentsSlotOptions, env: AttachmentsEnvironment = options.environment ?? browser()): AttachmentsModule {
+/** Creates the messenger's files over the visitor API, with the session's bearer token, and listens for dropped and pasted files. */
+export function createAttachments(options: AttachmentsOptions, env: AttachmentsEnvironment = options.environment ?? browser()): AttachmentsModule {
   const { root, baseUrl, token } = options;
   adoptStyles(root, css);
 
@@ -367,10 +382,40 @@ export function createAttachments(options: AttachmentsSlotOptions, env: Attachme
     PendingFiles,
     MessageFiles,
     dispose() {
+      for (const [type, listener] of listeners) root.removeEventListener(type, listener);
       module.clear();
       for (const url of urls.values()) url.then(env.revokeObjectURL, () => {});
       urls.clear();
     },
   };
+  // Files dragged over the messenger show "drop files here"; dropped or pasted ones are attached.
+  const transfer = (event: Event) => (event as DragEvent).dataTransfer ?? (event as ClipboardEvent).clipboardData;
+  const take = (event: Event) => {
+    const picked = [...(transfer(event)?.files ?? [])];
+    if (!picked.length) return;
+    event.preventDefault();
+    module.add(picked);
+  };
+  const listeners: [string, EventListener][] = [
+    [
+      'dragover',
+      (event) => {
+        if (![...(transfer(event)?.types ?? [])].includes('Files')) return;
+        // Without this the browser opens the dropped file in place of the page.
+        event.preventDefault();
+        dragging(true);
+      },
+    ],
+    ['dragleave', (event) => void (root.contains((event as DragEvent).relatedTarget as Node | null) || dragging(false))],
+    [
+      'drop',
+      (event) => {
+        dragging(false);
+        take(event);
+      },
+    ],
+    ['paste', take],
+  ];
+  for (const [type, listener] of listeners) root.addEventListener(type, listener);
   return module;
 }
