@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
 import { agents, apps, conversations, routing, visitors, workspaces } from '../src/db/schema/index.ts';
+import { createMaskingSettings } from '../src/domain/masking/masking-settings.ts';
 import { createRoutingService } from '../src/domain/routing/routing-service.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,7 +23,10 @@ export async function routingBench(database: OpenDatabase, url: string, { chats 
     .insert(agents)
     .values(Array.from({ length: agentCount }, (_, i) => ({ workspaceId: ws, email: `r${i}@${ws}.example`, name: `R${i}`, passwordHash: 'x' })))
     .returning({ id: agents.id });
-  const service = createRoutingService({ db: database.db });
+  // Each workspace's masking setting, read once (no periodic re-read in a bench).
+  const masking = createMaskingSettings({ db: database.db, announce: () => {}, onError: (error) => console.error(error) });
+  masking.stop();
+  const service = createRoutingService({ db: database.db, masking: masking.maskerOf });
   const queue = await service.createQueue(ws, { name: 'Bench', mode: 'round_robin' });
   for (const { id } of agentRows) {
     await service.addAgent(queue.id, id);

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { ViewQuery } from '@parley/protocol';
 import type { AgentPrincipal } from '../src/domain/identity/principal.ts';
+import { createMaskingSettings } from '../src/domain/masking/masking-settings.ts';
 import { createRoutingService } from '../src/domain/routing/routing-service.ts';
 import { encodeCursor } from '../src/domain/views/cursor.ts';
 import { createViewRepository } from '../src/domain/views/view-repository.ts';
@@ -23,8 +24,11 @@ try {
   ) as [{ archived: string }];
   if (Number(archived) === 0) throw new Error(`workspace ${workspaceId} has no archived conversations; run seed:archive first`);
 
-  const routing = createRoutingService({ db: database.db });
-  const views = createViewService({ db: database.db, routingViews: routing.views, readable: async () => undefined, announce: () => {} });
+  // Each workspace's masking setting, read once, as a gateway node masks the list for agents.
+  const masking = createMaskingSettings({ db: database.db, announce: () => {}, onError: (error) => console.error(error) });
+  masking.stop();
+  const routing = createRoutingService({ db: database.db, masking: masking.maskerOf });
+  const views = createViewService({ db: database.db, routingViews: routing.views, masking: masking.maskerOf, readable: async () => undefined, announce: () => {} });
   const repo = createViewRepository(database.db);
   const principal = (role: 'admin' | 'agent'): AgentPrincipal => ({
     kind: 'agent',

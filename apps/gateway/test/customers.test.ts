@@ -207,6 +207,14 @@ describe('an unknown customer', () => {
     expect(ignore.json.error.code).toBe('CONFLICT');
   });
 
+  it('shows what the agent typed over what the visitor typed, and the visitor’s details the agent left out', async () => {
+    const typed = await visitor({ name: 'mel', email: 'mel@home.example', attributes: { phone: '+44 7700 900123' } });
+    const { id } = await seed({ visitorId: typed.id, routing: { queueId, owner: samId } });
+    const added = await api(sam, 'POST', `/api/agent/conversations/${id}/customer/contact`, { name: 'Melanie Brown', phone: '+31 6 1234 5678' });
+    expect(added.json.customer).toMatchObject({ name: 'Melanie Brown', email: 'mel@home.example', phone: '+31 6 1234 5678', verified: false, unknown: false });
+    expect((await panel(sam, id)).json.customer).toMatchObject({ name: 'Melanie Brown', email: 'mel@home.example', phone: '+31 6 1234 5678' });
+  });
+
   it('can be ignored, which is recorded with who and when; ignoring again changes nothing', async () => {
     const { id, visitorId } = await seed({ visitorId: (await visitor()).id, routing: { queueId, owner: samId } });
     const ignored = await api(sam, 'POST', `/api/agent/conversations/${id}/customer/ignore`, {});

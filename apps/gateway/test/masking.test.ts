@@ -117,14 +117,28 @@ describe('GET and PATCH /api/admin/workspace', () => {
   });
 });
 
+/** What the agent got in the places most likely to carry a customer's data, for closer checks. */
+interface Seen {
+  /** The routing pop-over: the offer of the customer's chat, as pushed to the agent's socket. */
+  offer: Record<string, any>;
+  /** The conversation as the archive view lists it. */
+  archived: Record<string, any>;
+  /** The block of the customer, as the admin's list of blocks shows it. */
+  block: Record<string, any>;
+}
+
 /**
  * One customer's journey with personal data, and everything the agent receives about it: socket
- * frames (live, list, history, resume) and HTTP bodies (conversations, messages, tickets, a
- * rendered template). Returns all of it as one text, and what the visitor got.
+ * frames (live, list, history, resume, the routing pop-over) and HTTP bodies (conversations,
+ * messages, the routing snapshot, the inbox views, the archive, a saved view, tickets, a rendered
+ * template, a block and the list of blocks). Returns all of it as one text, what the visitor got,
+ * and the answers that matter most.
  */
-async function journey(): Promise<{ agentText: string; visitorText: string; conversationId: string }> {
+async function journey(): Promise<{ agentText: string; visitorText: string; conversationId: string; seen: Seen }> {
   const agent = await gw.connectAgent(admin);
   await agent.next('hello');
+  // Online in the demo queue Support (mode `offer`): the customer's chat pops over as an offer.
+  expect((await agentCall(admin, 'PUT', '/api/agent/status', { status: 'online' })).status).toBe(200);
   const { token } = await gw.visitor();
   expect((await visitorCall(token, 'PATCH', '/api/visitor/me', { name: NAME, email: RAW.email })).status).toBe(200);
   const visitor = await gw.connectVisitor(token);
@@ -135,6 +149,7 @@ async function journey(): Promise<{ agentText: string; visitorText: string; conv
   await agent.next('message.created', (f) => f.message.conversationId === conversationId);
   await agent.next('conversation.updated', (f) => f.conversation.id === conversationId);
   await visitor.next('message.created', (f) => f.message.conversationId === conversationId);
+  const { offer } = await agent.next('routing.offer', (f) => f.offer.conversationId === conversationId);
 
   // A file alone: its name is the message's preview.
   const uploaded = await fetch(`${gw.url}/api/visitor/attachments?name=${encodeURIComponent(FILE_NAME)}`, {
@@ -170,6 +185,24 @@ async function journey(): Promise<{ agentText: string; visitorText: string; conv
   await read(`/api/agent/conversations/${conversationId}`);
   await read(`/api/agent/conversations/${conversationId}/messages`);
 
+  // The offer again in the routing snapshot, then taken: the chat is the agent's, and no more come.
+  await read('/api/agent/routing');
+  await read(`/api/agent/offers/${offer.id}/accept`, {});
+  expect((await agentCall(admin, 'PUT', '/api/agent/status', { status: 'offline' })).status).toBe(200);
+
+  // The inbox views it is in, then the archive and a saved view of it.
+  for (const view of ['open', 'unanswered', 'mine.replies']) {
+    const page = await read(`/api/agent/views/${view}?limit=200`);
+    expect(page.conversations.map((c: { id: string }) => c.id), view).toContain(conversationId);
+  }
+  await read(`/api/agent/conversations/${conversationId}/archive`, {});
+  const archive = await read('/api/agent/views/archive?limit=200');
+  const archived = archive.conversations.find((c: { id: string }) => c.id === conversationId);
+  expect(archived).toBeDefined();
+  const saved = await agentCall(admin, 'POST', '/api/agent/saved-views', { name: `Archive ${cid().slice(0, 8)}`, filter: { scope: 'archive' }, group: 'app' });
+  expect(saved.status).toBe(201);
+  await read(`/api/agent/saved-views/${saved.json!.view.id}/conversations?limit=200`);
+
   // A ticket from the web form, with the same data in its fields.
   const created = await visitorCall(token, 'POST', '/api/visitor/tickets', { name: 'Melissa', email: RAW.email, subject: `Call ${RAW.phone}`, description: BODY });
   expect(created.status).toBe(201);
@@ -183,21 +216,38 @@ async function journey(): Promise<{ agentText: string; visitorText: string; conv
   expect(template.status).toBe(201);
   await read(`/api/agent/templates/${template.json!.template.id}/render`, { conversationId });
 
+  // Blocked, with a reason that quotes the customer; then the admin's list of blocks.
+  const blocked = await agentCall(admin, 'POST', `/api/agent/conversations/${conversationId}/block`, { reason: `Abuse from ${RAW.email}, card ${RAW.card}` });
+  expect(blocked.status).toBe(201);
+  bodies.push(blocked.text);
+  await visitor.next('error', (f) => f.code === 'BLOCKED');
+  const blocks = await read('/api/admin/blocks?limit=200');
+  const block = blocks.blocks.find((b: { id: string }) => b.id === blocked.json!.block.id);
+
   agent.close();
   visitor.close();
   const disposition = decodeURIComponent(download.headers.get('content-disposition') ?? '');
-  return { agentText: JSON.stringify(agent.frames) + bodies.join('\n') + disposition, visitorText: JSON.stringify(visitor.frames), conversationId };
+  return {
+    agentText: JSON.stringify(agent.frames) + bodies.join('\n') + disposition,
+    visitorText: JSON.stringify(visitor.frames),
+    conversationId,
+    seen: { offer, archived, block },
+  };
 }
 
 describe('masking personal data for agents', () => {
   it('with the setting on, no agent-bound frame or body carries a raw value, and the masked forms arrive', async () => {
     await setMasking(true);
-    const { agentText, visitorText, conversationId } = await journey();
+    const { agentText, visitorText, conversationId, seen } = await journey();
 
     for (const raw of [...Object.values(RAW), 'melissa', '4111111111111111', 'NL91ABNA0417164300', '447966197542']) expect(agentText).not.toContain(raw);
     for (const masked of Object.values(MASKED)) expect(agentText).toContain(masked);
     expect(agentText).toContain(`Melissa ${MASKED.phone}`);
     expect(agentText).toContain(`We write to ${MASKED.email}.`);
+    // The pop-over, the archive view and the list of blocks show the customer, masked.
+    expect(seen.offer).toMatchObject({ customerName: `Melissa ${MASKED.phone}`, preview: expect.stringContaining(MASKED.card) });
+    expect(seen.archived).toMatchObject({ visitor: { name: `Melissa ${MASKED.phone}` }, preview: expect.stringContaining(MASKED.card) });
+    expect(seen.block).toMatchObject({ visitor: { name: `Melissa ${MASKED.phone}` }, reason: `Abuse from ${MASKED.email}, card ${MASKED.card}` });
 
     // The visitor sees their own text and file name as they wrote them, and the database keeps them unchanged.
     expect(visitorText).toContain(JSON.stringify(BODY));
@@ -208,8 +258,10 @@ describe('masking personal data for agents', () => {
 
   it('with the setting off, agents get the text as it was sent', async () => {
     await setMasking(false);
-    const { agentText } = await journey();
+    const { agentText, seen } = await journey();
     for (const raw of Object.values(RAW)) expect(agentText).toContain(raw);
+    expect(seen.offer).toMatchObject({ customerName: NAME, preview: expect.stringContaining(RAW.card) });
+    expect(seen.block).toMatchObject({ visitor: { name: NAME }, reason: `Abuse from ${RAW.email}, card ${RAW.card}` });
     expect(agentText).toContain(JSON.stringify(BODY));
     for (const masked of Object.values(MASKED)) expect(agentText).not.toContain(masked);
   });

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
 import { agents, apps, conversations, jobs, offers, routing, visitors, workspaces } from '../src/db/schema/index.ts';
 import { createJobRunner } from '../src/domain/routing/job-runner.ts';
-import { createRoutingService, type RoutingService } from '../src/domain/routing/routing-service.ts';
 import { openTestDatabase, TEST_DB } from './support/database.ts';
+import { routingService } from './support/routing.ts';
 
 let database: OpenDatabase & { url?: string };
 let second: OpenDatabase;
@@ -48,8 +48,8 @@ async function owners(ws: string) {
 describe('routing', () => {
   it('never gives a chat to two agents or an agent more than their limit, with two nodes and 200 chats at once', async () => {
     const { ws, agentIds } = await workspaceWith(10);
-    const nodeA = createRoutingService({ db: database.db });
-    const nodeB = createRoutingService({ db: second.db });
+    const nodeA = routingService(database.db);
+    const nodeB = routingService(second.db);
     const queue = await nodeA.createQueue(ws, { name: 'Sales', mode: 'round_robin' });
     for (const id of agentIds) {
       await nodeA.addAgent(queue.id, id);
@@ -74,7 +74,7 @@ describe('routing', () => {
     const { ws, agentIds } = await workspaceWith(2);
     let now = new Date('2026-01-01T10:00:00Z');
     const clock = () => now;
-    const service = createRoutingService({ db: database.db, clock });
+    const service = routingService(database.db, { clock });
     const queue = await service.createQueue(ws, { name: 'Support', mode: 'offer', offerTimeoutMs: 30_000 });
     for (const id of agentIds) {
       await service.addAgent(queue.id, id);
@@ -110,7 +110,7 @@ describe('routing', () => {
     const { ws, agentIds } = await workspaceWith(2);
     let now = new Date('2026-02-01T10:00:00Z');
     const clock = () => now;
-    const before = createRoutingService({ db: database.db, clock });
+    const before = routingService(database.db, { clock });
     const queue = await before.createQueue(ws, { name: 'Restart', mode: 'offer', offerTimeoutMs: 10_000 });
     for (const id of agentIds) {
       await before.addAgent(queue.id, id);
@@ -120,8 +120,8 @@ describe('routing', () => {
     const offered = (await before.enqueue(chat!, ws, queue.id)).find((e) => e.type === 'offered')!;
     // The node that made the offer is gone; two nodes come up after the deadline.
     now = new Date(now.getTime() + 60_000);
-    const a = createJobRunner({ routing: createRoutingService({ db: database.db, clock }), clock });
-    const b = createJobRunner({ routing: createRoutingService({ db: second.db, clock }), clock });
+    const a = createJobRunner({ routing: routingService(database.db, { clock }), clock });
+    const b = createJobRunner({ routing: routingService(second.db, { clock }), clock });
     await Promise.all([a.runDue(), b.runDue()]);
     const expired = await database.db.select().from(offers).where(sql`${offers.id} = ${offered.offerId}`);
     expect(expired[0]!.state).toBe('expired');
@@ -135,7 +135,7 @@ describe('routing', () => {
 
   it('offers a top-N chat to N agents; the first to accept owns it, the other offer is withdrawn', async () => {
     const { ws, agentIds } = await workspaceWith(3);
-    const service = createRoutingService({ db: database.db });
+    const service = routingService(database.db);
     const queue = await service.createQueue(ws, { name: 'TopN', mode: 'top_n', topN: 2 });
     for (const id of agentIds) {
       await service.addAgent(queue.id, id);
@@ -154,7 +154,7 @@ describe('routing', () => {
 
   it('shows a broadcast chat to the whole queue; the first to take it owns it', async () => {
     const { ws, agentIds } = await workspaceWith(3);
-    const service = createRoutingService({ db: database.db });
+    const service = routingService(database.db);
     const queue = await service.createQueue(ws, { name: 'All', mode: 'broadcast' });
     for (const id of agentIds) {
       await service.addAgent(queue.id, id);
@@ -172,7 +172,7 @@ describe('routing', () => {
     const { ws, agentIds } = await workspaceWith(1);
     const [agent] = agentIds;
     const actor = { agentId: agent!, workspaceId: ws, role: 'agent' as const };
-    const service = createRoutingService({ db: database.db });
+    const service = routingService(database.db);
     await service.addWrapUpReason(ws, 'Question answered');
     const queue = await service.createQueue(ws, { name: 'Solo', mode: 'least_busy' });
     await service.addAgent(queue.id, agent!);
@@ -193,7 +193,7 @@ describe('routing', () => {
   it('gives no new chats to agents who are not Online or whose console has gone', async () => {
     const { ws, agentIds } = await workspaceWith(3);
     let now = new Date('2026-03-01T10:00:00Z');
-    const service = createRoutingService({ db: database.db, clock: () => now, staleAfterMs: 60_000 });
+    const service = routingService(database.db, { clock: () => now, staleAfterMs: 60_000 });
     const queue = await service.createQueue(ws, { name: 'Status', mode: 'round_robin' });
     for (const id of agentIds) await service.addAgent(queue.id, id);
     await service.setStatus(agentIds[0]!, 'break');

@@ -280,6 +280,69 @@ describe('POST /api/agent/templates/:id/render', () => {
     expect((await render(json.template.id, conversationId)).json.text).toBe('Dr. Ayşe Yılmaz ayse@company.example');
   });
 
+  describe('for a customer an agent added as a contact', () => {
+    let contactTemplate: string;
+    beforeAll(async () => {
+      contactTemplate = (await create({ title: `Added contact ${cid()}`, body: '<name>|<first_name>|<email>', language: 'en' })).json.template.id;
+    });
+    const addContact = (conversationId: string, details: Record<string, string>) =>
+      call(admin, 'POST', `/api/agent/conversations/${conversationId}/customer/contact`, details);
+    const rendered = async (conversationId: string) => (await render(contactTemplate, conversationId)).json;
+
+    it('fills <name>, <first_name> and <email> from the details the agent typed', async () => {
+      const conversationId = await conversationWith({});
+      expect(await rendered(conversationId)).toEqual({ text: '<name>|<first_name>|<email>', unfilled: ['name', 'first_name', 'email'] });
+      expect((await addContact(conversationId, { name: 'Rob Stone', email: 'rob@example.com' })).status).toBe(200);
+      expect(await rendered(conversationId)).toEqual({ text: 'Rob Stone|Rob|rob@example.com', unfilled: [] });
+    });
+
+    it('prefers the agent’s details to what the visitor typed, and keeps the visitor’s for what the agent left out', async () => {
+      const conversationId = await conversationWith({ name: 'rob', email: 'rob@home.example' });
+      expect((await addContact(conversationId, { name: 'Robert Stone' })).status).toBe(200);
+      expect((await rendered(conversationId)).text).toBe('Robert Stone|Robert|rob@home.example');
+      // Corrected again: the newest details count.
+      expect((await addContact(conversationId, { name: 'Bob Stone', email: 'bob@work.example' })).status).toBe(200);
+      expect((await rendered(conversationId)).text).toBe('Bob Stone|Bob|bob@work.example');
+    });
+
+    it('never brings in a verified contact’s details, even when the visitor and the agent type that contact’s e-mail', async () => {
+      const email = `vera-${cid().slice(0, 8)}@company.example`;
+      const verified = await conversationWith({}, { userId: `user-${cid()}`, name: 'Dr. Vera Verified', email });
+      expect((await rendered(verified)).text).toBe(`Dr. Vera Verified|Dr.|${email}`);
+      const impostor = await conversationWith({ name: 'Vera', email });
+      expect((await addContact(impostor, { name: 'Someone Else', email })).status).toBe(200);
+      const { text } = await rendered(impostor);
+      expect(text).toBe(`Someone Else|Someone|${email}`);
+      expect(text).not.toContain('Verified');
+    });
+
+    it('gives way to the verified contact once the website signs the visitor in', async () => {
+      const { token } = await gw.visitor();
+      const headers = { authorization: `Bearer ${token}`, origin: gw.origin, 'content-type': 'application/json' };
+      const socket = await gw.connectVisitor(token);
+      await socket.next('hello');
+      socket.send({ type: 'message.send', ref: 'first', clientConversationId: cid(), clientMessageId: cid(), body: 'Hello' });
+      const { conversationId } = await socket.next('message.ack', (f) => f.ref === 'first');
+      socket.close();
+      expect((await addContact(conversationId, { name: 'Guessed Name', email: 'guess@example.com' })).status).toBe(200);
+      expect((await rendered(conversationId)).text).toBe('Guessed Name|Guessed|guess@example.com');
+
+      const userId = `user-${cid()}`;
+      const signature = createHmac('sha256', DEMO_SECRET).update(userId).digest('hex');
+      const identified = await fetch(`${gw.url}/api/visitor/identify`, { method: 'POST', headers, body: JSON.stringify({ userId, signature, name: 'Signed Name', email: 'signed@example.com' }) });
+      expect(identified.status).toBe(200);
+      expect((await rendered(conversationId)).text).toBe('Signed Name|Signed|signed@example.com');
+    });
+
+    it('shows the agent the same name in the customer panel', async () => {
+      const conversationId = await conversationWith({ name: 'pat' });
+      await addContact(conversationId, { name: 'Patricia Lee' });
+      const panel = await call(admin, 'GET', `/api/agent/conversations/${conversationId}/customer`);
+      expect(panel.json.customer.name).toBe('Patricia Lee');
+      expect((await rendered(conversationId)).text).toBe('Patricia Lee|Patricia|<email>');
+    });
+  });
+
   it('leaves unknown parameters and empty values as written, and inserts values as plain text', async () => {
     const conversationId = await conversationWith({ name: '<agent_name> $& <b>' });
     const { json } = await create({ title: `Mixed ${cid()}`, body: 'Dear <name>, order <order_id> goes to <email>.', language: 'en' });

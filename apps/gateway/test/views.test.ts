@@ -1,4 +1,6 @@
+import { ServerFrameSchema } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
+import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents, apps, conversationGuests, conversations, messages, offers, queueAgents, queues, savedViews, workspaces } from '../src/db/schema/index.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
@@ -369,7 +371,7 @@ describe('archive, unarchive and delete', () => {
     expect((await del(admin, { confirm: id })).json.error.code).toBe('NOT_FOUND');
   });
 
-  it('tells the consoles that may hold a deleted conversation that it is gone, and no others', async () => {
+  it('tells the consoles that may hold a deleted conversation that it was deleted, and no others', async () => {
     const { id } = await seed({ routing: { queueId, owner: samId } });
     const kim = await gw.login('kim@views.example', PASSWORD);
     const consoles = await Promise.all([sam, admin, kim].map((cookie) => gw.connectAgent(cookie)));
@@ -379,7 +381,10 @@ describe('archive, unarchive and delete', () => {
     expect(await api(admin, 'DELETE', `/api/admin/conversations/${id}`, { confirm: id })).toEqual({ status: 200, json: { ok: true } });
     // The owner and the admin: the list drops it and an open view closes (what the console does on this frame).
     for (const socket of [samSocket, adminSocket]) {
-      expect(await socket.next('routing.access.lost', (f) => f.conversationId === id)).toEqual({ type: 'routing.access.lost', conversationId: id, reason: 'ended' });
+      const lost = await socket.next('routing.access.lost', (f) => f.conversationId === id);
+      expect(lost).toEqual({ type: 'routing.access.lost', conversationId: id, reason: 'deleted' });
+      // As the console's client checks it, with the protocol's own schema.
+      expect(v.parse(ServerFrameSchema, lost)).toEqual(lost);
     }
     // Kim never saw it, so Kim is told nothing: a later conversation change reaches Kim's console first.
     const { id: later } = await seed({});

@@ -16,11 +16,20 @@ export const AGENT_STATUS_VALUES = [...CHOSEN_STATUSES, 'rona'] as const;
 export const QUEUE_MODES = ['offer', 'top_n', 'broadcast', 'round_robin', 'least_busy'] as const;
 /** Where a conversation stands in routing. */
 export const ROUTING_STATE_VALUES = ['waiting', 'offered', 'broadcast', 'owned', 'resolved'] as const;
+/**
+ * Why an agent can no longer see a conversation (`routing.access.lost`): they transferred it
+ * away, another agent took it, they left a conference, the owner ended it for them, or an admin
+ * deleted the conversation. Reasons are only ever added: a client reads one it does not know as
+ * `ended`.
+ */
+export const ACCESS_LOST_REASONS = ['transferred', 'taken', 'left', 'ended', 'deleted'] as const;
 
 /** An agent's status. */
 export type AgentStatusValue = (typeof AGENT_STATUS_VALUES)[number];
 /** A queue's assignment mode. */
 export type QueueMode = (typeof QUEUE_MODES)[number];
+/** Why an agent lost sight of a conversation. */
+export type AccessLostReason = (typeof ACCESS_LOST_REASONS)[number];
 
 // ---------------------------------------------------------------------------------------------
 // HTTP bodies (agent cookie, console origin)
@@ -148,11 +157,12 @@ export const RoutingFrameSchemas = [
   }),
   /** A conversation's routing changed (owner, state, guests); sent to every agent who may see it. */
   v.object({ type: v.literal('routing.conversation'), conversationId: v.string(), routing: ConversationRoutingSchema }),
-  /** This agent can no longer see the conversation (transferred away, owned by another, left a conference). */
+  /** This agent can no longer see the conversation (transferred away, owned by another, left a conference, ended for them, deleted). */
   v.object({
     type: v.literal('routing.access.lost'),
     conversationId: v.string(),
-    reason: v.picklist(['transferred', 'taken', 'left', 'ended']),
+    // A reason added after this client was built still drops the conversation, as `ended`.
+    reason: v.fallback(v.picklist(ACCESS_LOST_REASONS), 'ended'),
   }),
   /** An agent's status or load changed. */
   v.object({ type: v.literal('routing.agent'), agent: RoutingAgentSchema }),

@@ -13,7 +13,7 @@ export const TEMPLATE_LIMITS = { title: 120, body: MAX_BODY_CHARS, category: 60,
  * is rendered for a conversation. Any other `<word>` stays as written.
  */
 export const TEMPLATE_PARAMETERS = {
-  name: "the contact's name (the verified contact's, else the name the visitor gave)",
+  name: "the contact's name (the verified contact's, else the one an agent entered, else the name the visitor gave)",
   first_name: 'the first word of that name',
   email: "the contact's e-mail address",
   agent_name: "the rendering agent's name",

@@ -4,7 +4,7 @@ import type { ConversationRow } from '../db/schema/index.ts';
 import { toAgentMessage, toAgentRead, toAgentSummary, toAgentTyping, toVisitorMessage, toVisitorRead, toVisitorSummary, toVisitorTyping } from '../domain/audience.ts';
 import type { CommittedBatch } from '../domain/conversations/message-writer.ts';
 import type { AgentPrincipal, Principal } from '../domain/identity/principal.ts';
-import { UNMASKED, type Masker } from '../domain/masking/personal-data.ts';
+import type { Masker } from '../domain/masking/personal-data.ts';
 import { agentMaySee, toConversationRouting, type RoutingView } from '../domain/routing/routing-access.ts';
 
 const encode = (frame: ServerFrame) => JSON.stringify(frame);
@@ -80,12 +80,12 @@ function createOrderedQueue(onError: (error: unknown) => void) {
 export function createHub({
   findVisitor,
   views = async () => new Map(),
-  maskerFor = () => UNMASKED,
+  maskerFor,
   onError = () => {},
 }: {
   findVisitor: (id: string) => Promise<{ id: string; name: string | null } | undefined>;
-  /** How a workspace's agents get free text now (personal data masked or not); decided when a frame leaves. */
-  maskerFor?: (workspaceId: string) => Masker;
+  /** How a workspace's agents get free text now (personal data masked or not); decided when a frame leaves. Required: no agent-bound path may forget it. */
+  maskerFor: (workspaceId: string) => Masker;
   /** Who may see conversations (routing); without it every agent of the workspace sees every one. */
   views?: ViewLoader;
   onError?: (error: unknown) => void;

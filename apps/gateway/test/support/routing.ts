@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
-import type { OpenDatabase } from '../../src/db/database.ts';
+import type { Database, OpenDatabase } from '../../src/db/database.ts';
 import { agents, queues } from '../../src/db/schema/index.ts';
 import { hashPassword } from '../../src/domain/identity/secrets.ts';
+import { createMaskingSettings } from '../../src/domain/masking/masking-settings.ts';
+import { createRoutingService, type RoutingService } from '../../src/domain/routing/routing-service.ts';
 import { cid } from './gateway.ts';
 import type { TestSocket } from './socket.ts';
 
@@ -100,3 +102,20 @@ export async function call(socket: TestSocket, frame: Record<string, unknown>) {
 /** Resolves with a matching frame after `from`, or undefined when none comes within `ms` (for "never arrives" checks after a known later frame). */
 export const maybe = <T extends Parameters<TestSocket['next']>[0]>(socket: TestSocket, type: T, from: number, ms = 300) =>
   socket.next(type, undefined, { from, timeoutMs: ms }).catch(() => undefined);
+
+/**
+ * A routing service on `db`, built as a gateway node builds it: offers carry the customer's text
+ * through each workspace's masking setting (read once per workspace; nothing announces changes here).
+ */
+export function routingService(db: Database, options: Omit<Parameters<typeof createRoutingService>[0], 'db' | 'masking'> = {}): RoutingService {
+  const masking = createMaskingSettings({
+    db,
+    announce: () => {},
+    onError: (error) => {
+      throw error;
+    },
+  });
+  // No periodic re-read: it would outlive the test's database.
+  masking.stop();
+  return createRoutingService({ db, masking: masking.maskerOf, ...options });
+}

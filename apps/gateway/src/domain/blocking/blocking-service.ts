@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.ts';
 import type { BlockRow, ConversationRow } from '../../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { AgentPrincipal, Principal, VisitorPrincipal } from '../identity/principal.ts';
-import { UNMASKED, type Masker } from '../masking/personal-data.ts';
+import type { Masker } from '../masking/personal-data.ts';
 import { decodeCursor, encodeCursor } from '../views/cursor.ts';
 import { hashAddress } from './address.ts';
 import { createBlockingRepository } from './blocking-repository.ts';
@@ -55,8 +55,8 @@ export function createBlockingService({
   readable: (agent: AgentPrincipal, conversationId: string) => Promise<ConversationRow>;
   /** Sends the event to every node, this one included (the event relay). */
   announce: (event: VisitorBlockedEvent) => void;
-  /** How a workspace's agents get free text (masking-settings.ts). */
-  masking?: (workspaceId: string) => Promise<Masker>;
+  /** How a workspace's agents get free text (masking-settings.ts). Required: no agent-bound path may forget it. */
+  masking: (workspaceId: string) => Promise<Masker>;
   clock?: () => Date;
 }) {
   const repo = createBlockingRepository(db);
@@ -121,7 +121,7 @@ export function createBlockingService({
       });
       announce({ kind: 'visitor.blocked', workspaceId: conversation.workspaceId, visitorId: conversation.visitorId });
       const [listed] = await repo.list(agent.workspaceId, undefined, 1, row.id);
-      const mask = masking ? await masking(agent.workspaceId) : UNMASKED;
+      const mask = await masking(agent.workspaceId);
       return toBlock(row, listed ?? { visitorName: null, blockerName: agent.name }, mask);
     },
 
@@ -133,7 +133,7 @@ export function createBlockingService({
       const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, view);
       const rows = await repo.list(agent.workspaceId, after, limit + 1);
       const shown = rows.slice(0, limit);
-      const mask = masking ? await masking(agent.workspaceId) : UNMASKED;
+      const mask = await masking(agent.workspaceId);
       const last = shown.at(-1);
       return {
         blocks: shown.map((r) => toBlock(r.block, r, mask)),

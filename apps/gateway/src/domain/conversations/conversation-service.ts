@@ -59,8 +59,8 @@ export function createConversationService({
   channel?: () => NotifyChannel | undefined;
   /** Routing's rules for agents (routing-access.ts). */
   access?: ConversationAccess;
-  /** How a workspace's agents get free text: with personal data masked or not (masking-settings.ts). */
-  masking?: (workspaceId: string) => Promise<Masker>;
+  /** How a workspace's agents get free text: with personal data masked or not (masking-settings.ts). Required: no agent-bound path may forget it. */
+  masking: (workspaceId: string) => Promise<Masker>;
 }) {
   const repo = createConversationRepository(db);
   const writer = createMessageWriter({ repo, onCommitted, channel });
@@ -96,7 +96,7 @@ export function createConversationService({
 
   const audienceOf = (principal: Principal) => principal.kind;
   // Agents get free text through their workspace's masker; visitors always get their own as stored.
-  const maskOf = async (principal: Principal): Promise<Masker> => (principal.kind === 'agent' && masking ? masking(principal.workspaceId) : UNMASKED);
+  const maskOf = async (principal: Principal): Promise<Masker> => (principal.kind === 'agent' ? masking(principal.workspaceId) : UNMASKED);
   const agentSummaries = async (principal: Principal, rows: { conversation: ConversationRow; visitor?: { id: string; name: string | null } }[]) => {
     const mask = await maskOf(principal);
     return rows.map((r) => toAgentSummary(r.conversation, r.visitor, mask));

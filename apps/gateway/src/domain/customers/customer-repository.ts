@@ -38,7 +38,10 @@ export interface HistoryRow {
   readable: boolean;
 }
 
-/** The customer panel's queries. Only this module touches `contact_decisions` and `customer_panel_settings`. */
+/**
+ * The customer panel's queries. Only this module writes `contact_decisions` and touches
+ * `customer_panel_settings`; template rendering reads an added contact's details (template-repository.ts).
+ */
 export function createCustomerRepository(db: Database) {
   return {
     /** The customer of a conversation: visitor, verified contact, an agent's decision, app, ticket, block. */

@@ -3,21 +3,11 @@ import type { Database } from '../../db/database.ts';
 import type { ConversationRow } from '../../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { AgentPrincipal } from '../identity/principal.ts';
-import { MASKED, UNMASKED, type Masker } from '../masking/personal-data.ts';
+import { MASKED, type Masker } from '../masking/personal-data.ts';
+import { contactDetails, PHONE_KEYS } from './contact-details.ts';
 import { createCustomerRepository, type CustomerRecord, type HistoryRow } from './customer-repository.ts';
 
-/** The attribute keys the website uses for a phone number, in the order they are looked for. */
-const PHONE_KEYS = ['phone', 'phoneNumber', 'phone_number', 'mobile', 'tel'];
-
 const forbidden = (message: string) => new AppError(ErrorCode.FORBIDDEN, message, { status: 403 });
-
-function phoneOf(attributes: Record<string, string | number | boolean>): string | null {
-  for (const key of PHONE_KEYS) {
-    const value = attributes[key];
-    if (typeof value === 'string' && value.trim()) return value;
-  }
-  return null;
-}
 
 /**
  * The customer panel: who the customer of a conversation is, their custom attributes and their
@@ -35,8 +25,8 @@ export function createCustomerService({
   db: Database;
   /** The check every conversation route makes: the conversation, or NOT_FOUND (conversations.readable). */
   readable: (agent: AgentPrincipal, conversationId: string) => Promise<ConversationRow>;
-  /** How a workspace's agents get free text (masking-settings.ts). */
-  masking?: (workspaceId: string) => Promise<Masker>;
+  /** How a workspace's agents get free text (masking-settings.ts). Required: no agent-bound path may forget it. */
+  masking: (workspaceId: string) => Promise<Masker>;
   clock?: () => Date;
 }) {
   const repo = createCustomerRepository(db);
@@ -50,7 +40,7 @@ export function createCustomerService({
       repo.record(conversation),
       repo.history(conversation.visitorId, conversation.workspaceId, agent.role === 'admin' ? undefined : agent.agentId),
       repo.contactDetailsRoles(agent.workspaceId),
-      masking ? masking(agent.workspaceId) : UNMASKED,
+      masking(agent.workspaceId),
     ]);
     if (!record) throw notFound();
     const shown = agent.role === 'admin' || roles.includes(agent.role);
@@ -127,10 +117,7 @@ export function createCustomerService({
 /** The customer panel as the agent may see it. */
 function toPanel(record: CustomerRecord, history: HistoryRow[], conversation: ConversationRow, { mask, shown }: { mask: Masker; shown: boolean }): CustomerPanel {
   const { visitor, contact, decision } = record;
-  const added = decision?.decision === 'added' ? decision : null;
-  const name = contact?.name ?? visitor.name ?? added?.name ?? null;
-  const email = contact?.email ?? visitor.email ?? added?.email ?? null;
-  const phone = phoneOf(visitor.attributes) ?? added?.phone ?? null;
+  const { name, email, phone } = contactDetails({ verified: contact, added: decision?.decision === 'added' ? decision : null, visitor });
   // Attributes may hold contact details too: a role that may not see them gets them masked.
   const attributesMask = shown ? mask : MASKED;
   return {

@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.ts';
 import type { QueueRow, RoutingRow } from '../../db/schema/index.ts';
 import type { CommittedBatch } from '../conversations/message-writer.ts';
 import { AppError, notFound } from '../errors.ts';
-import { UNMASKED, type Masker } from '../masking/personal-data.ts';
+import type { Masker } from '../masking/personal-data.ts';
 import { archiveConversation, archiveResolvedConversation } from '../views/view-repository.ts';
 import { createHandoffs, OFFER_EXPIRE } from './handoffs.ts';
 import { agentMaySee, UNOWNED_STATES, type RoutingView, type Viewer } from './routing-access.ts';
@@ -45,7 +45,7 @@ export function createRoutingService({
   staleAfterMs = 60_000,
   channel = () => undefined,
   onCommitted = () => {},
-  masking = async () => UNMASKED,
+  masking,
   archiveAfterMs = DEFAULT_ARCHIVE_AFTER_MS,
   onArchived = () => {},
 }: {
@@ -57,8 +57,8 @@ export function createRoutingService({
   channel?: () => NotifyChannel | undefined;
   /** Receives the messages routing wrote, after their transaction commits. */
   onCommitted?: (batches: CommittedBatch[]) => void;
-  /** How a workspace's agents get customers' text (an offer's customer name and preview): masked or not. */
-  masking?: (workspaceId: string) => Promise<Masker>;
+  /** How a workspace's agents get customers' text (an offer's customer name and preview): masked or not. Required: no agent-bound path may forget it. */
+  masking: (workspaceId: string) => Promise<Masker>;
   /**
    * How long a resolved chat stays in the Closed view before it goes to the archive (a durable
    * job); 0 puts it there in the resolving transaction.

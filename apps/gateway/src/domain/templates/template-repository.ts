@@ -1,6 +1,7 @@
 import { and, asc, eq, ilike, isNotNull, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
-import { apps, contacts, conversations, templates, visitors, type TemplateRow } from '../../db/schema/index.ts';
+import { apps, contactDecisions, contacts, conversations, templates, visitors, type TemplateRow } from '../../db/schema/index.ts';
+import type { ContactSources } from '../customers/contact-details.ts';
 import { AppError } from '../errors.ts';
 import { ErrorCode } from '@parley/protocol';
 
@@ -21,14 +22,10 @@ export interface TemplateFilter {
   limit: number;
 }
 
-/** What fills a template's parameters for one conversation. */
-export interface RenderContext {
+/** What fills a template's parameters for one conversation: its app, and its customer by source. */
+export interface RenderContext extends ContactSources {
   conversationId: string;
   appName: string;
-  visitorName: string | null;
-  visitorEmail: string | null;
-  contactName: string | null;
-  contactEmail: string | null;
 }
 
 /** Whether a database error is a unique violation (SQLSTATE 23505), however the driver wraps it. */
@@ -127,23 +124,39 @@ export function createTemplateRepository(db: Database) {
       return rows.length > 0;
     },
 
-    /** The contact, visitor and app of a conversation, for the parameters. */
+    /**
+     * The app of a conversation and its customer: the visitor, the verified contact their session
+     * was signed into, and the details an agent typed when adding them as a contact. Only the
+     * conversation's own visitor's: a contact is never looked up by e-mail or name.
+     */
     async renderContext(conversationId: string): Promise<RenderContext | undefined> {
       const [row] = await db
         .select({
           conversationId: conversations.id,
           appName: apps.name,
-          visitorName: visitors.name,
-          visitorEmail: visitors.email,
-          contactName: contacts.name,
-          contactEmail: contacts.email,
+          visitor: { name: visitors.name, email: visitors.email, attributes: visitors.attributes },
+          contactId: visitors.contactId,
+          verified: { name: contacts.name, email: contacts.email },
+          decisionBy: contactDecisions.visitorId,
+          added: { name: contactDecisions.name, email: contactDecisions.email, phone: contactDecisions.phone },
         })
         .from(conversations)
         .innerJoin(visitors, eq(visitors.id, conversations.visitorId))
         .innerJoin(apps, eq(apps.id, conversations.appId))
         .leftJoin(contacts, eq(contacts.id, visitors.contactId))
+        .leftJoin(
+          contactDecisions,
+          and(eq(contactDecisions.visitorId, conversations.visitorId), eq(contactDecisions.workspaceId, conversations.workspaceId), eq(contactDecisions.decision, 'added')),
+        )
         .where(eq(conversations.id, conversationId));
-      return row;
+      if (!row) return undefined;
+      return {
+        conversationId: row.conversationId,
+        appName: row.appName,
+        visitor: row.visitor,
+        verified: row.contactId ? row.verified : null,
+        added: row.decisionBy ? row.added : null,
+      };
     },
   };
 }

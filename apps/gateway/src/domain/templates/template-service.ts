@@ -3,7 +3,8 @@ import type { Database } from '../../db/database.ts';
 import type { ConversationRow, TemplateRow } from '../../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { AgentPrincipal } from '../identity/principal.ts';
-import { UNMASKED, type Masker } from '../masking/personal-data.ts';
+import { contactDetails } from '../customers/contact-details.ts';
+import type { Masker } from '../masking/personal-data.ts';
 import { fillTemplate } from './fill.ts';
 import { createTemplateRepository, type TemplateCursor } from './template-repository.ts';
 
@@ -66,8 +67,8 @@ export function createTemplateService({
   db: Database;
   /** The access check every conversation route makes: the conversation, or NOT_FOUND when the agent may not see it. */
   conversations: { readable(principal: AgentPrincipal, conversationId: string): Promise<ConversationRow> };
-  /** How a workspace's agents get free text: rendered values are masked like any other agent-bound text. */
-  masking?: (workspaceId: string) => Promise<Masker>;
+  /** How a workspace's agents get free text: rendered values are masked like any other agent-bound text. Required: no agent-bound path may forget it. */
+  masking: (workspaceId: string) => Promise<Masker>;
   clock?: () => Date;
 }) {
   const repo = createTemplateRepository(db);
@@ -131,20 +132,22 @@ export function createTemplateService({
 
     /**
      * A template's text for the composer, its parameters filled from a conversation the agent may
-     * see (else NOT_FOUND, like every conversation route). With masking on, filled values are
-     * masked like all text sent to agents.
+     * see (else NOT_FOUND, like every conversation route). The contact parameters come from the
+     * contact the conversation is linked to, verified or added by an agent (`contactDetails`, as
+     * the customer panel shows it). With masking on, filled values are masked like all text sent
+     * to agents.
      */
     async render(agent: AgentPrincipal, id: string, conversationId: string): Promise<TemplateRendered> {
       const template = await find(agent, id);
       const conversation = await conversations.readable(agent, conversationId);
       const context = await repo.renderContext(conversation.id);
       if (!context) throw notFound();
-      const mask = masking ? await masking(agent.workspaceId) : UNMASKED;
-      const name = context.contactName ?? context.visitorName;
+      const mask = await masking(agent.workspaceId);
+      const { name, email } = contactDetails(context);
       const values = new Map<string, string | null>([
         ['name', name],
         ['first_name', name?.trim().split(/\s+/)[0] ?? null],
-        ['email', context.contactEmail ?? context.visitorEmail],
+        ['email', email],
         ['agent_name', agent.name],
         ['conversation_id', context.conversationId],
         ['app_name', context.appName],

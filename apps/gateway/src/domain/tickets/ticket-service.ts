@@ -3,7 +3,7 @@ import { ErrorCode, type AgentTicket, type Message, type TicketCreate, type Tick
 import type { CommitNotice, Executor } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
 import { toAgentTicket, toVisitorMessage, toVisitorTicket } from '../audience.ts';
-import { UNMASKED, type Masker } from '../masking/personal-data.ts';
+import type { Masker } from '../masking/personal-data.ts';
 import type { ConversationService } from '../conversations/conversation-service.ts';
 import type { CommittedBatch } from '../conversations/message-writer.ts';
 import { createAttachmentClaims } from '../attachments/attachment-service.ts';
@@ -44,11 +44,11 @@ export function createTicketService({
   /** Announces a new ticket's first message to other nodes from inside its transaction (PostgreSQL bus). */
   announce?: (tx: Executor, notices: CommitNotice[]) => Promise<void>;
   clock?: () => Date;
-  /** How a workspace's agents get free text: with personal data masked or not (masking-settings.ts). */
-  masking?: (workspaceId: string) => Promise<Masker>;
+  /** How a workspace's agents get free text: with personal data masked or not (masking-settings.ts). Required: no agent-bound path may forget it. */
+  masking: (workspaceId: string) => Promise<Masker>;
 }) {
   const repo = createTicketRepository(db);
-  const maskOf = async (agent: AgentPrincipal): Promise<Masker> => (masking ? masking(agent.workspaceId) : UNMASKED);
+  const maskOf = (agent: AgentPrincipal): Promise<Masker> => masking(agent.workspaceId);
   const files = createAttachmentClaims(db);
 
   async function visitorTicket(principal: VisitorPrincipal, number: number) {

@@ -21,7 +21,7 @@ import { toAgentSummary } from '../audience.ts';
 import { createMessengerRepository } from '../conversations/messenger-repository.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { AgentPrincipal, Principal } from '../identity/principal.ts';
-import { UNMASKED, type Masker } from '../masking/personal-data.ts';
+import type { Masker } from '../masking/personal-data.ts';
 import { toConversationRouting, type RoutingView } from '../routing/routing-access.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { createSavedViewRepository } from './saved-view-repository.ts';
@@ -125,7 +125,7 @@ export interface DeletionSockets {
 
 /**
  * Tells this node's consoles that may hold a deleted conversation that it is gone:
- * `routing.access.lost` (reason `ended`), on which a console drops it from its list and closes
+ * `routing.access.lost` (reason `deleted`), on which a console drops it from its list and closes
  * it if open. Admins, and the agents who could see it.
  */
 export function endDeletedConversation(event: ConversationDeletedEvent, sockets: DeletionSockets): void {
@@ -134,7 +134,7 @@ export function endDeletedConversation(event: ConversationDeletedEvent, sockets:
     if (principal.kind !== 'agent' || told.has(principal.agentId)) continue;
     if (principal.role !== 'admin' && event.agentIds && !event.agentIds.includes(principal.agentId)) continue;
     told.add(principal.agentId);
-    sockets.sendToAgent(principal.agentId, { type: 'routing.access.lost', conversationId: event.conversationId, reason: 'ended' });
+    sockets.sendToAgent(principal.agentId, { type: 'routing.access.lost', conversationId: event.conversationId, reason: 'deleted' });
   }
 }
 
@@ -156,8 +156,8 @@ export function createViewService({
   db: Database;
   /** The routing of conversations, for their summaries (routing.views). */
   routingViews: (conversationIds: string[]) => Promise<Map<string, RoutingView>>;
-  /** How a workspace's agents get free text (masking-settings.ts). */
-  masking?: (workspaceId: string) => Promise<Masker>;
+  /** How a workspace's agents get free text (masking-settings.ts). Required: no agent-bound path may forget it. */
+  masking: (workspaceId: string) => Promise<Masker>;
   /** The check every conversation route makes: the conversation, or NOT_FOUND (conversations.readable). */
   readable: (agent: AgentPrincipal, conversationId: string) => Promise<unknown>;
   /** Tells every node's consoles that a conversation changed (the event relay's `conversation` event). */
@@ -175,7 +175,7 @@ export function createViewService({
     if (!rows.length) return [];
     const ids = rows.map((r) => r.conversation.id);
     const [mask, routing, state] = await Promise.all([
-      masking ? masking(agent.workspaceId) : UNMASKED,
+      masking(agent.workspaceId),
       routingViews(ids),
       reads.readState(ids, { kind: 'agent' }),
     ]);
