@@ -11,6 +11,7 @@ import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import * as v from 'valibot';
 import { explainError, type Api } from './api.ts';
 import { createBlocksModel, type BlocksModel } from './BlocksModel.ts';
+import { createPrivacyModel, type PrivacyModel } from './PrivacyModel.ts';
 import type { TeamModel, WrapUpReason } from './TeamModel.ts';
 import { createTemplatesModel, type TemplatesModel } from './TemplatesModel.ts';
 
@@ -39,7 +40,7 @@ export interface AdminTransport {
   team: Pick<TeamModel, 'agents' | 'queues' | 'wrapUpReasons' | 'load'>;
 }
 
-/** The admin screens' state (MISSION.md A2, A9): queues and their agents, wrap-up reasons, agents' chat limits. */
+/** The admin screens' state (MISSION.md A2, A9, A12, A13): queues and their agents, wrap-up reasons, agents' chat limits, templates, blocks, privacy. */
 export interface AdminModel {
   readonly status: ReadonlySignal<'loading' | 'ready' | 'error'>;
   /** Why the last read or change failed, in words for the admin. */
@@ -53,6 +54,8 @@ export interface AdminModel {
   readonly templates: TemplatesModel;
   /** The blocked visitors (their section reads them when it opens). */
   readonly blocks: BlocksModel;
+  /** Masking personal data and who sees contact details (their section reads them when it opens). */
+  readonly privacy: PrivacyModel;
   /** Reads the queues and the wrap-up reasons. */
   load(): Promise<void>;
   /** Creates a queue with these agents; true when it was created. */
@@ -194,6 +197,7 @@ export function createAdminModel({ api, team }: AdminTransport): AdminModel {
     agents: team.agents,
     templates: createTemplatesModel({ api }),
     blocks: createBlocksModel({ api }),
+    privacy: createPrivacyModel({ api }),
     load,
     async createQueue(input, agentIds) {
       const body = check(QueueInputSchema, input, QUEUE_FIELDS);

@@ -1,12 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api.ts';
 import { createConsoleModel } from './ConsoleModel.ts';
-import { fakeApi, fakeClient, flush, summary, type FakeClient } from './test-support/fakes.ts';
+import { deferred, fakeApi, fakeClient, flush, summary, type FakeClient } from './test-support/fakes.ts';
 import { offer, snapshot } from './test-support/routing.ts';
+import { agentTicket } from './test-support/tickets.ts';
 
 const agent = { id: 'a1', name: 'Ada', email: 'agent@example.com', role: 'admin', workspaceId: 'w1' };
 
-function setup({ signedIn = true, role = 'admin' } = {}) {
+function setup({ signedIn = true, role = 'admin' } = {}, routes: Record<string, (body?: unknown) => unknown> = {}) {
   const api = fakeApi({
     'GET /api/agent/routing': () => snapshot({ offers: [offer('o1', { conversationId: 'c3' })] }),
     'POST /api/agent/offers/o1/accept': () => ({ ok: true }),
@@ -23,6 +24,8 @@ function setup({ signedIn = true, role = 'admin' } = {}) {
     'GET /api/agent/views/open': () => ({ conversations: [summary('c1'), summary('c2')] }),
     'GET /api/agent/conversations/c1/messages?limit=50': () => ({ messages: [], hasMore: false }),
     'GET /api/agent/conversations/c1': () => ({ conversation: summary('c1') }),
+    'GET /api/agent/tickets?limit=50': () => ({ tickets: [agentTicket(1001)] }),
+    ...routes,
   });
   const clients: FakeClient[] = [];
   const reload = vi.fn();
@@ -153,7 +156,7 @@ describe('createConsoleModel', () => {
     expect(model.notices.list.value.map((n) => n.text)).toEqual(['Another agent took the chat with Visitor vc1, so it is no longer in your list.']);
   });
 
-  it('gives admins the routing settings, and nobody else', async () => {
+  it('gives admins the workspace settings, and nobody else', async () => {
     const admin = setup();
     await admin.model.start();
     admin.model.show('admin');
@@ -199,5 +202,51 @@ describe('createConsoleModel', () => {
     clients[0]!.emit('hello', { type: 'hello', protocol: 1, versions: [1], principal: { kind: 'agent', id: 'a1' }, heartbeatMs: 25_000, limits: { maxMessageLength: 2000, maxFrameBytes: 65_536 } });
     model.open('c1');
     expect(model.conversation.value?.maxLength.value).toBe(2000);
+  });
+
+  it('reads the tickets list while signed in, and lets it go on sign out', async () => {
+    const { model } = setup();
+    await model.start();
+    await flush();
+    const tickets = model.tickets.value!;
+    expect(tickets.tickets.value.map((t) => t.number)).toEqual([1001]);
+    tickets.add(agentTicket(1002, { conversationId: 'c1', lastMessageAt: '2024-05-01T11:30:00.000Z' }));
+    expect(tickets.tickets.value.map((t) => t.number)).toEqual([1002, 1001]);
+    await model.signOut();
+    expect(model.tickets.value).toBeNull();
+  });
+
+  describe('an admin deletes a conversation', () => {
+    async function deleting() {
+      const answer = deferred<unknown>();
+      const { model, clients } = setup({}, { 'DELETE /api/admin/conversations/c1': () => answer.promise });
+      await model.start();
+      await flush();
+      model.open('c1');
+      const done = model.views.value!.deleteConversation('c1');
+      const lost = () => clients[0]!.emit('frame', { type: 'routing.access.lost', conversationId: 'c1', reason: 'deleted' });
+      const texts = () => model.notices.list.value.map((n) => n.text);
+      return { model, answer, done, lost, texts };
+    }
+
+    it('says "Conversation deleted." and not that it ended, when the gateway tells the consoles first', async () => {
+      const { model, answer, done, lost, texts } = await deleting();
+      lost();
+      expect(texts()).toEqual([]);
+      answer.resolve({ ok: true });
+      expect(await done).toBeNull();
+      expect(texts()).toEqual(['Conversation deleted.']);
+      expect(model.conversation.value).toBeNull();
+      expect(model.inbox.value?.rows.value.map((r) => r.conversation.id)).toEqual(['c2']);
+    });
+
+    it('says "Conversation deleted." once, when the gateway tells the consoles after answering', async () => {
+      const { model, answer, done, lost, texts } = await deleting();
+      answer.resolve({ ok: true });
+      await done;
+      lost();
+      expect(texts()).toEqual(['Conversation deleted.']);
+      expect(model.conversation.value).toBeNull();
+    });
   });
 });

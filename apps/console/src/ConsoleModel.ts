@@ -12,6 +12,7 @@ import { createOffersModel, type OffersModel } from './OffersModel.ts';
 import { createOwnershipModel, type OwnershipModel } from './OwnershipModel.ts';
 import { createSessionModel, type Agent, type SessionModel } from './SessionModel.ts';
 import { createTeamModel, type TeamModel } from './TeamModel.ts';
+import { createTicketsModel, type TicketsModel } from './TicketsModel.ts';
 import { createViewsModel, initialViewSource, type ViewLocation, type ViewsModel } from './ViewsModel.ts';
 
 /** The part of the client the console uses. */
@@ -42,7 +43,7 @@ export interface Desk {
   offers: OffersModel;
   ownership: OwnershipModel;
   alerts: AlertsModel;
-  /** Admins only: the queues, wrap-up reasons and chat limits screens. */
+  /** Admins only: the workspace settings (queues, wrap-up reasons, chat limits, templates, blocks, privacy). */
   admin: AdminModel | null;
 }
 
@@ -54,6 +55,8 @@ export interface ConsoleModel {
   readonly inbox: ReadonlySignal<InboxModel | null>;
   /** The sidebar's views, their filters, saved views and the archive actions, while signed in. */
   readonly views: ReadonlySignal<ViewsModel | null>;
+  /** The tickets list in the sidebar, while signed in: read again when a conversation arrives or a chat becomes a ticket here. */
+  readonly tickets: ReadonlySignal<TicketsModel | null>;
   readonly conversation: ReadonlySignal<ConversationModel | null>;
   readonly connection: ReadonlySignal<ClientState>;
   /** The conversation asked for (kept while signed out, so it opens after signing in). */
@@ -81,6 +84,7 @@ interface Workspace {
   client: ConsoleClient;
   inbox: InboxModel;
   views: ViewsModel;
+  tickets: TicketsModel;
   desk: Desk;
   stops: (() => void)[];
 }
@@ -90,6 +94,7 @@ export function createConsoleModel({ api, createClient, reload = () => location.
   const session = createSessionModel({ api });
   const inbox = signal<InboxModel | null>(null);
   const views = signal<ViewsModel | null>(null);
+  const tickets = signal<TicketsModel | null>(null);
   const conversation = signal<ConversationModel | null>(null);
   const connection = signal<ClientState>('idle');
   const selectedId = signal<string | null>(null);
@@ -135,6 +140,14 @@ export function createConsoleModel({ api, createClient, reload = () => location.
     });
   }
 
+  /** This admin deleted a conversation here: it leaves the console, and the notice says so. */
+  function deleted(conversationId: string): void {
+    batch(() => {
+      workspace?.desk.ownership.deleted(conversationId);
+      gone(conversationId);
+    });
+  }
+
   function startDesk(agent: Agent, client: ConsoleClient, list: InboxModel): Desk {
     let offers: OffersModel | undefined;
     const team = createTeamModel({ api, client, ...(now && { now }), ...(tick && { tick }), onSnapshot: (snapshot) => offers?.replace(snapshot.offers) });
@@ -155,7 +168,15 @@ export function createConsoleModel({ api, createClient, reload = () => location.
       onNotice: (text, key) => notices.add(text, key),
     });
     alertsModel = createAlertsModel({ transport: alerts, agentId: agent.id, waiting });
-    const ownership = createOwnershipModel({ api, client, titleOf, onNotice: (text, key) => notices.add(text, key), onGone: gone });
+    const ownership = createOwnershipModel({
+      api,
+      client,
+      titleOf,
+      onNotice: (text, key) => notices.add(text, key),
+      onGone: gone,
+      // The views' actions on their way: the deletion among them is this admin's own.
+      deleting: (conversationId) => workspace?.views.working.value.has(conversationId) ?? false,
+    });
     const admin = agent.role === 'admin' ? createAdminModel({ api, team }) : null;
     return { team, offers, ownership, alerts: alertsModel, admin };
   }
@@ -170,7 +191,7 @@ export function createConsoleModel({ api, createClient, reload = () => location.
   function startWorkspace(agent: Agent): void {
     const client = createClient(agent);
     const list = createInboxModel({ api, client, me: agent.id, source: initialViewSource(viewLocation), ...(now && { now }), ...(tick && { tick }) });
-    const chosen = createViewsModel({ api, inbox: list, admin: agent.role === 'admin', ...(viewLocation && { location: viewLocation }), onDeleted: gone });
+    const chosen = createViewsModel({ api, inbox: list, admin: agent.role === 'admin', ...(viewLocation && { location: viewLocation }), onDeleted: deleted });
     const stops = [
       client.on('state', (state) => (connection.value = state)),
       client.on('error', (error) => {
@@ -180,16 +201,19 @@ export function createConsoleModel({ api, createClient, reload = () => location.
       client.on('reload', () => reload()),
       client.on('hello', (hello) => (maxMessageLength.value = hello.limits.maxMessageLength)),
     ];
+    const ticketList = createTicketsModel({ api, conversationIds: computed(() => list.rows.value.map((row) => row.conversation.id)) });
     const made = startDesk(agent, client, list);
-    workspace = { agent, client, inbox: list, views: chosen, desk: made, stops };
+    workspace = { agent, client, inbox: list, views: chosen, tickets: ticketList, desk: made, stops };
     batch(() => {
       inbox.value = list;
       views.value = chosen;
+      tickets.value = ticketList;
       desk.value = made;
       connection.value = client.state;
     });
     client.connect();
     void list.load();
+    void ticketList.load();
     void chosen.loadSaved();
     void made.team.load();
     if (selectedId.value) openConversation(selectedId.value);
@@ -197,16 +221,18 @@ export function createConsoleModel({ api, createClient, reload = () => location.
 
   function stopWorkspace(): void {
     if (!workspace) return;
-    const { client, inbox: list, views: chosen, desk: made, stops } = workspace;
+    const { client, inbox: list, views: chosen, tickets: ticketList, desk: made, stops } = workspace;
     workspace = null;
     stops.forEach((stop) => stop());
     batch(() => {
       closeConversation();
       list.dispose();
       chosen.dispose();
+      ticketList.dispose();
       stopDesk(made);
       inbox.value = null;
       views.value = null;
+      tickets.value = null;
       desk.value = null;
       screen.value = 'conversations';
       notices.clear();
@@ -230,6 +256,7 @@ export function createConsoleModel({ api, createClient, reload = () => location.
     session,
     inbox,
     views,
+    tickets,
     conversation,
     connection,
     selectedId,

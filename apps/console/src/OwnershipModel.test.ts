@@ -1,3 +1,4 @@
+import type { AccessLostReason } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api.ts';
 import { createOwnershipModel } from './OwnershipModel.ts';
@@ -5,7 +6,7 @@ import { fakeApi, fakeClient } from './test-support/fakes.ts';
 
 const ok = () => ({ ok: true });
 
-function setup(routes: Record<string, (body?: unknown) => unknown> = {}) {
+function setup(routes: Record<string, (body?: unknown) => unknown> = {}, deleting: ReadonlySet<string> = new Set()) {
   const base = '/api/agent/conversations/c1';
   const api = fakeApi({
     [`POST ${base}/take`]: ok,
@@ -19,10 +20,10 @@ function setup(routes: Record<string, (body?: unknown) => unknown> = {}) {
   const client = fakeClient();
   const notices: string[] = [];
   const gone: string[] = [];
-  const ownership = createOwnershipModel({ api, client, titleOf: () => 'Vera', onNotice: (t) => notices.push(t), onGone: (id) => gone.push(id) });
+  const ownership = createOwnershipModel({ api, client, titleOf: () => 'Vera', onNotice: (t) => notices.push(t), onGone: (id) => gone.push(id), deleting: (id) => deleting.has(id) });
   const result = (accepted: boolean) =>
     client.emit('frame', { type: 'routing.transfer.result', conversationId: 'c1', accepted, to: { kind: 'agent', id: 'a2', name: 'Bob' } });
-  const lost = (reason: 'transferred' | 'taken' | 'left' | 'ended') => client.emit('frame', { type: 'routing.access.lost', conversationId: 'c1', reason });
+  const lost = (reason: AccessLostReason) => client.emit('frame', { type: 'routing.access.lost', conversationId: 'c1', reason });
   return { api, client, ownership, notices, gone, result, lost };
 }
 
@@ -128,5 +129,39 @@ describe('createOwnershipModel', () => {
     lost('left');
     lost('ended');
     expect(notices).toEqual(['You left the conversation with Vera.', 'The conversation with Vera has ended for you.']);
+  });
+
+  describe('a conversation this admin deleted', () => {
+    it('says "Conversation deleted." once when the access loss comes after the deletion’s answer', () => {
+      const { ownership, notices, gone, lost } = setup();
+      ownership.deleted('c1');
+      lost('deleted');
+      expect(notices).toEqual(['Conversation deleted.']);
+      expect(gone).toEqual(['c1']);
+    });
+
+    it('says "Conversation deleted." once when the access loss comes while the deletion is on its way', () => {
+      const deleting = new Set(['c1']);
+      const { ownership, notices, gone, lost } = setup({}, deleting);
+      lost('deleted');
+      expect(notices).toEqual([]);
+      expect(gone).toEqual(['c1']);
+      deleting.delete('c1');
+      ownership.deleted('c1');
+      expect(notices).toEqual(['Conversation deleted.']);
+    });
+
+    it('tells the other consoles that an admin deleted it', () => {
+      const { notices, gone, lost } = setup({}, new Set(['c2']));
+      lost('deleted');
+      expect(notices).toEqual(['An admin deleted the conversation with Vera.']);
+      expect(gone).toEqual(['c1']);
+    });
+
+    it('still tells an end of the chat that is not the deletion', () => {
+      const { notices, lost } = setup({}, new Set(['c1']));
+      lost('ended');
+      expect(notices).toEqual(['The conversation with Vera has ended for you.']);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { ParleyClient } from '@parley/client';
+import type { AccessLostReason } from '@parley/protocol';
 import { batch, signal, type ReadonlySignal } from '@preact/signals';
 import { ApiError, explainError, type Api } from './api.ts';
 
@@ -32,6 +33,12 @@ export interface OwnershipTransport {
   onNotice: (text: string, key: string) => void;
   /** The conversation is no longer this agent's to work: it leaves the list, and closes if open. */
   onGone: (conversationId: string) => void;
+  /**
+   * Whether this agent's deletion of the conversation is on its way (default: never). The gateway
+   * tells a deletion to every console that held the chat (an access loss, `deleted`), which may
+   * arrive before the deletion's own answer; for the admin who deleted it, that is no news.
+   */
+  deleting?: (conversationId: string) => boolean;
 }
 
 /**
@@ -56,6 +63,8 @@ export interface OwnershipModel {
   resolve(conversationId: string, wrapUp: string): Promise<boolean>;
   /** Forgets a command's error (a dialog was closed). */
   clearError(conversationId: string): void;
+  /** This agent deleted the conversation here: says so once, and the access loss that tells of it is not news. */
+  deleted(conversationId: string): void;
   /** Transfers waiting for an answer, by conversation. */
   readonly transfers: ReadonlySignal<ReadonlyMap<string, TransferTarget>>;
   /** Stops listening to the client. */
@@ -80,15 +89,16 @@ const FAILED: Record<OwnershipAction, string> = {
   resolve: 'The chat could not be resolved.',
 };
 
-const LOST: Record<'transferred' | 'taken' | 'left' | 'ended', (title: string) => string> = {
+const LOST: Record<AccessLostReason, (title: string) => string> = {
   transferred: (title) => `The chat with ${title} was transferred to another agent, so it is no longer in your list.`,
   taken: (title) => `Another agent took the chat with ${title}, so it is no longer in your list.`,
   left: (title) => `You left the conversation with ${title}.`,
   ended: (title) => `The conversation with ${title} has ended for you.`,
+  deleted: (title) => `An admin deleted the conversation with ${title}.`,
 };
 
 /** Creates the ownership model for the signed-in agent. */
-export function createOwnershipModel({ api, client, titleOf, onNotice, onGone }: OwnershipTransport): OwnershipModel {
+export function createOwnershipModel({ api, client, titleOf, onNotice, onGone, deleting = () => false }: OwnershipTransport): OwnershipModel {
   const busy = signal(new Map<string, OwnershipAction>());
   const errors = signal(new Map<string, string>());
   const transfers = signal(new Map<string, TransferTarget>());
@@ -96,6 +106,10 @@ export function createOwnershipModel({ api, client, titleOf, onNotice, onGone }:
   const handedOver = new Set<string>();
   /** Conversations this agent left or resolved here: the access loss that follows was already told. */
   const settled = new Set<string>();
+  /** Conversations this agent deleted here, whose access loss has not come yet. */
+  const deletedHere = new Set<string>();
+  /** Conversations whose access loss came while this agent's deletion of them was on its way. */
+  const lostToDeletion = new Set<string>();
   let disposed = false;
 
   const without = <T>(map: Map<string, T>, key: string) => {
@@ -140,6 +154,14 @@ export function createOwnershipModel({ api, client, titleOf, onNotice, onGone }:
     }
   }
 
+  /** Whether an access loss is this agent's own deletion, which `deleted` tells (whichever of the two comes first). */
+  function ownDeletion(conversationId: string): boolean {
+    if (deletedHere.delete(conversationId)) return true;
+    if (!deleting(conversationId)) return false;
+    lostToDeletion.add(conversationId);
+    return true;
+  }
+
   const stops = [
     client.on('frame', (frame) => {
       if (frame.type === 'routing.transfer.result') {
@@ -148,7 +170,7 @@ export function createOwnershipModel({ api, client, titleOf, onNotice, onGone }:
         const id = frame.conversationId;
         const pending = transfers.value.get(id);
         // The loss that follows this agent's own leave or resolve was told already (once: they may come back).
-        const told = settled.delete(id) || (frame.reason === 'transferred' && handedOver.has(id));
+        const told = (frame.reason === 'deleted' && ownDeletion(id)) || settled.delete(id) || (frame.reason === 'transferred' && handedOver.has(id));
         // A transfer's acceptance may be told by the loss of access before its result frame.
         if (frame.reason === 'transferred' && pending) settleTransfer(id, true, pending);
         else if (!told) onNotice(LOST[frame.reason](titleOf(id)), `conversation:${id}`);
@@ -203,6 +225,10 @@ export function createOwnershipModel({ api, client, titleOf, onNotice, onGone }:
     },
     clearError(conversationId) {
       if (errors.value.has(conversationId)) errors.value = without(errors.value, conversationId);
+    },
+    deleted(conversationId) {
+      if (!lostToDeletion.delete(conversationId)) deletedHere.add(conversationId);
+      onNotice('Conversation deleted.', `conversation:${conversationId}`);
     },
     transfers,
     dispose() {

@@ -1,7 +1,8 @@
+import type { AgentTicket } from '@parley/protocol';
 import { signal } from '@preact/signals';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api.ts';
-import { fakeApi } from './test-support/fakes.ts';
+import { deferred, fakeApi } from './test-support/fakes.ts';
 import { agentTicket } from './test-support/tickets.ts';
 import { createTicketsModel } from './TicketsModel.ts';
 
@@ -29,6 +30,43 @@ describe('TicketsModel', () => {
     ids.value = ['c-later', ...ids.value];
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(api.calls).toHaveLength(2);
+  });
+
+  it('lists a chat turned into a ticket here at once, in activity order, then reads the list again', async () => {
+    let answer = [agentTicket(1001, { lastMessageAt: '2024-05-01T11:00:00.000Z' }), agentTicket(1000, { lastMessageAt: '2024-05-01T09:00:00.000Z' })];
+    const api = fakeApi({ 'GET /api/agent/tickets?limit=50': () => ({ tickets: answer }) });
+    const ids = signal<readonly string[]>(['c1001', 'c1000', 'chat-7']);
+    const model = createTicketsModel({ api, conversationIds: ids });
+    await model.load();
+
+    // The chat chat-7 becomes ticket 1002; its last message is between the other two tickets'.
+    const made = agentTicket(1002, { conversationId: 'chat-7', lastMessageAt: '2024-05-01T10:00:00.000Z' });
+    answer = [answer[0]!, made, answer[1]!];
+    model.add(made);
+    expect(model.tickets.value.map((t) => t.number)).toEqual([1001, 1002, 1000]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(api.calls).toEqual(['GET /api/agent/tickets?limit=50', 'GET /api/agent/tickets?limit=50']);
+    expect(model.tickets.value.map((t) => t.number)).toEqual([1001, 1002, 1000]);
+
+    // Turning the same chat into a ticket again answers the same ticket: still one row.
+    model.add({ ...made, subject: 'Renamed' });
+    expect(model.tickets.value.filter((t) => t.number === 1002).map((t) => t.subject)).toEqual(['Renamed']);
+    model.dispose();
+  });
+
+  it('keeps a ticket added while an older read of the list is on its way', async () => {
+    const first = deferred<{ tickets: AgentTicket[] }>();
+    let reads = 0;
+    const made = agentTicket(1002, { conversationId: 'chat-7' });
+    const api = fakeApi({ 'GET /api/agent/tickets?limit=50': () => (++reads === 1 ? first.promise : { tickets: [made, agentTicket(1001)] }) });
+    const model = createTicketsModel({ api });
+    const loading = model.load();
+    model.add(made);
+    first.resolve({ tickets: [agentTicket(1001)] });
+    await loading;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(reads).toBe(2);
+    expect(model.tickets.value.map((t) => t.number)).toEqual([1002, 1001]);
   });
 
   it('shows why the list could not be read', async () => {

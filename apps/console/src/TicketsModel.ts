@@ -2,7 +2,7 @@ import type { AgentTicket } from '@parley/protocol';
 import { effect, signal, type ReadonlySignal } from '@preact/signals';
 import { ApiError, type Api } from './api.ts';
 
-/** The workspace's tickets for the console's read-only list, kept current as conversations arrive. */
+/** The workspace's tickets for the console's read-only list, kept current as conversations arrive and chats become tickets. */
 export interface TicketsModel {
   /** Most recently active first. */
   readonly tickets: ReadonlySignal<AgentTicket[]>;
@@ -10,6 +10,8 @@ export interface TicketsModel {
   readonly error: ReadonlySignal<string | null>;
   /** (Re)reads the list. */
   load(): Promise<void>;
+  /** A ticket made in this console (a chat turned into one): listed at once, then the list is read again. */
+  add(ticket: AgentTicket): void;
   /** Stops watching for new conversations. */
   dispose(): void;
 }
@@ -20,6 +22,9 @@ export interface TicketsModelOptions {
   /** The ids of the conversations the inbox shows; a new one may be a new ticket, so the list is read again. */
   conversationIds?: ReadonlySignal<readonly string[]>;
 }
+
+/** When a ticket was last active: its conversation's last message, else when it was made (ISO times sort as text). */
+const activity = (ticket: AgentTicket) => ticket.lastMessageAt ?? ticket.createdAt;
 
 /**
  * Creates the tickets list's model. Every ticket is backed by a conversation, and a new
@@ -77,5 +82,12 @@ export function createTicketsModel({ api, conversationIds }: TicketsModelOptions
       })
     : () => {};
 
-  return { tickets, status, error, load, dispose: stop };
+  function add(ticket: AgentTicket): void {
+    known.add(ticket.conversationId);
+    // In the gateway's order (most recently active first), so the row does not jump when the list is read again.
+    tickets.value = [...tickets.value.filter((t) => t.number !== ticket.number), ticket].sort((a, b) => activity(b).localeCompare(activity(a)) || b.number - a.number);
+    void load();
+  }
+
+  return { tickets, status, error, load, add, dispose: stop };
 }

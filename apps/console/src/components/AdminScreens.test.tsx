@@ -32,6 +32,9 @@ async function setup() {
     'GET /api/agent/templates?limit=50': () => ({ templates: [], nextCursor: null }),
     'GET /api/agent/templates/facets': () => ({ categories: [], languages: [] }),
     'GET /api/admin/blocks?limit=50': () => ({ blocks: [], nextCursor: null }),
+    // The privacy section (its own tests: PrivacySettings).
+    'GET /api/admin/workspace': () => ({ workspace: { id: 'demo', name: 'Demo workspace', maskPersonalData: true } }),
+    'GET /api/admin/workspace/customer-panel': () => ({ settings: { contactDetailsRoles: ['agent', 'admin'] } }),
   });
   const team = {
     agents: signal([routingAgent('a1', { name: 'Ada', maxChats: 3 }), routingAgent('a2', { name: 'Bob', maxChats: 2, status: 'break' })]),
@@ -51,7 +54,7 @@ const writes = (api: Awaited<ReturnType<typeof setup>>['api']) => api.bodies.fil
 describe('AdminScreens', () => {
   it('creates a top-N queue with its agents', async () => {
     const { screen, user, api } = await setup();
-    expect(screen.getByRole('heading', { name: 'Routing settings', level: 2 })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Workspace settings', level: 2 })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'New queue' }));
     const form = screen.getByRole('form', { name: 'New queue' });
     expect(document.activeElement).toBe(within(form).getByRole('textbox', { name: 'Name' }));
@@ -121,5 +124,13 @@ describe('AdminScreens', () => {
     await user.click(within(table).getByRole('button', { name: 'Save chat limit for Bob' }));
     await settle();
     expect(writes(api)).toEqual([{ call: 'PATCH /api/admin/agents/a2', body: { maxChats: 5 } }]);
+  });
+
+  it('holds every workspace setting, privacy last, each under its own heading', async () => {
+    const { screen } = await setup();
+    await settle();
+    expect(screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual(['Queues', 'Wrap-up reasons', 'Agents', 'Templates', 'Blocked visitors', 'Privacy']);
+    const privacy = within(screen.getByRole('region', { name: 'Privacy' }));
+    expect((privacy.getByRole('checkbox', { name: 'Mask personal data' }) as HTMLInputElement).checked).toBe(true);
   });
 });

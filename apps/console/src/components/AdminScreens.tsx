@@ -3,10 +3,11 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { MODE_LABEL, type AdminModel, type AdminQueue } from '../AdminModel.ts';
 import { STATUS_LABEL } from '../TeamModel.ts';
 import { BlocksAdmin } from './BlocksAdmin.tsx';
+import { PrivacySettings } from './PrivacySettings.tsx';
 import { TemplatesAdmin } from './TemplatesAdmin.tsx';
 
 type Admin = Pick<AdminModel, 'status' | 'error' | 'busy' | 'queues' | 'reasons' | 'agents' | 'createQueue' | 'updateQueue' | 'addReason' | 'removeReason' | 'setChatLimit' | 'clearError'> &
-  Partial<Pick<AdminModel, 'templates' | 'blocks'>>;
+  Partial<Pick<AdminModel, 'templates' | 'blocks' | 'privacy'>>;
 
 const usesOffers = (mode: QueueMode) => mode === 'offer' || mode === 'top_n';
 
@@ -219,12 +220,12 @@ function AgentsSection({ admin }: { admin: Admin }) {
   );
 }
 
-/** The admin screens (admins only): queues, wrap-up reasons, agents' chat limits. */
+/** The workspace settings (admins only): queues, wrap-up reasons, agents' chat limits, templates, blocked visitors and privacy. */
 export function AdminScreens({ admin, onBack }: { admin: Admin; onBack: () => void }) {
   return (
     <section class="admin" aria-labelledby="admin-title">
       <header class="admin__header">
-        <h2 id="admin-title">Routing settings</h2>
+        <h2 id="admin-title">Workspace settings</h2>
         <button class="button button--quiet" type="button" onClick={onBack}>
           Back to conversations
         </button>
@@ -240,6 +241,7 @@ export function AdminScreens({ admin, onBack }: { admin: Admin; onBack: () => vo
       <AgentsSection admin={admin} />
       {admin.templates && <TemplatesAdmin templates={admin.templates} />}
       {admin.blocks && <BlocksAdmin blocks={admin.blocks} />}
+      {admin.privacy && <PrivacySettings privacy={admin.privacy} />}
     </section>
   );
 }

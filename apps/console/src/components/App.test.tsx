@@ -97,7 +97,7 @@ describe('App', () => {
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
   });
 
-  it('shows routing when signed in: the status, the queues, an incoming request, the settings and, for admins, the routing settings', async () => {
+  it('shows routing when signed in: the status, the queues, an incoming request, the settings and, for admins, the workspace settings', async () => {
     const { screen, user, asked } = await setup(true, true);
     await settle();
     expect((screen.getByRole('combobox', { name: 'Status' }) as HTMLSelectElement).value).toBe('online');
@@ -111,11 +111,11 @@ describe('App', () => {
     await user.keyboard('{Escape}');
     expect((screen.getByText('Settings').closest('details') as HTMLDetailsElement).open).toBe(false);
     expect(document.activeElement?.textContent).toBe('Settings');
-    const toggle = screen.getByRole('button', { name: 'Routing settings' });
+    const toggle = screen.getByRole('button', { name: 'Workspace settings' });
     await user.click(toggle);
     await settle();
     expect(toggle.getAttribute('aria-pressed')).toBe('true');
-    expect(screen.getByRole('heading', { name: 'Routing settings', level: 2 })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Workspace settings', level: 2 })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Back to conversations' }));
     expect(screen.getByRole('heading', { name: 'No conversation open' })).toBeTruthy();
   });

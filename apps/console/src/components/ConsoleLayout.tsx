@@ -1,5 +1,4 @@
 import type { ClientState } from '@parley/client';
-import { useMemo } from 'preact/hooks';
 import type { ConsoleModel } from '../ConsoleModel.ts';
 import type { Agent } from '../SessionModel.ts';
 import { AdminScreens } from './AdminScreens.tsx';
@@ -12,7 +11,7 @@ import { IncomingOffers } from './IncomingOffers.tsx';
 import { Notices } from './Notices.tsx';
 import { QueuePanel } from './QueuePanel.tsx';
 import { StatusPicker } from './StatusPicker.tsx';
-import { conversationIdsOf, TicketsPanel } from './TicketList.tsx';
+import { TicketList, TicketsContext } from './TicketList.tsx';
 import { ViewsNav } from './ViewsNav.tsx';
 
 const CONNECTION_TEXT: Record<ClientState, string> = {
@@ -24,7 +23,7 @@ const CONNECTION_TEXT: Record<ClientState, string> = {
 
 /**
  * The signed-in console: top bar with the agent's status, incoming requests, the queues and the
- * inbox in a sidebar, and the open conversation (or, for admins, the routing settings).
+ * inbox and the tickets in a sidebar, and the open conversation (or, for admins, the workspace settings).
  */
 export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Agent }) {
   const inbox = model.inbox.value;
@@ -33,7 +32,7 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
   const connection = model.connection.value;
   const desk = model.desk.value;
   const admin = model.screen.value === 'admin' ? desk?.admin : null;
-  const conversationIds = useMemo(() => inbox && conversationIdsOf(inbox.rows), [inbox]);
+  const tickets = model.tickets.value;
   return (
     <div class="shell">
       <header class="topbar">
@@ -50,7 +49,7 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
         {desk && <StatusPicker team={desk.team} />}
         {desk?.admin && (
           <button class="button button--quiet" type="button" aria-pressed={model.screen.value === 'admin'} onClick={() => model.show(model.screen.value === 'admin' ? 'conversations' : 'admin')}>
-            Routing settings
+            Workspace settings
           </button>
         )}
         {desk && <AlertSettings alerts={desk.alerts} />}
@@ -68,7 +67,7 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
           {views && <ViewsNav views={views} />}
           {views && inbox && <ArchiveFilters views={views} team={desk?.team ?? null} rows={inbox.rows} />}
           {inbox && <InboxList inbox={inbox} onOpen={(id) => model.open(id)} {...(views && { actions: views })} />}
-          {inbox && conversationIds && <TicketsPanel api={model.api} conversationIds={conversationIds} now={inbox.now} onOpen={(id) => model.open(id)} />}
+          {inbox && tickets && <TicketList tickets={tickets} now={inbox.now} onOpen={(id) => model.open(id)} />}
         </div>
         <main class="pane">
           <Notices notices={model.notices} />
@@ -77,7 +76,9 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
           ) : conversation ? (
             <>
               {views && <ArchiveActions key={conversation.conversationId} summary={conversation.summary} views={views} />}
-              <ConversationView key={conversation.conversationId} model={conversation} desk={desk} me={agent} api={model.api} onOpen={(id) => model.open(id)} />
+              <TicketsContext.Provider value={tickets}>
+                <ConversationView key={conversation.conversationId} model={conversation} desk={desk} me={agent} api={model.api} onOpen={(id) => model.open(id)} />
+              </TicketsContext.Provider>
             </>
           ) : (
             <div class="pane__empty">

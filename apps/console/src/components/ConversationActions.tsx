@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useContext, useState } from 'preact/hooks';
 import type { CustomerModel } from '../CustomerModel.ts';
 import { Dialog } from './Dialog.tsx';
+import { TicketsContext } from './TicketList.tsx';
 
 type Model = Pick<CustomerModel, 'customer' | 'busy' | 'actionError' | 'block' | 'convertToTicket' | 'clearError'>;
 
@@ -53,6 +54,7 @@ function TicketDialog({ model, title, onClose }: { model: Model; title: string; 
   const [email, setEmail] = useState(model.customer.value?.email ?? '');
   const [subject, setSubject] = useState('');
   const busy = model.busy.value === 'ticket';
+  const tickets = useContext(TicketsContext);
   return (
     <Dialog title={`Convert the chat with ${title} to a ticket`} onClose={onClose}>
       <form
@@ -60,7 +62,11 @@ function TicketDialog({ model, title, onClose }: { model: Model; title: string; 
         noValidate
         onSubmit={async (event) => {
           event.preventDefault();
-          if (await model.convertToTicket({ email, subject })) onClose();
+          const ticket = await model.convertToTicket({ email, subject });
+          if (!ticket) return;
+          // The new ticket joins the console's tickets list at once.
+          tickets?.add(ticket);
+          onClose();
         }}
       >
         <p class="dialog__hint">The chat so far becomes the ticket’s history, and the ticket is filed for this e-mail address.</p>

@@ -2,10 +2,14 @@ import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import { signal } from '@preact/signals';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCustomerModel } from '../CustomerModel.ts';
 import { fakeApi } from '../test-support/fakes.ts';
 import { render, settle } from '../test-support/render.ts';
 import { agentTicket } from '../test-support/tickets.ts';
-import { TicketsPanel } from './TicketList.tsx';
+import { customerPanel } from '../test-support/workspace.ts';
+import { createTicketsModel } from '../TicketsModel.ts';
+import { ConversationActions } from './ConversationActions.tsx';
+import { TicketList, TicketsContext } from './TicketList.tsx';
 
 const NOW = Date.parse('2024-05-01T12:00:00.000Z');
 let unmount = () => {};
@@ -19,7 +23,9 @@ describe('TicketList', () => {
       }),
     });
     const onOpen = vi.fn();
-    const view = await render(<TicketsPanel api={api} conversationIds={signal([])} now={signal(NOW)} onOpen={onOpen} />);
+    const tickets = createTicketsModel({ api });
+    const view = await render(<TicketList tickets={tickets} now={signal(NOW)} onOpen={onOpen} />);
+    await settle(() => tickets.load());
     unmount = view.unmount;
     await settle();
     const screen = within(view.container);
@@ -37,9 +43,47 @@ describe('TicketList', () => {
 
   it('says when there are no tickets yet', async () => {
     const api = fakeApi({ 'GET /api/agent/tickets?limit=50': () => ({ tickets: [] }) });
-    const view = await render(<TicketsPanel api={api} conversationIds={signal([])} now={signal(NOW)} onOpen={() => {}} />);
+    const tickets = createTicketsModel({ api });
+    const view = await render(<TicketList tickets={tickets} now={signal(NOW)} onOpen={() => {}} />);
+    await settle(() => tickets.load());
     unmount = view.unmount;
     await settle();
     expect(view.container.textContent).toContain('No tickets yet.');
+  });
+});
+
+describe('TicketList with the conversation’s actions', () => {
+  it('lists a chat as a ticket as soon as it is converted, and reads the list again', async () => {
+    let listed = [agentTicket(1001)];
+    const made = agentTicket(1002, { conversationId: 'c1', subject: 'Broken pot', lastMessageAt: '2024-05-01T11:30:00.000Z' });
+    const api = fakeApi({
+      'GET /api/agent/tickets?limit=50': () => ({ tickets: listed }),
+      'GET /api/agent/conversations/c1/customer': () => ({ customer: customerPanel({ email: 'vera@example.com' }) }),
+      'POST /api/agent/conversations/c1/ticket': () => ((listed = [made, ...listed]), { ticket: made, duplicate: false }),
+    });
+    const tickets = createTicketsModel({ api });
+    const customer = createCustomerModel({ api, conversationId: 'c1' });
+    const view = await render(
+      <TicketsContext.Provider value={tickets}>
+        <TicketList tickets={tickets} now={signal(NOW)} onOpen={() => {}} />
+        <ConversationActions model={customer} title="Vera" onGoToTicket={() => {}} />
+      </TicketsContext.Provider>,
+    );
+    unmount = view.unmount;
+    await settle(() => Promise.all([tickets.load(), customer.load()]));
+    const screen = within(view.container);
+    const region = screen.getByRole('region', { name: /Tickets/ });
+    expect(within(region).getAllByRole('link')).toHaveLength(1);
+
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Convert to ticket' }));
+    const dialog = screen.getByRole('dialog', { name: 'Convert the chat with Vera to a ticket' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Subject (optional)' }), 'Broken pot');
+    await user.click(within(dialog).getByRole('button', { name: 'Convert to ticket' }));
+    await settle();
+    expect(within(region).getAllByRole('link').map((a) => a.querySelector('.row__title')!.textContent)).toEqual(['#1002 Broken pot', '#1001 Subject 1001']);
+    expect(api.calls.filter((call) => call === 'GET /api/agent/tickets?limit=50')).toHaveLength(2);
+    expect(region.querySelector('.count')!.textContent).toBe('2');
+    tickets.dispose();
   });
 });

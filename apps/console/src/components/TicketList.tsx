@@ -1,8 +1,7 @@
-import { useEffect, useMemo } from 'preact/hooks';
-import { computed, type ReadonlySignal } from '@preact/signals';
-import type { Api } from '../api.ts';
+import type { ReadonlySignal } from '@preact/signals';
+import { createContext } from 'preact';
 import { fullTime, relativeTime } from '../format.ts';
-import { createTicketsModel, type TicketsModel } from '../TicketsModel.ts';
+import type { TicketsModel } from '../TicketsModel.ts';
 
 const STATUS_TEXT = { open: 'Open', pending: 'Pending', closed: 'Closed' } as const;
 
@@ -22,7 +21,7 @@ export function TicketList({ tickets, now, onOpen }: { tickets: Pick<TicketsMode
         </p>
       )}
       {status === 'loading' && rows.length === 0 && <p class="inbox__empty">Loading tickets…</p>}
-      {status === 'ready' && rows.length === 0 && <p class="inbox__empty">No tickets yet. Requests sent with the web form appear here.</p>}
+      {status === 'ready' && rows.length === 0 && <p class="inbox__empty">No tickets yet. Requests sent with the web form and chats turned into tickets appear here.</p>}
       <ul class="inbox__list">
         {rows.map((ticket) => {
           const when = ticket.lastMessageAt ?? ticket.createdAt;
@@ -60,17 +59,7 @@ export function TicketList({ tickets, now, onOpen }: { tickets: Pick<TicketsMode
 }
 
 /**
- * The tickets list with its own model, for the console's sidebar: reads the list on mount and
- * again when the inbox shows a conversation it does not know.
+ * The console's tickets list, for whatever makes tickets (a chat turned into one, MISSION.md A15):
+ * a ticket given to `add` shows in the sidebar's list at once.
  */
-export function TicketsPanel({ api, conversationIds, now, onOpen }: { api: Pick<Api, 'get'>; conversationIds: ReadonlySignal<readonly string[]>; now: ReadonlySignal<number>; onOpen: (conversationId: string) => void }) {
-  const model = useMemo(() => createTicketsModel({ api, conversationIds }), [api, conversationIds]);
-  useEffect(() => {
-    void model.load();
-    return () => model.dispose();
-  }, [model]);
-  return <TicketList tickets={model} now={now} onOpen={onOpen} />;
-}
-
-/** The conversation ids an inbox shows, as a signal for the tickets panel. */
-export const conversationIdsOf = (rows: ReadonlySignal<readonly { conversation: { id: string } }[]>) => computed(() => rows.value.map((r) => r.conversation.id));
+export const TicketsContext = createContext<Pick<TicketsModel, 'add'> | null>(null);

@@ -7,7 +7,7 @@ import { launchBrowser, recordTraffic, SHOTS, signIn } from './support.ts';
 
 // axe-core over the whole console in Chromium, in each state an agent works in: signed in with
 // the inbox and a conversation open, an incoming request popped over it, the Transfer and
-// Resolve dialogs, the settings menu, and the admin's routing settings.
+// Resolve dialogs, the settings menu, and the admin's workspace settings with their privacy section.
 
 let gw: TestGateway;
 let browser: Browser;
@@ -95,9 +95,9 @@ describe('the console passes axe', () => {
     expect(await axeViolations(agent)).toEqual([]);
     await agent.keyboard.press('Escape');
 
-    // The admin's routing settings, with the new-queue form open; a wrap-up reason added there is stored.
-    await agent.getByRole('button', { name: 'Routing settings' }).click();
-    await agent.getByRole('heading', { name: 'Routing settings', level: 2 }).waitFor();
+    // The admin's workspace settings, with the new-queue form open; a wrap-up reason added there is stored.
+    await agent.getByRole('button', { name: 'Workspace settings' }).click();
+    await agent.getByRole('heading', { name: 'Workspace settings', level: 2 }).waitFor();
     await agent.getByRole('textbox', { name: 'New wrap-up reason' }).fill('Refund issued');
     await agent.getByRole('button', { name: 'Add', exact: true }).click();
     await agent.getByRole('button', { name: 'Remove Refund issued' }).waitFor();
@@ -108,6 +108,21 @@ describe('the console passes axe', () => {
     const cookie = await gw.login();
     const stored = await (await fetch(`${gw.url}/api/admin/wrap-up-reasons`, { headers: { cookie } })).json();
     expect(JSON.stringify(stored)).toContain('Refund issued');
+
+    // The privacy section: masking and who sees contact details, changed and saved from the keyboard.
+    const privacy = agent.getByRole('region', { name: 'Privacy' });
+    const mask = privacy.getByRole('checkbox', { name: 'Mask personal data' });
+    await mask.focus();
+    await agent.keyboard.press('Space');
+    await privacy.getByRole('radio', { name: /Admins only/ }).check();
+    await privacy.getByRole('button', { name: 'Save privacy settings' }).press('Enter');
+    await privacy.getByRole('status').filter({ hasText: 'Privacy settings saved.' }).waitFor();
+    await privacy.screenshot({ path: join(SHOTS, 'console-privacy.png') });
+    expect(await axeViolations(agent)).toEqual([]);
+    const workspace = await (await fetch(`${gw.url}/api/admin/workspace`, { headers: { cookie } })).json();
+    expect(workspace.workspace.maskPersonalData).toBe(true);
+    const panel = await (await fetch(`${gw.url}/api/admin/workspace/customer-panel`, { headers: { cookie } })).json();
+    expect(panel.settings.contactDetailsRoles).toEqual(['admin']);
 
     expect(errors).toEqual([]);
     for (const c of contexts) await c.close();

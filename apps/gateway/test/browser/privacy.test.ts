@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cid, DEMO_PASSWORD, startGateway, type TestGateway } from '../support/gateway.ts';
+import { launchBrowser, recordTraffic, SHOTS } from './support.ts';
+
+// Masking personal data, switched in the console's privacy settings (MISSION.md A12): once an
+// admin turns it on, a card number a visitor sends reaches the console masked (pop-over, list,
+// messages, and every frame and response the console receives), while the visitor keeps their
+// own text; turning it off shows agents the original again.
+
+const JOURNEY = 120_000;
+const CARD = '4111 1111 1111 1111';
+const MASKED_CARD = `${'*'.repeat(15)}1111`;
+
+let gw: TestGateway;
+let browser: Browser;
+let agent: Page;
+let traffic: ReturnType<typeof recordTraffic>;
+const contexts: BrowserContext[] = [];
+
+/** The demo admin's console, with everything it receives recorded from the start. */
+async function signInRecorded(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  traffic = recordTraffic(page);
+  await page.goto(`${gw.url}/console/`);
+  await page.getByLabel('Email').fill('agent@example.com');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('online');
+  await page.locator('.presence--online').waitFor();
+  return page;
+}
+
+/** Sets masking in the privacy settings and saves it; back to the conversations after. */
+async function setMasking(on: boolean): Promise<void> {
+  await agent.getByRole('button', { name: 'Workspace settings' }).click();
+  const privacy = agent.getByRole('region', { name: 'Privacy' });
+  await privacy.getByRole('checkbox', { name: 'Mask personal data' }).setChecked(on);
+  await privacy.getByRole('button', { name: 'Save privacy settings' }).click();
+  await privacy.getByRole('status').filter({ hasText: 'Privacy settings saved.' }).waitFor();
+  await agent.getByRole('button', { name: 'Back to conversations' }).click();
+}
+
+/** A visitor on the demo site writes a first message. */
+async function visitorWrites(text: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${gw.url}/`);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+  await expect.poll(() => page.getByText('Sent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+  return page;
+}
+
+beforeAll(async () => {
+  gw = await startGateway();
+  browser = await launchBrowser();
+  agent = await signInRecorded();
+}, 120_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+  await gw?.close();
+});
+
+describe('masking personal data from the console’s privacy settings', () => {
+  it(
+    'masks a card number a visitor sends once an admin turns masking on, and shows it again once it is off',
+    async () => {
+      await setMasking(true);
+      // Only what the console received from here on counts: before, masking was off.
+      traffic.frames.length = 0;
+      traffic.responses.length = 0;
+
+      const tag = cid().slice(0, 8);
+      const visitor = await visitorWrites(`My card is ${CARD}, order ${tag}`);
+      const masked = `My card is ${MASKED_CARD}, order ${tag}`;
+
+      // The pop-over, the list and the messages show it masked.
+      const offer = agent.getByRole('alertdialog').filter({ hasText: tag });
+      await offer.waitFor({ timeout: 20_000 });
+      expect(await offer.textContent()).toContain(MASKED_CARD);
+      await offer.getByRole('button', { name: 'Accept', exact: true }).click();
+      const messages = agent.getByRole('log', { name: 'Messages' });
+      await messages.getByText(masked).waitFor({ timeout: 15_000 });
+      await agent.screenshot({ path: join(SHOTS, 'console-masked.png') });
+      expect(await agent.locator('body').innerText()).not.toContain(CARD);
+      const received = [...traffic.frames, ...traffic.responses].join('\n');
+      expect(received).toContain(tag);
+      expect(received).not.toContain(CARD);
+      expect(received.replace(/\s/g, '')).not.toContain('4111111111111111');
+
+      // The visitor still reads what they wrote.
+      await visitor.getByText(`My card is ${CARD}, order ${tag}`).waitFor();
+
+      // Off again: the conversation, read anew, shows agents the original text.
+      await setMasking(false);
+      await agent.reload();
+      await agent.getByRole('log', { name: 'Messages' }).getByText(`My card is ${CARD}, order ${tag}`).waitFor({ timeout: 15_000 });
+      expect(traffic.errors).toEqual([]);
+    },
+    JOURNEY,
+  );
+});
