@@ -50,7 +50,8 @@ export interface BatchResult {
 interface BatchJson {
   before: ConversationJson[];
   resent: { i: number; message: MessageJson }[];
-  inserted: MessageJson[];
+  /** Each new row's id, seq and public seq: the rest is the request's own. */
+  inserted: [string, number, number | null][];
   after: ConversationJson[];
   allowed: number[];
   enqueued: { conv: string; queue: string }[];
@@ -127,6 +128,33 @@ function messageFromJson(m: MessageJson): MessageRow {
     createdAt: new Date(m.created_at),
     attachments: m.attachments ?? null,
   };
+}
+
+/**
+ * The rows a batch inserted, in seq order, built from the requests: the statement returns only
+ * what the database decided (seq and public seq), not the bodies the gateway already holds.
+ */
+function insertedRows(requests: BatchRequest[], inserted: [string, number, number | null][]): MessageRow[] {
+  const byId = new Map(requests.map((r) => [r.id, r]));
+  return inserted
+    .map(([id, seq, publicSeq]) => {
+      const r = byId.get(id)!;
+      return {
+        id,
+        conversationId: r.conv,
+        seq,
+        publicSeq,
+        senderKind: r.kind,
+        senderId: r.sender,
+        senderName: r.name,
+        clientMessageId: r.cmid,
+        body: r.body,
+        internal: r.internal,
+        createdAt: new Date(r.at),
+        attachments: r.files,
+      };
+    })
+    .sort((a, b) => a.seq - b.seq);
 }
 
 /** The queries of the conversation aggregate. Only this module touches its tables. */
@@ -243,7 +271,7 @@ export function createConversationRepository(db: Database) {
         inserted as (
           insert into ${messages} (id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at, attachments)
           select id, conv, seq, public_seq, kind, sender, name, cmid, body, internal, at, files from numbered
-          returning *
+          returning id, seq, public_seq
         ),
         counters as (
           select n.conv,
@@ -296,7 +324,7 @@ export function createConversationRepository(db: Database) {
         select jsonb_build_object(
           'before', (select coalesce(jsonb_agg(to_jsonb(l)), '[]') from locked l),
           'resent', (select coalesce(jsonb_agg(jsonb_build_object('i', r.i, 'message', r.message)), '[]') from resent r),
-          'inserted', (select coalesce(jsonb_agg(to_jsonb(m)), '[]') from inserted m),
+          'inserted', (select coalesce(jsonb_agg(jsonb_build_array(m.id, m.seq, m.public_seq)), '[]') from inserted m),
           'after', (select coalesce(jsonb_agg(to_jsonb(u)), '[]') from updated u),
           'allowed', (select coalesce(jsonb_agg(a.i), '[]') from allowed a),
           'blocked', (select coalesce(jsonb_agg(jsonb_build_object('i', b.i, 'why', b.why)), '[]') from blocked b),
@@ -315,7 +343,7 @@ export function createConversationRepository(db: Database) {
       return {
         before,
         resent: new Map(json.resent.map((r) => [r.i, messageFromJson(r.message)])),
-        inserted: json.inserted.map(messageFromJson).sort((a, b) => a.seq - b.seq),
+        inserted: insertedRows(requests, json.inserted),
         after,
         allowed: new Set(json.allowed),
         enqueued: new Map(json.enqueued.map((e) => [e.conv, e.queue])),
