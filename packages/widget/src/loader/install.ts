@@ -1,5 +1,4 @@
 import { createFront, type SdkModule } from '../sdk/front.ts';
-import { baseUrlOf, findWidgetScriptSrc } from './base-url.ts';
 
 /** `window.Parley` once the loader runs: call it with a method name and that method's arguments. */
 export interface ParleyFunction {
@@ -27,25 +26,24 @@ export interface InstallOptions {
  */
 export function installParley({ window, script, importModule }: InstallOptions): void {
   const existing = window.Parley;
-  const dataAppId = script?.getAttribute('data-app-id');
-  if (existing?.loaded) {
-    // A second copy of the loader (both snippets on one page): hand its app id to the first.
-    if (dataAppId) existing('boot', { appId: dataAppId });
-    return;
-  }
-  const src = findWidgetScriptSrc(window.document, script);
-  const sdk = createFront({
-    window,
-    baseUrl: src && baseUrlOf(src),
-    importSdk: (base) => importModule(`${base}/widget/sdk.js`) as Promise<SdkModule>,
-    importModule,
-  });
-  const Parley: ParleyFunction = Object.assign((method: string, ...args: unknown[]) => sdk.call(method, args), { loaded: true as const, ready: sdk.ready });
-  window.Parley = Parley;
+  const appId = script?.getAttribute('data-app-id');
   let booted = false;
-  for (const call of Array.isArray(existing?.q) ? existing.q : []) {
-    booted ||= call[0] === 'boot';
-    Parley(...(Array.from(call) as [string, ...unknown[]]));
+  if (!existing?.loaded) {
+    // The gateway's origin (it serves the API, the sockets and the chunks) from the loader's own
+    // src: `currentScript`'s, else a script's whose src has /widget.js (an SVG <script> has no `src`).
+    const src = (script as HTMLScriptElement | null)?.src || window.document.querySelector<HTMLScriptElement>('script[src*="/widget.js"]')?.src;
+    const sdk = createFront({
+      window,
+      baseUrl: src && new URL(src).origin,
+      importSdk: importModule as (url: string) => Promise<SdkModule>,
+      importModule,
+    });
+    window.Parley = Object.assign((method: string, ...args: unknown[]) => sdk.call(method, args), { loaded: true as const, ready: sdk.ready });
+    for (const call of Array.isArray(existing?.q) ? existing.q : []) {
+      booted ||= call[0] === 'boot';
+      window.Parley.apply(null, call as never);
+    }
   }
-  if (dataAppId && !booted) Parley('boot', { appId: dataAppId });
+  // A second copy of the loader (both snippets on one page) hands its app id to the first.
+  if (appId && !booted) window.Parley!('boot', { appId });
 }

@@ -1,13 +1,11 @@
 import { adoptStyles } from '../shared/adopt-styles.ts';
 import css from './launcher.css?inline';
 
-/** The launcher's elements: the page's host element, its open shadow root, the button and its icon. */
-export interface DrawnLauncher {
-  host: HTMLElement;
-  root: ShadowRoot;
-  button: HTMLButtonElement;
-  icon: SVGPathElement;
-}
+/**
+ * The drawn launcher: its button, the child of an open shadow root (`getRootNode()`) on the page's
+ * host element (the root's `host`), with its icon's `<path>` inside.
+ */
+export type DrawnLauncher = HTMLButtonElement;
 
 /** The boot options the launcher reads: `locale` (its name's language), `color`, `position` and `launcherText`. */
 export interface LauncherLook {
@@ -36,8 +34,7 @@ export function drawLauncher(window: Window, { locale, color, position, launcher
   const make = <E extends Element>(parent: Node, tag: string, attributes: Record<string, string>, svg?: boolean): E => {
     const element = svg ? document.createElementNS('http://www.w3.org/2000/svg', tag) : document.createElement(tag);
     for (const name in attributes) element.setAttribute(name, attributes[name]!);
-    parent.appendChild(element);
-    return element as Element as E;
+    return parent.appendChild(element) as Element as E;
   };
   // The name's language: the boot option's, else the first of the browser's languages it is
   // written in, else English (what `resolveLocale` chooses, in fewer bytes for the loader).
@@ -48,8 +45,8 @@ export function drawLauncher(window: Window, { locale, color, position, launcher
   const root = host.attachShadow({ mode: 'open' });
   adoptStyles(root, css);
   const button = make<HTMLButtonElement>(root, 'button', { class: 'launcher', part: 'launcher', 'aria-label': label || OPEN_CHAT.en!, 'aria-expanded': 'false' });
-  const icon = make<SVGPathElement>(make(button, 'svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' }, true), 'path', { d: CHAT_ICON }, true);
+  make(make(button, 'svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' }, true), 'path', { d: CHAT_ICON }, true);
   // Text beside the icon; the accessible name stays "Open chat".
   if (typeof launcherText == 'string') make(button, 'span', { part: 'launcher-text' }).textContent = launcherText;
-  return { host, root, button, icon };
+  return button;
 }

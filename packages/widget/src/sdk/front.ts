@@ -20,13 +20,11 @@ export interface FrontEnvironment {
   window: Window;
   /** The gateway's origin when `boot` names none: the script tag's own. */
   baseUrl?: string | undefined;
-  /** Loads the SDK: `<base>/widget/sdk.js` for the script tag, a bundled chunk in the ESM package. */
-  importSdk(baseUrl: string): Promise<SdkModule>;
+  /** Loads the SDK from `url` (`<base>/widget/sdk.js`) for the script tag, a bundled chunk in the ESM package. */
+  importSdk(url: string): Promise<SdkModule>;
   /** Loads a surface module (`<base>/widget/messenger.js`, `portal.js`, `webform.js`). */
   importModule(url: string): Promise<unknown>;
 }
-
-type Call = [method: string, args: unknown[], done: (result: unknown) => void];
 
 const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -41,11 +39,13 @@ const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
  */
 export function createFront(env: FrontEnvironment): ParleySdk {
   const { window } = env;
-  const document = window.document;
-  let calls: Call[] = [];
   let sdk: ParleySdk | undefined;
   let loading: Promise<void> | undefined;
   let booted = false;
+  // A call before the SDK loaded that needs it (anything but `boot`, `off`, `hide` and `close`).
+  let needed = false;
+  // `on('error', listener)` calls before the SDK loaded: they hear about an SDK that cannot load.
+  const errorListeners: ((error: ParleyError) => void)[] = [];
   // Where `sdk.js` comes from: the script tag's own origin, else the boot's `baseUrl` (the ESM package has it bundled).
   let base = env.baseUrl;
   // The drawn launcher until the SDK takes it over; null once taken (drawing waits for the body, unless it was taken first).
@@ -54,76 +54,73 @@ export function createFront(env: FrontEnvironment): ParleySdk {
   let returning: string | null | undefined;
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-
-  /** The drawn launcher, once: the SDK adopts it (and draws its own after a shutdown). */
-  function take(): DrawnLauncher | undefined {
-    const launcher = drawn;
-    drawn = null;
-    return launcher || undefined;
-  }
+  // Every call made before the SDK loaded waits on this, in the order they were made (promise reactions run in order).
+  let handOver!: (sdk: ParleySdk) => void;
+  const loaded = new Promise<ParleySdk>((resolve) => (handOver = resolve));
 
   function load(): void {
-    loading ??= env.importSdk(base!).then(
-      (module) => {
-        sdk = module.createSdk({ ...env, draw: (options) => drawLauncher(window, options), take, returning: !!returning });
-        for (const [method, args, done] of calls.splice(0)) done(sdk.call(method, args));
-      },
+    const url = `${base}/widget/sdk.js`;
+    loading ??= env.importSdk(url).then(
+      (module) =>
+        handOver(
+          (sdk = module.createSdk({
+            ...env,
+            draw: drawLauncher,
+            // The drawn launcher, once: the SDK adopts it (and draws its own after a shutdown).
+            take() {
+              const launcher = drawn;
+              drawn = null;
+              return launcher;
+            },
+            returning,
+          })),
+        ),
       (error: unknown) => {
         loading = undefined;
-        const message = `cannot load ${base}/widget/sdk.js: ${error}`;
+        const message = `cannot load ${url}: ${error}`;
         console.warn(`Parley: ${message}`);
-        for (const [name, [event, listener]] of calls) {
-          if (name === 'on' && event === 'error' && typeof listener == 'function') listener({ code: 'LOAD_FAILED', message, method: 'boot' } satisfies ParleyError);
-        }
+        for (const listener of errorListeners) listener({ code: 'LOAD_FAILED', message });
       },
     );
   }
 
-  /** The first boot with an app id: draws the launcher, and loads the SDK now or when idle if it is needed. */
-  function boot(options: BootOptions): void {
-    booted = true;
-    base ??= options.baseUrl;
-    markReady();
-    const draw = () => {
-      if (drawn !== undefined) return;
-      drawn = drawLauncher(window, options);
-      // The launcher is closed until the SDK has loaded and taken it over: a click opens it.
-      drawn.button.onclick = () => call('show', []);
-    };
-    if (document.body) draw();
-    else document.addEventListener('DOMContentLoaded', draw);
-    // The outbox store removes its key when it is empty.
-    try {
-      returning = window.localStorage.getItem(`parley:${options.appId}:conversation`) || window.localStorage.getItem(`parley:${options.appId}:outbox`);
-    } catch {
-      // Storage blocked (sandboxed frame, privacy mode): nothing to come back to.
-    }
-    // Consent or a signed-in user are the SDK's business now; a returning visitor's badge when the page is idle.
-    if (options.user || options.consent) load();
-    else if (returning) (window.requestIdleCallback ?? setTimeout)(load);
-  }
-
   function call(method: unknown, args: unknown[]): unknown {
     if (sdk) return sdk.call(method, args);
-    try {
-      const name = String(method);
-      let done!: (result: unknown) => void;
-      const result = new Promise((resolve) => (done = resolve));
-      calls.push([name, args, done]);
-      if (name === 'boot' && !booted) {
-        const options = { ...(args[0] as BootOptions) };
-        // A boot without a usable app id loads the SDK at once, to report what is wrong.
-        if (typeof options.appId == 'string' && APP_ID.test(options.appId) && (base ?? options.baseUrl)) boot(options);
-        else load();
-      }
-      // Once booted, anything but closing and unsubscribing, called before or after the boot, needs the SDK.
-      if (booted && calls.some(([queued]) => !/^(boot|off|hide|close)$/.test(queued))) load();
-      // `on` answers its unsubscribe at once, even before the SDK has loaded.
-      return name === 'on' ? () => call('off', args) : result;
-    } catch (error) {
-      console.error('Parley:', error);
-      return Promise.resolve();
+    // The method is compared, never converted: the SDK reports one that is not a string.
+    const [options, listener] = args as [BootOptions, unknown];
+    if (method === 'on' && options === ('error' as never) && typeof listener == 'function') errorListeners.push(listener as never);
+    if (method === 'boot' && !booted) {
+      const { appId } = options ?? {};
+      // A boot without a usable app id loads the SDK at once, to report what is wrong.
+      if (typeof appId == 'string' && APP_ID.test(appId) && (base ??= options.baseUrl)) {
+        // The first boot with an app id: draws the launcher, and loads the SDK now or when idle if it is needed.
+        booted = true;
+        markReady();
+        const draw = () => {
+          if (drawn !== undefined) return;
+          drawn = drawLauncher(window, options);
+          // The launcher is closed until the SDK has loaded and taken it over: a click opens it.
+          drawn.onclick = () => call('show', []);
+        };
+        if (window.document.body) draw();
+        else window.addEventListener('DOMContentLoaded', draw);
+        // The outbox store removes its key when it is empty.
+        try {
+          returning = window.localStorage.getItem(`parley:${appId}:conversation`) || window.localStorage.getItem(`parley:${appId}:outbox`);
+        } catch {
+          // Storage blocked (sandboxed frame, privacy mode): nothing to come back to.
+        }
+        // Consent or a signed-in user are the SDK's business now; a returning visitor's badge when the page is idle.
+        if (options.user || options.consent) load();
+        else if (returning) (window.requestIdleCallback ?? setTimeout)(load);
+      } else load();
     }
+    // Once booted, anything but closing and unsubscribing, called before or after the boot, needs the SDK.
+    needed ||= !['boot', 'off', 'hide', 'close'].includes(method as string);
+    if (booted && needed) load();
+    const result = loaded.then((sdk) => sdk.call(method, args));
+    // `on` answers its unsubscribe at once, even before the SDK has loaded.
+    return method === 'on' ? () => call('off', args) : result;
   }
 
   return { call, ready };

@@ -11,9 +11,9 @@ export interface LauncherOptions {
   /** The boot options it reads: `locale` (its label's language), `color` (`--parley-accent`), `position` (`'left'`), `launcherText`. */
   options: LauncherLook;
   /** Draws the closed launcher (the loader's `drawLauncher`). */
-  draw(options: LauncherLook): DrawnLauncher;
+  draw(window: Window, options: LauncherLook): DrawnLauncher;
   /** The launcher the loader drew already, if it did: adopted instead of drawing another. */
-  take?(): DrawnLauncher | undefined;
+  take?(): DrawnLauncher | null | undefined;
   /** The mounted messenger: the core loads and mounts it on first call, and forgets a failed load. */
   load(): Promise<MessengerController>;
   /** Called on every change between open and closed. */
@@ -77,9 +77,12 @@ export function createLauncher({ window, options, load, onChange, draw: drawLaun
     }
   }
 
-  function start(drawn?: DrawnLauncher): void {
+  function start(drawn?: DrawnLauncher | null): void {
     if (host) return;
-    ({ host, root, button, icon } = drawn ?? drawLauncher(options));
+    button = drawn ?? drawLauncher(window, options);
+    root = button.getRootNode() as ShadowRoot;
+    host = root.host as HTMLElement;
+    icon = button.querySelector('path')!;
     chatIcon = icon.getAttribute('d')!;
     adoptStyles(root, openCss);
     button.onclick = () => setOpen(!isOpen);

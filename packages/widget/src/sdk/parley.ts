@@ -12,11 +12,11 @@ export interface SdkEnvironment {
   /** Loads a surface module (`<base>/widget/messenger.js`, `portal.js`, `webform.js`). */
   importModule(url: string): Promise<unknown>;
   /** Draws a closed launcher (the front's `drawLauncher`). */
-  draw(options: LauncherLook): DrawnLauncher;
-  /** The launcher the front drew before the SDK loaded, once. */
-  take(): DrawnLauncher | undefined;
-  /** The front found a conversation or an unsent message stored for the app it booted: the first boot reconnects, for the unread badge. */
-  returning?: boolean;
+  draw(window: Window, options: LauncherLook): DrawnLauncher;
+  /** The launcher the front drew before the SDK loaded, once (null or undefined when there is none). */
+  take(): DrawnLauncher | null | undefined;
+  /** Truthy when the front found a conversation or an unsent message stored for the app it booted: the first boot reconnects, for the unread badge. */
+  returning?: unknown;
 }
 
 type Call = [method: string, args: unknown[]];
@@ -79,7 +79,7 @@ export function createSdk(env: SdkEnvironment): ParleySdk {
       baseUrl = new URL(options.baseUrl ?? env.baseUrl!).origin;
     } catch {
       // The front may have drawn a launcher for these options: no app, no launcher.
-      if (!booted) env.take()?.host.remove();
+      if (!booted) (env.take()?.getRootNode() as ShadowRoot | undefined)?.host.remove();
       return report('INVALID_OPTIONS', "boot needs { appId: 'YOUR_APP_ID' } (and baseUrl: 'https://YOUR-PARLEY-HOST' with the ESM package)", 'boot');
     }
     if (booted) return void (booted.appId !== appId && forward(booted, 'boot', [options]));

@@ -8,7 +8,8 @@ export function adoptStyles(root: ShadowRoot, css: string): void {
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    // An observable array where constructed sheets are supported (a frozen one in Chrome before 99, which then gets the `<style>`).
+    root.adoptedStyleSheets.push(sheet);
   } catch {
     root.prepend(Object.assign(root.ownerDocument.createElement('style'), { textContent: css }));
   }
