@@ -75,9 +75,16 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
             <AdminScreens admin={admin} onBack={() => model.show('conversations')} />
           ) : conversation ? (
             <>
-              {views && <ArchiveActions key={conversation.conversationId} summary={conversation.summary} views={views} />}
               <TicketsContext.Provider value={tickets}>
-                <ConversationView key={conversation.conversationId} model={conversation} desk={desk} me={agent} api={model.api} onOpen={(id) => model.open(id)} />
+                <ConversationView
+                  key={conversation.conversationId}
+                  model={conversation}
+                  desk={desk}
+                  me={agent}
+                  api={model.api}
+                  onOpen={(id) => model.open(id)}
+                  actions={views && <ArchiveActions summary={conversation.summary} views={views} />}
+                />
               </TicketsContext.Provider>
             </>
           ) : (
