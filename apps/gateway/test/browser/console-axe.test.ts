@@ -3,7 +3,7 @@ import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cid, DEMO_PASSWORD, startGateway, type TestGateway } from '../support/gateway.ts';
-import { launchBrowser, recordTraffic, SHOTS, signIn } from './support.ts';
+import { launchBrowser, recordTraffic, SHOTS, signIn, visitorWrites as writeFromSite } from './support.ts';
 
 // axe-core over the whole console in Chromium, in each state an agent works in: signed in with
 // the inbox and a conversation open, an incoming request popped over it, the Transfer and
@@ -33,15 +33,7 @@ async function axeViolations(page: Page): Promise<{ id: string; help: string; no
 
 /** A visitor on the demo site writes a first message: the conversation is offered to the Online agent. */
 async function visitorWrites(text: string): Promise<void> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${gw.url}/`);
-  await page.getByRole('button', { name: 'Open chat' }).click();
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect.poll(() => page.getByText('Sent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+  contexts.push((await writeFromSite(browser, `${gw.url}/`, text)).context);
 }
 
 describe('the console passes axe', () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cid, DEMO_PASSWORD, startGateway, type TestGateway } from '../support/gateway.ts';
-import { launchBrowser, recordTraffic, SHOTS } from './support.ts';
+import { launchBrowser, recordTraffic, SHOTS, visitorWrites as writeFromSite } from './support.ts';
 
 // Masking personal data, switched in the console's privacy settings (MISSION.md A12): once an
 // admin turns it on, a card number a visitor sends reaches the console masked (pop-over, list,
@@ -46,15 +46,8 @@ async function setMasking(on: boolean): Promise<void> {
 
 /** A visitor on the demo site writes a first message. */
 async function visitorWrites(text: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { context, page } = await writeFromSite(browser, `${gw.url}/`, text);
   contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${gw.url}/`);
-  await page.getByRole('button', { name: 'Open chat' }).click();
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect.poll(() => page.getByText('Sent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
   return page;
 }
 

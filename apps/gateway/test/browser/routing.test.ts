@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { agents } from '../../src/db/schema/index.ts';
 import { hashPassword } from '../../src/domain/identity/secrets.ts';
 import { cid, startGateway, type TestGateway } from '../support/gateway.ts';
-import { launchBrowser, recordTraffic, SHOTS } from './support.ts';
+import { launchBrowser, recordTraffic, SHOTS, visitorWrites as writeFromSite } from './support.ts';
 
 // Routing in the console with two agents and a visitor (MISSION.md A1–A4, A7–A9): offers that
 // run out (RONA), top-N and broadcast where the first wins, transfer accepted and refused, a
@@ -61,17 +61,7 @@ async function signInAgent(email: string, name: string, id: string): Promise<Age
 }
 
 /** A visitor on the demo site writes a first message; the conversation enters the journeys' queue. */
-async function visitorWrites(text: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  await page.goto(`${gw.url}/`);
-  await page.getByRole('button', { name: 'Open chat' }).click();
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect.poll(() => page.getByText('Sent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
-  return { context, page };
-}
+const visitorWrites = (text: string) => writeFromSite(browser, `${gw.url}/`, text);
 
 /** The pop-over on an agent's console about the chat whose thread holds `text`. */
 const popover = (agent: Agent, text: string) => agent.page.getByRole('alertdialog').filter({ hasText: text });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
@@ -48,4 +49,25 @@ export async function signIn(context: BrowserContext, url: string, password: str
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('textbox', { name: 'Reply' }).or(page.getByRole('navigation')).first().waitFor();
   return page;
+}
+
+/**
+ * A visitor opens the messenger on the demo site at `siteUrl` (giving `name` in the pre-chat
+ * form when one is asked for) and writes a first message, in a new browser context; resolves
+ * once it is sent.
+ */
+export async function visitorWrites(browser: Browser, siteUrl: string, text: string, name?: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(siteUrl);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  if (name !== undefined) {
+    await page.getByRole('textbox', { name: 'Name' }).fill(name);
+    await page.getByRole('button', { name: 'Start chat' }).click();
+  }
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+  await expect.poll(() => page.getByText('Sent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+  return { context, page };
 }

@@ -3,7 +3,7 @@ import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cid, DEMO_PASSWORD, startGateway, type TestGateway } from '../support/gateway.ts';
-import { launchBrowser, recordTraffic, SHOTS, signIn } from './support.ts';
+import { launchBrowser, recordTraffic, SHOTS, signIn, visitorWrites as writeFromSite } from './support.ts';
 
 // The agent's workspace around one conversation, in the console and the messenger (MISSION.md
 // A5, A11, A13, A15): a template with a parameter inserted, edited and sent; a visitor blocked,
@@ -43,17 +43,8 @@ async function axeViolations(page: Page): Promise<{ id: string; help: string; no
 
 /** A visitor on the demo site gives their name in the pre-chat form and writes a first message. */
 async function visitorWrites(name: string, text: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { context, page } = await writeFromSite(browser, `${gw.url}/`, text, name);
   contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${gw.url}/`);
-  await page.getByRole('button', { name: 'Open chat' }).click();
-  await page.getByRole('textbox', { name: 'Name' }).fill(name);
-  await page.getByRole('button', { name: 'Start chat' }).click();
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect.poll(() => page.getByText('Sent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
   return page;
 }
 
