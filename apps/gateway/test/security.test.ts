@@ -177,6 +177,28 @@ describe('internal notes', () => {
     agent.close();
   });
 
+  it('do not move the visitor\'s list nor change the time it shows', async () => {
+    const { session, socket, conversationId: older } = await startConversation('first question');
+    socket.send({ type: 'message.send', ref: 'y', clientConversationId: cid(), clientMessageId: cid(), body: 'second question' });
+    const newer = (await socket.next('message.ack', (f) => f.ref === 'y')).conversationId;
+    const list = async () =>
+      ((await fetch(`${gw.url}/api/visitor/conversations`, { headers: bearer(session.token) }).then((r) => r.json())) as { conversations: { id: string; lastMessageAt: string | null }[] }).conversations;
+    const before = await list();
+    expect(before.map((c) => c.id)).toEqual([newer, older]);
+
+    // An agent writes a note in the older conversation: it must leave no trace a visitor can see.
+    const agent = await gw.connectAgent(cookie);
+    await agent.next('hello');
+    agent.send({ type: 'message.send', ref: 'note', conversationId: older, clientMessageId: cid(), body: 'note', internal: true });
+    await agent.next('message.ack', (f) => f.ref === 'note');
+    expect(await list()).toEqual(before);
+    socket.send({ type: 'conversation.list', ref: 'l' });
+    const frame = await socket.next('conversation.list.result', (f) => f.ref === 'l');
+    expect(frame.conversations.map((c) => [c.id, c.lastMessageAt])).toEqual(before.map((c) => [c.id, c.lastMessageAt]));
+    socket.close();
+    agent.close();
+  });
+
   it('cannot be posted by a visitor', async () => {
     const { socket, conversationId } = await startConversation();
     socket.send({ type: 'message.send', ref: 'n', conversationId, clientMessageId: cid(), body: 'sneaky', internal: true });

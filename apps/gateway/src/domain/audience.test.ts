@@ -28,7 +28,8 @@ const conversation: ConversationRow = {
   status: 'open',
   lastSeq: 5,
   lastPublicSeq: 3,
-  lastMessageAt: new Date('2026-01-01T00:00:00Z'),
+  lastMessageAt: new Date('2026-01-01T00:05:00Z'),
+  lastPublicMessageAt: new Date('2026-01-01T00:00:00Z'),
   preview: 'INTERNAL preview',
   publicPreview: 'public preview',
   createdAt: new Date('2026-01-01T00:00:00Z'),
@@ -67,7 +68,8 @@ describe('audience serializers', () => {
   });
 
   it('show a visitor the public preview and counter, an agent the full ones', () => {
-    expect(toVisitorSummary(conversation)).toMatchObject({ preview: 'public preview', lastSeq: 3 });
+    // The internal note came last: its time shows to agents, never to the visitor.
+    expect(toVisitorSummary(conversation)).toMatchObject({ preview: 'public preview', lastSeq: 3, lastMessageAt: '2026-01-01T00:00:00.000Z' });
     expect(JSON.stringify(toVisitorSummary(conversation))).not.toContain('INTERNAL');
     expect(toAgentSummary(conversation, undefined, UNMASKED)).toMatchObject({ preview: 'INTERNAL preview', lastSeq: 5 });
   });

@@ -71,7 +71,7 @@ export function toVisitorSummary(row: ConversationRow): ConversationSummary {
     appId: row.appId,
     status: row.status,
     lastSeq: row.lastPublicSeq,
-    lastMessageAt: row.lastMessageAt?.toISOString() ?? null,
+    lastMessageAt: row.lastPublicMessageAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     preview: row.publicPreview,
     ...(row.clientConversationId != null && { clientConversationId: row.clientConversationId }),
@@ -88,7 +88,7 @@ export function toVisitorTicket(ticket: TicketRow, conversation: ConversationRow
     conversationId: ticket.conversationId,
     createdAt: ticket.createdAt.toISOString(),
     updatedAt: ticket.updatedAt.toISOString(),
-    lastMessageAt: conversation.lastMessageAt?.toISOString() ?? null,
+    lastMessageAt: conversation.lastPublicMessageAt?.toISOString() ?? null,
     preview: conversation.publicPreview,
   };
 }

@@ -27,6 +27,8 @@ export const conversations = pgTable(
     lastSeq: integer('last_seq').notNull().default(0),
     lastPublicSeq: integer('last_public_seq').notNull().default(0),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    /** When the last message the visitor may see arrived: what the visitor's lists show and sort by, so an internal note does not move them. */
+    lastPublicMessageAt: timestamp('last_public_message_at', { withTimezone: true }),
     preview: text('preview'),
     publicPreview: text('public_preview'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -38,7 +40,7 @@ export const conversations = pgTable(
   (t) => [
     uniqueIndex('conversations_visitor_client_id_uq').on(t.visitorId, t.clientConversationId),
     index('conversations_inbox_idx').on(t.workspaceId, t.status, t.lastMessageAt.desc()),
-    index('conversations_visitor_idx').on(t.visitorId, t.lastMessageAt.desc()),
+    index('conversations_visitor_idx').on(t.visitorId, t.lastPublicMessageAt.desc()),
     // The views' keyset orders (domain/views): last activity in the main views, when archived in the archive.
     index('conversations_active_idx')
       .on(t.workspaceId, t.status, sql`(coalesce("last_message_at", "created_at")) desc nulls last`, t.id.desc())

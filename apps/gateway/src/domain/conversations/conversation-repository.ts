@@ -70,6 +70,7 @@ interface ConversationJson {
   last_seq: number;
   last_public_seq: number;
   last_message_at: string | null;
+  last_public_message_at: string | null;
   preview: string | null;
   public_preview: string | null;
   created_at: string;
@@ -88,6 +89,7 @@ function conversationFromJson(c: ConversationJson): ConversationRow {
     lastSeq: c.last_seq,
     lastPublicSeq: c.last_public_seq,
     lastMessageAt: c.last_message_at ? new Date(c.last_message_at) : null,
+    lastPublicMessageAt: c.last_public_message_at ? new Date(c.last_public_message_at) : null,
     preview: c.preview,
     publicPreview: c.public_preview,
     createdAt: new Date(c.created_at),
@@ -279,6 +281,7 @@ export function createConversationRepository(db: Database) {
             max(n.last_public_seq + coalesce(n.public_seq - n.last_public_seq, 0)) as last_public_seq,
             min(n.seq) as first_seq,
             max(n.at) as at,
+            max(n.at) filter (where not n.internal) as public_at,
             (array_agg(left(${preview}, 140) order by n.i desc))[1] as preview,
             (array_agg(left(${preview}, 140) order by n.i desc) filter (where not n.internal))[1] as public_preview
           from numbered n group by n.conv
@@ -286,6 +289,7 @@ export function createConversationRepository(db: Database) {
         updated as (
           update ${conversations} c set
             last_seq = v.last_seq, last_public_seq = v.last_public_seq, last_message_at = v.at,
+            last_public_message_at = coalesce(v.public_at, c.last_public_message_at),
             preview = v.preview, public_preview = coalesce(v.public_preview, c.public_preview), status = 'open'
           from counters v where c.id = v.conv
           returning c.*
@@ -357,13 +361,13 @@ export function createConversationRepository(db: Database) {
       return row;
     },
 
-    /** A visitor's conversations, most recently active first. */
+    /** A visitor's conversations, most recently active first (by what the visitor may see: an internal note does not move one). */
     async listForVisitor(visitorId: string, status: 'open' | 'closed' | undefined, limit: number): Promise<ConversationRow[]> {
       return db
         .select()
         .from(conversations)
         .where(and(eq(conversations.visitorId, visitorId), status ? eq(conversations.status, status) : undefined))
-        .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.createdAt))
+        .orderBy(sql`${conversations.lastPublicMessageAt} desc nulls last`, desc(conversations.createdAt))
         .limit(limit);
     },
 

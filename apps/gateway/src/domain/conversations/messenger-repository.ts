@@ -214,6 +214,7 @@ export async function appendSystemMessageIn(tx: Tx, message: SystemMessage, chan
       lastSeq: row.seq,
       lastPublicSeq: row.publicSeq ?? conversation.lastPublicSeq,
       lastMessageAt: now,
+      ...(!message.internal && { lastPublicMessageAt: now }),
       preview,
       ...(!message.internal && { publicPreview: preview }),
       status: message.status ?? 'open',

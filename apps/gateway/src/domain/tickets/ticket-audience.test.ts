@@ -27,6 +27,7 @@ const conversation = {
   lastSeq: 4,
   lastPublicSeq: 3,
   lastMessageAt: new Date('2026-01-03T00:00:00Z'),
+  lastPublicMessageAt: new Date('2026-01-03T00:00:00Z'),
   preview: 'INTERNAL: overwatered',
   publicPreview: 'Let the soil dry out.',
   createdAt: new Date('2026-01-01T00:00:00Z'),

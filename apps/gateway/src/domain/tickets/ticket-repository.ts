@@ -104,6 +104,7 @@ export function createTicketRepository(db: Database) {
               lastSeq: 1,
               lastPublicSeq: 1,
               lastMessageAt: input.at,
+              lastPublicMessageAt: input.at,
               preview,
               publicPreview: preview,
               createdAt: input.at,
@@ -238,7 +239,7 @@ export function createTicketRepository(db: Database) {
         .from(tickets)
         .innerJoin(conversations, eq(conversations.id, tickets.conversationId))
         .where(eq(conversations.visitorId, visitorId))
-        .orderBy(sql`coalesce(${conversations.lastMessageAt}, ${tickets.createdAt}) desc`, desc(tickets.number))
+        .orderBy(sql`coalesce(${conversations.lastPublicMessageAt}, ${tickets.createdAt}) desc`, desc(tickets.number))
         .limit(limit);
     },
 
