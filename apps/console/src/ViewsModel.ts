@@ -177,6 +177,8 @@ export interface ViewsModel {
   readonly canSave: ReadonlySignal<boolean>;
   /** The agent's saved views, by name. */
   readonly saved: ReadonlySignal<SavedView[]>;
+  /** The workspace's apps (products), by name: what the product filter offers. */
+  readonly apps: ReadonlySignal<{ id: string; name: string }[]>;
   readonly savedError: ReadonlySignal<string | null>;
   /** Why the last archive or unarchive failed. */
   readonly actionError: ReadonlySignal<string | null>;
@@ -192,7 +194,7 @@ export interface ViewsModel {
   setFilter(patch: Partial<Record<keyof ViewFilter, string>>): string | null;
   /** Clears the chosen built-in view's filters. */
   clearFilter(): void;
-  /** (Re)reads the saved views. */
+  /** (Re)reads the saved views and the workspace's apps. */
   loadSaved(): Promise<void>;
   /** Saves the chosen view and its filters under a name, and shows it. */
   save(draft: SavedViewDraft): Promise<string | null>;
@@ -219,6 +221,7 @@ export function createViewsModel({ api, inbox, admin, location, onDeleted }: Vie
   if (current.value.kind === 'view') filters.set(current.value.view, current.value.filter);
   const filterError = signal<string | null>(null);
   const saved = signal<SavedView[]>([]);
+  const apps = signal<{ id: string; name: string }[]>([]);
   const savedError = signal<string | null>(null);
   const actionError = signal<string | null>(null);
   const working = signal<ReadonlySet<string>>(new Set());
@@ -269,6 +272,7 @@ export function createViewsModel({ api, inbox, admin, location, onDeleted }: Vie
     filterError,
     canSave,
     saved,
+    apps,
     savedError,
     actionError,
     working,
@@ -307,6 +311,11 @@ export function createViewsModel({ api, inbox, admin, location, onDeleted }: Vie
       if (shown.kind === 'view') showView(shown.view, {});
     },
     async loadSaved() {
+      // The product filter falls back to a text field while the apps are unknown.
+      api.get<{ apps: { id: string; name: string }[] }>('/api/agent/apps').then(
+        (answer) => (apps.value = answer.apps),
+        () => {},
+      );
       try {
         const { views } = await api.get<{ views: SavedView[] }>('/api/agent/saved-views');
         batch(() => {

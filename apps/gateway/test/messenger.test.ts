@@ -2,7 +2,7 @@ import type { ServerFrame } from '@parley/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
 import { eq } from 'drizzle-orm';
-import { agentPresence, agents, queueAgents, queues } from '../src/db/schema/index.ts';
+import { agentPresence, agents, apps, queueAgents, queues, workspaces } from '../src/db/schema/index.ts';
 import { PRESENCE_REFRESH_MS } from '../src/domain/availability.ts';
 import { CUSTOMER_LEFT } from '../src/domain/conversations/messenger-service.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
@@ -248,6 +248,15 @@ describe('ending a conversation', () => {
 describe('messenger settings and the bot', () => {
   afterEach(async () => {
     await settings({ preChat: { name: 'off', email: 'off' }, bot: { enabled: false, text: null } });
+  });
+
+  it('lists the workspace\'s apps for the console\'s product filter, and only them', async () => {
+    await gw.database.db.insert(workspaces).values({ id: 'other-ws', name: 'Other' }).onConflictDoNothing();
+    await gw.database.db.insert(apps).values({ id: 'other-app', workspaceId: 'other-ws', name: 'Other shop', identitySecret: 'x'.repeat(32) }).onConflictDoNothing();
+    const res = await fetch(`${gw.url}/api/agent/apps`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ apps: [{ id: 'demo', name: 'Demo site' }] });
+    expect((await fetch(`${gw.url}/api/agent/apps`)).status).toBe(401);
   });
 
   it('posts the bot auto-reply once when a visitor starts a conversation, as the app, and not when switched off', async () => {

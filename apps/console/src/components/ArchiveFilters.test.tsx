@@ -17,8 +17,9 @@ const BOB = '0b6c1f4e-9d1a-4f0e-8a7b-2c3d4e5f6a7b';
 const SALES = '1b6c1f4e-9d1a-4f0e-8a7b-2c3d4e5f6a7b';
 const archived = (id: string, name: string, at: string) => ({ ...summary(id, { visitor: { id: `v-${id}`, name }, archivedAt: at }), channel: 'chat', ticketNumber: null });
 
-async function setup() {
+async function setup(routes: Record<string, (body?: unknown) => unknown> = {}) {
   const api = fakeApi({
+    ...routes,
     'GET /api/agent/routing': () =>
       snapshot({ agents: [routingAgent('a1', { name: 'Ada' }), routingAgent(BOB, { name: 'Bob' })], queues: [routingQueue(SALES, { name: 'Sales' })] }),
     'GET /api/agent/views/open': () => ({ conversations: [summary('c-open', { appId: 'shop' })], nextCursor: null }),
@@ -66,6 +67,19 @@ describe('ArchiveFilters', () => {
     expect(within(form.getByRole('combobox', { name: 'Wrap-up reason' })).getAllByRole('option').map((o) => o.textContent)).toEqual(['Any', 'Question answered', 'Order placed']);
     expect(within(form.getByRole('combobox', { name: 'Channel' })).getAllByRole('option').map((o) => o.textContent)).toEqual(['Any', 'Chat', 'Web form']);
     expect(form.getByRole('combobox', { name: 'Product' }).getAttribute('list')).toBe('filter-apps');
+  });
+
+  it('offers the workspace’s products by name once the gateway lists them, and filters by one', async () => {
+    const { screen, views, api, user } = await setup({ 'GET /api/agent/apps': () => ({ apps: [{ id: 'demo', name: 'Demo site' }, { id: 'shop', name: 'Shop' }] }) });
+    await settle(() => views.loadSaved());
+    await settle(() => views.choose('archive'));
+    const form = within(screen.getByRole('search', { name: 'Filter Archive' }));
+    const product = form.getByRole('combobox', { name: 'Product' });
+    expect(within(product).getAllByRole('option').map((o) => o.textContent)).toEqual(['Any', 'Demo site', 'Shop']);
+    await user.selectOptions(product, 'Shop');
+    await settle();
+    expect(views.filter.value).toEqual({ app: 'shop' });
+    expect(api.calls.some((c) => c.endsWith('/api/agent/views/archive?app=shop'))).toBe(true);
   });
 
   it('narrows the archive by agent and date range, says when the dates are the wrong way round, and clears', async () => {

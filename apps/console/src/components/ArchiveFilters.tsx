@@ -6,7 +6,7 @@ import type { TeamModel } from '../TeamModel.ts';
 import { CHANNEL_LABEL, GROUP_LABEL, SORT_LABEL, VIEW_LABEL, type ViewsModel } from '../ViewsModel.ts';
 import { SaveViewDialog } from './SavedViews.tsx';
 
-type Views = Pick<ViewsModel, 'current' | 'filter' | 'filterError' | 'setFilter' | 'clearFilter' | 'canSave' | 'save'>;
+type Views = Pick<ViewsModel, 'current' | 'filter' | 'filterError' | 'setFilter' | 'clearFilter' | 'canSave' | 'save' | 'apps'>;
 type Team = Pick<TeamModel, 'agents' | 'queues' | 'wrapUpReasons'>;
 
 const valueOf = (event: Event) => (event.currentTarget as HTMLInputElement | HTMLSelectElement).value;
@@ -57,6 +57,7 @@ export function ArchiveFilters({ views, team, rows }: { views: Views; team: Team
   const current = views.current.value;
   if (current.kind !== 'view') return <SavedSummary views={views} />;
   const filter = views.filter.value;
+  const products = views.apps.value;
   const apps = [...new Set(rows.value.map((r) => r.conversation.appId).filter(Boolean))].sort();
   const count = Object.keys(filter).length;
   const set = (key: keyof ViewFilter) => (value: string) => views.setFilter({ [key]: value });
@@ -81,15 +82,21 @@ export function ArchiveFilters({ views, team, rows }: { views: Views; team: Team
           aria-label={`Filter ${VIEW_LABEL[current.view]}`}
           onSubmit={(event) => event.preventDefault()}
         >
-          <label class="field">
-            <span class="field__label">Product</span>
-            <input name="app" type="text" list="filter-apps" autocomplete="off" placeholder="App id" value={filter.app ?? ''} onChange={(e) => set('app')(valueOf(e))} onKeyDown={applyOnEnter('app')} />
-          </label>
-          <datalist id="filter-apps">
-            {apps.map((app) => (
-              <option key={app} value={app} />
-            ))}
-          </datalist>
+          {products.length > 0 ? (
+            <Choice label="Product" name="app" value={filter.app} choices={products.map((p) => ({ value: p.id, label: p.name }))} onChange={set('app')} />
+          ) : (
+            <>
+              <label class="field">
+                <span class="field__label">Product</span>
+                <input name="app" type="text" list="filter-apps" autocomplete="off" placeholder="App id" value={filter.app ?? ''} onChange={(e) => set('app')(valueOf(e))} onKeyDown={applyOnEnter('app')} />
+              </label>
+              <datalist id="filter-apps">
+                {apps.map((app) => (
+                  <option key={app} value={app} />
+                ))}
+              </datalist>
+            </>
+          )}
           <Choice label="Channel" name="channel" value={filter.channel} choices={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABEL[c] }))} onChange={set('channel')} />
           <Choice label="Queue" name="queue" value={filter.queue} choices={(team?.queues.value ?? []).map((q) => ({ value: q.id, label: q.name }))} onChange={set('queue')} />
           <Choice label="Agent" name="agent" value={filter.agent} choices={(team?.agents.value ?? []).map((a) => ({ value: a.id, label: a.name }))} onChange={set('agent')} />

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppSettings, AppSettingsUpdate } from '@parley/protocol';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { NotifyChannel } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
 import { apps, appSettings, conversationReads, conversations, messages, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
@@ -57,6 +57,11 @@ export function createMessengerRepository(db: Database) {
     },
 
     /** Applies a settings change (creating the row with defaults first); returns the settings after it. */
+    /** A workspace's apps (its products), by name. */
+    async appsOf(workspaceId: string): Promise<{ id: string; name: string }[]> {
+      return db.select({ id: apps.id, name: apps.name }).from(apps).where(eq(apps.workspaceId, workspaceId)).orderBy(asc(apps.name), asc(apps.id));
+    },
+
     async saveSettings(appId: string, update: AppSettingsUpdate): Promise<void> {
       const values = {
         ...(update.preChat?.name && { preChatName: update.preChat.name }),

@@ -196,6 +196,11 @@ export function createMessengerService({
       };
     },
 
+    /** The apps (products) of the agent's workspace: what the console offers to filter by. */
+    apps(agent: AgentPrincipal): Promise<{ id: string; name: string }[]> {
+      return repo.appsOf(agent.workspaceId);
+    },
+
     /** An app's messenger settings, for an agent of its workspace. */
     async settings(agent: AgentPrincipal, appId: string): Promise<AppSettings> {
       return settingsOf(await agentApp(agent, appId));

@@ -11,8 +11,8 @@ const AppParamsSchema = v.object({ appId: IdSchema });
 /**
  * The messenger's app over HTTP: `GET /api/visitor/app` (bearer) is what the widget reads at
  * start (name, pre-chat fields, bot, message limit, availability, the visitor's own name and
- * e-mail); `GET` and `PATCH /api/agent/apps/:appId/settings` (console) read and change the
- * messenger settings.
+ * e-mail); `GET /api/agent/apps` lists the workspace's apps (the console's product filter);
+ * `GET` and `PATCH /api/agent/apps/:appId/settings` (console) read and change the messenger settings.
  */
 export async function visitorAppRoutes(app: FastifyInstance): Promise<void> {
   const { messenger } = app.parley;
@@ -31,6 +31,7 @@ export async function visitorAppRoutes(app: FastifyInstance): Promise<void> {
 
   app.register(async (agent) => {
     agent.addHook('preHandler', requireAgent);
+    agent.get('/api/agent/apps', async (request) => ({ apps: await messenger.apps(request.agent!) }));
     agent.get('/api/agent/apps/:appId/settings', async (request) => ({
       settings: await messenger.settings(request.agent!, parseInput(AppParamsSchema, request.params).appId),
     }));
