@@ -1,4 +1,4 @@
-import type { Channel, ConversationSummary, Message, SavedView, SavedViewFilter, ViewConversation, ViewGroup, ViewName, ViewPage } from '@parley/protocol';
+import { BUILT_IN_VIEWS, type Channel, type ConversationSummary, type Message, type SavedView, type SavedViewFilter, type ViewConversation, type ViewGroup, type ViewName, type ViewPage, type ViewSelection } from '@parley/protocol';
 import type { ParleyClient } from '@parley/client';
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import { ApiError, type Api } from './api.ts';
@@ -84,36 +84,14 @@ export interface InboxModel {
 }
 
 /** What a view selects, as the gateway's view service defines it (domain/views/view-service.ts). */
-export interface ViewSpec {
-  /** `active`: not archived; `archive`: archived only; `any`: both. */
-  scope: 'active' | 'archive' | 'any';
-  status?: 'open' | 'closed';
-  /** Only conversations this agent owns. */
-  mine?: boolean;
-  /** Only those whose last public message is the customer's. */
-  awaitingReply?: boolean;
-  /** Only those whose latest message is an internal note. */
-  lastInternal?: boolean;
+export interface ViewSpec extends ViewSelection {
   filter: ViewFilter;
-  /** `activity`: last message (or start); `started`: created; `archived`: when archived. */
-  sort: 'activity' | 'started' | 'archived';
-  direction: 'asc' | 'desc';
-  group: ViewGroup;
 }
 
-const BUILT_IN: Record<ViewName, Omit<ViewSpec, 'filter'>> = {
-  open: { scope: 'active', status: 'open', sort: 'activity', direction: 'desc', group: 'none' },
-  unanswered: { scope: 'active', status: 'open', awaitingReply: true, sort: 'activity', direction: 'desc', group: 'none' },
-  closed: { scope: 'active', status: 'closed', sort: 'activity', direction: 'desc', group: 'none' },
-  'mine.replies': { scope: 'active', mine: true, awaitingReply: true, sort: 'activity', direction: 'desc', group: 'none' },
-  'mine.internal': { scope: 'active', mine: true, lastInternal: true, sort: 'activity', direction: 'desc', group: 'none' },
-  'mine.closed': { scope: 'any', mine: true, status: 'closed', sort: 'activity', direction: 'desc', group: 'none' },
-  archive: { scope: 'archive', sort: 'archived', direction: 'desc', group: 'none' },
-};
 
 /** What a view selects; null for a saved view whose definition is not read yet. */
 export function specOf(source: ViewSource): ViewSpec | null {
-  if (source.kind === 'view') return { ...BUILT_IN[source.view], filter: source.filter };
+  if (source.kind === 'view') return { ...BUILT_IN_VIEWS[source.view], filter: source.filter };
   if (!source.saved) return null;
   const { filter, sort, group } = source.saved;
   const [by, direction] = sort.split('.') as ['activity' | 'started', 'asc' | 'desc'];

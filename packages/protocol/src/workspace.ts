@@ -55,6 +55,34 @@ export const VIEW_GROUPS = ['none', 'status', 'app', 'channel', 'queue', 'agent'
 /** What a saved view groups by. */
 export type ViewGroup = (typeof VIEW_GROUPS)[number];
 
+/** What a view selects and how it orders, apart from its filters. */
+export interface ViewSelection {
+  /** `active`: not archived (the main views); `archive`: archived only; `any`: both. */
+  scope: 'active' | 'archive' | 'any';
+  status?: 'open' | 'closed';
+  /** Only conversations the viewer owns. */
+  mine?: boolean;
+  /** Only those whose last public message is the customer's. */
+  awaitingReply?: boolean;
+  /** Only those whose latest message is an internal note. */
+  lastInternal?: boolean;
+  /** `activity`: last message (or start); `started`: created; `archived`: when archived. */
+  sort: 'activity' | 'started' | 'archived';
+  direction: 'asc' | 'desc';
+  group: ViewGroup;
+}
+
+/** What each built-in view selects: the gateway's query and the console's live list read the same. */
+export const BUILT_IN_VIEWS: Readonly<Record<ViewName, ViewSelection>> = {
+  open: { scope: 'active', status: 'open', sort: 'activity', direction: 'desc', group: 'none' },
+  unanswered: { scope: 'active', status: 'open', awaitingReply: true, sort: 'activity', direction: 'desc', group: 'none' },
+  closed: { scope: 'active', status: 'closed', sort: 'activity', direction: 'desc', group: 'none' },
+  'mine.replies': { scope: 'active', mine: true, awaitingReply: true, sort: 'activity', direction: 'desc', group: 'none' },
+  'mine.internal': { scope: 'active', mine: true, lastInternal: true, sort: 'activity', direction: 'desc', group: 'none' },
+  'mine.closed': { scope: 'any', mine: true, status: 'closed', sort: 'activity', direction: 'desc', group: 'none' },
+  archive: { scope: 'archive', sort: 'archived', direction: 'desc', group: 'none' },
+};
+
 /** Most conversations one page holds; the default is 50. */
 export const MAX_VIEW_PAGE = 200;
 /** Most saved views one agent keeps. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  BUILT_IN_VIEWS,
   ErrorCode,
   MAX_SAVED_VIEWS,
   SavedViewFilterSchema,
@@ -50,21 +51,11 @@ function filterOf(query: Filter): ViewSpec['filter'] {
   return { app: query.app, channel: query.channel, queue: query.queue, agent: query.agent, wrapUp: query.wrapUp, from: fromOf(query.from), to: toOf(query.to) };
 }
 
-/** What each built-in view selects (protocol: VIEW_NAMES). */
-const BUILT_IN: Record<ViewName, Omit<ViewSpec, 'key' | 'filter'>> = {
-  open: { scope: 'active', status: 'open', sort: 'activity', direction: 'desc', group: 'none' },
-  unanswered: { scope: 'active', status: 'open', awaitingReply: true, sort: 'activity', direction: 'desc', group: 'none' },
-  closed: { scope: 'active', status: 'closed', sort: 'activity', direction: 'desc', group: 'none' },
-  'mine.replies': { scope: 'active', mine: true, awaitingReply: true, sort: 'activity', direction: 'desc', group: 'none' },
-  'mine.internal': { scope: 'active', mine: true, lastInternal: true, sort: 'activity', direction: 'desc', group: 'none' },
-  'mine.closed': { scope: 'any', mine: true, status: 'closed', sort: 'activity', direction: 'desc', group: 'none' },
-  archive: { scope: 'archive', sort: 'archived', direction: 'desc', group: 'none' },
-};
 
 /** What a built-in view with these filters selects. */
 export function builtInSpec(view: ViewName, query: Filter): ViewSpec {
   const filter = filterOf(query);
-  return { ...BUILT_IN[view], filter, key: keyOf(view, filter) };
+  return { ...BUILT_IN_VIEWS[view], filter, key: keyOf(view, filter) };
 }
 
 /**
