@@ -4,7 +4,7 @@ import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
 import { agents, apps, attachments, blocks, conversations, visitorAddresses, visitors, workspaces } from '../src/db/schema/index.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
 import { TEST_DB } from './support/database.ts';
-import { cid, startGateway, type TestGateway } from './support/gateway.ts';
+import { agentRequest, cid, startGateway, type TestGateway } from './support/gateway.ts';
 import type { TestSocket } from './support/socket.ts';
 import { seedConversation } from './support/workspace.ts';
 
@@ -20,15 +20,7 @@ const PASSWORD = 'blocking test password';
 // this file blocks in workspaces of its own and the demo workspace stays open.
 const WS = 'blk';
 
-async function api(cookie: string, method: string, path: string, body?: unknown, base = gw): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${base.url}${path}`, {
-    method,
-    headers: { cookie, origin: base.origin, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {} };
-}
+const api = (cookie: string, method: string, path: string, body?: unknown, base = gw) => agentRequest(base, cookie, method, path, body);
 
 /** A new visitor session of an app, as the widget makes it. */
 async function session(appId: string, base = gw) {

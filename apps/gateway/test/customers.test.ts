@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents, apps, contactDecisions, contacts, conversations, queues, tickets, visitors, workspaces } from '../src/db/schema/index.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
-import { startGateway, type TestGateway } from './support/gateway.ts';
+import { agentRequest, startGateway, type TestGateway } from './support/gateway.ts';
 import { minutesAgo, seedConversation } from './support/workspace.ts';
 
 type Json = Record<string, any>;
@@ -17,15 +17,7 @@ let queueId: string;
 const PASSWORD = 'customer test password';
 const WS = 'crm';
 
-async function api(cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${gw.url}${path}`, {
-    method,
-    headers: { cookie, origin: gw.origin, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {} };
-}
+const api = (cookie: string, method: string, path: string, body?: unknown) => agentRequest(gw, cookie, method, path, body);
 
 const panel = (cookie: string, id: string) => api(cookie, 'GET', `/api/agent/conversations/${id}/customer`);
 const seed = (s: Parameters<typeof seedConversation>[1] = {}) => seedConversation(gw.database, { workspaceId: WS, appId: 'crm-app', ...s });

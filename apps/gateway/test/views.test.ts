@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents, apps, conversationGuests, conversations, messages, offers, queueAgents, queues, savedViews, workspaces } from '../src/db/schema/index.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
 import { archiveConversation } from '../src/domain/views/view-repository.ts';
-import { cid, startGateway, type TestGateway } from './support/gateway.ts';
+import { agentRequest, cid, startGateway, type TestGateway } from './support/gateway.ts';
 import type { TestSocket } from './support/socket.ts';
 import { minutesAgo, seedConversation } from './support/workspace.ts';
 
@@ -23,15 +23,7 @@ const PASSWORD = 'views test password';
 // Every conversation of this file lives in its own workspace, so other files' rows never show.
 const WS = 'views';
 
-async function api(cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${gw.url}${path}`, {
-    method,
-    headers: { cookie, origin: gw.origin, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {} };
-}
+const api = (cookie: string, method: string, path: string, body?: unknown) => agentRequest(gw, cookie, method, path, body);
 
 const view = (cookie: string, name: string, query = '') => api(cookie, 'GET', `/api/agent/views/${name}${query}`);
 const ids = (page: { json: Json }) => page.json.conversations.map((c: Json) => c.id);

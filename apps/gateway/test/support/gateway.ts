@@ -85,3 +85,23 @@ export async function startGateway(env: Record<string, string> = {}, shared?: Op
 
 /** A fresh client-side id. */
 export const cid = () => randomUUID();
+
+/**
+ * A console request with an agent's session cookie: a JSON body (or a raw string, to send a
+ * malformed one) and the answer's status and JSON ({} when empty).
+ */
+export async function agentRequest(
+  gw: Pick<TestGateway, 'url' | 'origin'>,
+  cookie: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, any> }> {
+  const res = await fetch(`${gw.url}${path}`, {
+    method,
+    headers: { cookie, origin: gw.origin, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : {} };
+}
