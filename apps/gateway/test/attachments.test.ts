@@ -1,10 +1,9 @@
 import type { Message } from '@parley/protocol';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
 import { TEST_DB } from './support/database.ts';
 import * as files from './support/files.ts';
-import { cid, startGateway, type TestGateway } from './support/gateway.ts';
+import { cid, startGateway, startSecondNode, type TestGateway } from './support/gateway.ts';
 import type { TestSocket } from './support/socket.ts';
 
 const LIMIT = 64 * 1024;
@@ -369,8 +368,7 @@ describe('downloads from the widget', () => {
 
 describe.runIf(TEST_DB === 'postgres')('files across gateway nodes', () => {
   it('serves a file uploaded on one node from another, and its message reaches the other node with it', async () => {
-    const second = await openDatabase({ kind: 'postgres', url: (gw.database as OpenDatabase & { url: string }).url });
-    const b = await startGateway({ PARLEY_MAX_UPLOAD_BYTES: String(LIMIT) }, second);
+    const b = await startSecondNode(gw, { PARLEY_MAX_UPLOAD_BYTES: String(LIMIT) });
     try {
       const agentOnB = await b.connectAgent(await b.login());
       await agentOnB.next('hello');
@@ -386,7 +384,6 @@ describe.runIf(TEST_DB === 'postgres')('files across gateway nodes', () => {
       alice.socket.close();
     } finally {
       await b.close();
-      await second.close();
     }
   });
 });

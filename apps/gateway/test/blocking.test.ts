@@ -1,10 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
 import { agents, apps, attachments, blocks, conversations, visitorAddresses, visitors, workspaces } from '../src/db/schema/index.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
 import { TEST_DB } from './support/database.ts';
-import { agentRequest, cid, startGateway, type TestGateway } from './support/gateway.ts';
+import { agentRequest, cid, startGateway, startSecondNode, type TestGateway } from './support/gateway.ts';
 import type { TestSocket } from './support/socket.ts';
 import { seedConversation } from './support/workspace.ts';
 
@@ -276,16 +275,13 @@ describe("the admins' list of blocks", () => {
 // A visitor on one node, the agent on another: the block reaches the visitor's node through the relay.
 describe.runIf(TEST_DB === 'postgres')('blocking across gateway nodes', () => {
   let b: TestGateway;
-  let handle: OpenDatabase;
 
   beforeAll(async () => {
-    handle = await openDatabase({ kind: 'postgres', url: (gw.database as OpenDatabase & { url: string }).url });
-    b = await startGateway({}, handle);
+    b = await startSecondNode(gw);
     await gw.database.db.update(apps).set({ allowedOrigins: [gw.origin, b.origin] }).where(eq(apps.id, `${WS}-app`));
   });
   afterAll(async () => {
     await b?.close();
-    await handle?.close();
   });
 
   it("closes the visitor's socket on the other node with BLOCKED", async () => {

@@ -1,10 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
 import { agents, messages, workspaces } from '../src/db/schema/index.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
 import { TEST_DB } from './support/database.ts';
-import { cid, startGateway, type TestGateway } from './support/gateway.ts';
+import { cid, startGateway, startSecondNode, type TestGateway } from './support/gateway.ts';
 import type { TestSocket } from './support/socket.ts';
 
 // Personal data a customer might type, and how agents must see it with masking on.
@@ -289,15 +288,12 @@ describe('masking personal data for agents', () => {
 // Another node hears of the change through PostgreSQL, and masks its own agents' frames.
 describe.runIf(TEST_DB === 'postgres')('masking across two gateway nodes', () => {
   let b: TestGateway;
-  let handle: OpenDatabase;
 
   beforeAll(async () => {
-    handle = await openDatabase({ kind: 'postgres', url: (gw.database as OpenDatabase & { url: string }).url });
-    b = await startGateway({}, handle);
+    b = await startSecondNode(gw);
   });
   afterAll(async () => {
     await b?.close();
-    await handle?.close();
   });
 
   it('masks frames on the other node once it hears of the change', async () => {

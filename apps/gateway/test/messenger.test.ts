@@ -1,13 +1,12 @@
 import type { ServerFrame } from '@parley/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
 import { eq } from 'drizzle-orm';
 import { agentPresence, agents, apps, queueAgents, queues, workspaces } from '../src/db/schema/index.ts';
 import { PRESENCE_REFRESH_MS } from '../src/domain/availability.ts';
 import { CUSTOMER_LEFT } from '../src/domain/conversations/messenger-service.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
 import { TEST_DB } from './support/database.ts';
-import { cid, startGateway, type TestGateway } from './support/gateway.ts';
+import { cid, startGateway, startSecondNode, type TestGateway } from './support/gateway.ts';
 import type { TestSocket } from './support/socket.ts';
 
 let gw: TestGateway;
@@ -414,15 +413,12 @@ describe('bad frames', () => {
 // Typing, read receipts, ends and availability reach sockets on every node (LISTEN/NOTIFY).
 describe.runIf(TEST_DB === 'postgres')('across two gateway nodes', () => {
   let b: TestGateway;
-  let handle: OpenDatabase;
 
   beforeAll(async () => {
-    handle = await openDatabase({ kind: 'postgres', url: (gw.database as OpenDatabase & { url: string }).url });
-    b = await startGateway({}, handle);
+    b = await startSecondNode(gw);
   });
   afterAll(async () => {
     await b?.close();
-    await handle?.close();
   });
 
   it('relays typing, reads, the end and availability between a visitor on one node and an agent on the other', async () => {

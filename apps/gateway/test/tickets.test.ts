@@ -1,11 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
 import { apps } from '../src/db/schema/index.ts';
 import { TEST_DB } from './support/database.ts';
 import * as files from './support/files.ts';
-import { cid, DEMO_SECRET, startGateway, type TestGateway } from './support/gateway.ts';
+import { cid, DEMO_SECRET, startGateway, startSecondNode, type TestGateway } from './support/gateway.ts';
 
 let gw: TestGateway;
 let cookie: string;
@@ -480,8 +479,7 @@ describe('the web form against floods', () => {
 
 describe.runIf(TEST_DB === 'postgres')('tickets across gateway nodes', () => {
   it('announces a new ticket to the agents of another node on the same database', async () => {
-    const second: OpenDatabase = await openDatabase({ kind: 'postgres', url: (gw.database as OpenDatabase & { url: string }).url });
-    const other = await startGateway({}, second);
+    const other = await startSecondNode(gw);
     try {
       const agentOnOther = await other.connectAgent(await other.login(), { origin: other.origin });
       await agentOnOther.next('hello');
@@ -493,7 +491,6 @@ describe.runIf(TEST_DB === 'postgres')('tickets across gateway nodes', () => {
       agentOnOther.close();
     } finally {
       await other.close();
-      await second.close();
     }
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PROTOCOL_VERSION, TOKEN_SUBPROTOCOL_PREFIX } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
-import type { OpenDatabase } from '../../src/db/database.ts';
+import { openDatabase, type OpenDatabase } from '../../src/db/database.ts';
 import { seedDemo } from '../../src/domain/seed.ts';
 import { buildGateway } from '../../src/http/server.ts';
 import { openTestDatabase } from './database.ts';
@@ -104,4 +104,17 @@ export async function agentRequest(
   });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : {} };
+}
+
+/** A second gateway node on the first one's PostgreSQL database, with a pool of its own; its close() closes both. */
+export async function startSecondNode(first: TestGateway, env: Record<string, string> = {}): Promise<TestGateway> {
+  const handle = await openDatabase({ kind: 'postgres', url: (first.database as OpenDatabase & { url: string }).url });
+  const node = await startGateway(env, handle);
+  return {
+    ...node,
+    async close() {
+      await node.close();
+      await handle.close();
+    },
+  };
 }
