@@ -83,6 +83,15 @@ describe('bad input on the visitor socket', () => {
     expect(await storedBodies()).toEqual([...before, 'y'.repeat(1000)]);
   });
 
+  it('counts characters, not UTF-16 units, against the limit', async () => {
+    const before = await storedBodies();
+    // Each of these takes two UTF-16 units.
+    await expectError(JSON.stringify({ type: 'message.send', conversationId, clientMessageId: cid(), body: '😀'.repeat(1001) }), 'MESSAGE_TOO_LONG');
+    socket.send({ type: 'message.send', ref: 'astral', conversationId, clientMessageId: cid(), body: '😀'.repeat(1000) });
+    await socket.next('message.ack', (f) => f.ref === 'astral');
+    expect(await storedBodies()).toEqual([...before, '😀'.repeat(1000)]);
+  });
+
   it('applies a per-app length limit', async () => {
     await gw.database.db.execute(sql`update apps set max_message_length = 20 where id = 'demo'`);
     const { token } = await gw.visitor();

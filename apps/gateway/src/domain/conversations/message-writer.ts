@@ -152,7 +152,8 @@ export function createMessageWriter({
       }
       // The app's limit binds visitors; agents answer within the protocol's ceiling.
       const limit = r.principal.kind === 'visitor' ? r.principal.maxMessageLength : MAX_BODY_CHARS;
-      const length = [...r.body].length;
+      // Characters are code points; a body of no more UTF-16 units than the limit has no more of them.
+      const length = r.body.length > limit ? [...r.body].length : 0;
       if (length > limit) {
         const message = `The message has ${length} characters; the limit is ${limit}. Shorten it or split it in two.`;
         return void outcome.set(i, new AppError(ErrorCode.MESSAGE_TOO_LONG, message, { status: 413 }));
