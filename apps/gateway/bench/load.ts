@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 
 /** A frame as the load reads it. */
@@ -25,6 +26,10 @@ export interface LoadResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU time of this process (server and clients alike) per counted message, in microseconds. */
+  cpuPerMessage: number;
+  /** CPU time of the database server's processes per counted message, in microseconds, where it can be read. */
+  dbCpuPerMessage?: number | undefined;
 }
 
 /** Message ids stay unique across runs: a gateway takes a reused id for a resend. */
@@ -34,7 +39,10 @@ let next = 0;
  * Closed-loop load: every side keeps `window` messages in flight to its peer; a message counts
  * when the peer receives it, and its latency is send → receipt (one process, one clock).
  */
-export async function runLoad(pairs: [Side, Side][], { seconds, window, warmupSeconds = 1 }: { seconds: number; window: number; warmupSeconds?: number }): Promise<LoadResult> {
+export async function runLoad(
+  pairs: [Side, Side][],
+  { seconds, window, warmupSeconds = 1, dbCpu }: { seconds: number; window: number; warmupSeconds?: number; dbCpu?: (() => number | undefined) | undefined },
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let counted = 0;
   let measuring = false;
@@ -76,8 +84,12 @@ export async function runLoad(pairs: [Side, Side][], { seconds, window, warmupSe
   await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
   measuring = true;
   const started = performance.now();
+  const cpu = process.cpuUsage();
+  const db = dbCpu?.();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   measuring = false;
+  const used = process.cpuUsage(cpu);
+  const dbUsed = db === undefined ? undefined : dbCpu!()! - db;
   const elapsed = (performance.now() - started) / 1000;
   running = false;
   // Let what is in flight land, so the next run starts from quiet sockets.
@@ -85,7 +97,7 @@ export async function runLoad(pairs: [Side, Side][], { seconds, window, warmupSe
   for (const [side, listener] of listeners) side.socket.off('message', listener);
   latencies.sort((x, y) => x - y);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { messages: counted, seconds: elapsed, perSecond: counted / elapsed, p50: at(0.5), p99: at(0.99) };
+  return { messages: counted, seconds: elapsed, perSecond: counted / elapsed, p50: at(0.5), p99: at(0.99), cpuPerMessage: (used.user + used.system) / counted, dbCpuPerMessage: dbUsed === undefined ? undefined : dbUsed / counted };
 }
 
 /** Opens a socket and resolves once it is open (and, if `firstFrame`, once a frame arrived). */
@@ -96,4 +108,30 @@ export function connect(url: string, options: { protocols?: string[]; origin?: s
     if (options.firstFrame) ws.once('message', () => resolve(ws));
     else ws.once('open', () => resolve(ws));
   });
+}
+
+/**
+ * CPU time (µs) used so far by every PostgreSQL server process on this machine (Linux `/proc`,
+ * ticks of 10 ms), or undefined where it cannot be read: the database's cost per message.
+ */
+export function postgresCpu(): number | undefined {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // The command is in parentheses and may hold spaces; utime and stime are the 12th and 13th fields after it.
+        const close = stat.lastIndexOf(')');
+        if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+        const fields = stat.slice(close + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+    return ticks * 10_000;
+  } catch {
+    return undefined;
+  }
 }

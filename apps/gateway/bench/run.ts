@@ -17,7 +17,7 @@ import { openDatabase, type OpenDatabase } from '../src/db/database.ts';
 import { agents, apps, workspaces } from '../src/db/schema/index.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
 import { buildGateway } from '../src/http/server.ts';
-import { connect, idOf, runLoad, type LoadResult, type Side } from './load.ts';
+import { connect, idOf, postgresCpu, runLoad, type LoadResult, type Side } from './load.ts';
 import { startRelay } from './relay.ts';
 import { routingBench } from './routing.ts';
 
@@ -45,6 +45,8 @@ function log(line: string) {
 interface Subject {
   name: string;
   pairs: [Side, Side][];
+  /** The database server's CPU time so far (µs), when it runs on this machine in processes of its own. */
+  dbCpu?: () => number | undefined;
   close(): Promise<void>;
 }
 
@@ -162,7 +164,8 @@ async function postgresDatabase(): Promise<{ database: OpenDatabase; url: string
   };
 }
 
-const fmt = (r: LoadResult) => `${Math.round(r.perSecond).toString().padStart(7)} msg/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms`;
+const fmt = (r: LoadResult) =>
+  `${Math.round(r.perSecond).toString().padStart(7)} msg/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   CPU ${r.cpuPerMessage.toFixed(0).padStart(3)} µs/msg`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -177,7 +180,7 @@ async function main() {
   }
   if (values.db !== 'pglite') {
     pg = await postgresDatabase();
-    if (pg) subjects.push(await parley('Parley on PostgreSQL', pg.database));
+    if (pg) subjects.push({ ...(await parley('Parley on PostgreSQL', pg.database)), ...(/@(127\.0\.0\.1|localhost)[:/]/.test(pg.url) && { dbCpu: postgresCpu }) });
     else log('  (no PostgreSQL server answers: set DATABASE_URL to include it)');
   }
 
@@ -189,7 +192,7 @@ async function main() {
   }
   const results = new Map<Subject, LoadResult[]>(subjects.map((s) => [s, []]));
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const subject of subjects) results.get(subject)!.push(await runLoad(subject.pairs, { seconds: SECONDS, window: WINDOW }));
+    for (const subject of subjects) results.get(subject)!.push(await runLoad(subject.pairs, { seconds: SECONDS, window: WINDOW, dbCpu: subject.dbCpu }));
     const [base, ...rest] = subjects.map((s) => results.get(s)!.at(-1)!);
     log(`  round ${round}: baseline ${Math.round(base!.perSecond)} msg/s; ${rest.map((r, i) => `${subjects[i + 1]!.name.replace('Parley on ', '')} ${((r.perSecond / base!.perSecond) * 100).toFixed(0)} %`).join(', ')}`);
   }
@@ -205,7 +208,9 @@ async function main() {
     const runs = results.get(subject)!;
     const perSecond = median(runs.map((r) => r.perSecond));
     const ratio = subject === subjects[0] ? '' : `   ${(median(runs.map((r, i) => r.perSecond / baseRuns[i]!.perSecond)) * 100).toFixed(0)} % of baseline`;
-    log(`  ${subject.name.padEnd(34)} ${fmt({ perSecond, p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), messages: 0, seconds: 0 })}${ratio}`);
+    const of = (key: 'p50' | 'p99' | 'cpuPerMessage') => median(runs.map((r) => r[key]));
+    const db = runs.every((r) => r.dbCpuPerMessage !== undefined) ? `   database CPU ${median(runs.map((r) => r.dbCpuPerMessage!)).toFixed(0)} µs/msg` : '';
+    log(`  ${subject.name.padEnd(34)} ${fmt({ perSecond, p50: of('p50'), p99: of('p99'), cpuPerMessage: of('cpuPerMessage'), messages: 0, seconds: 0 })}${ratio}${db}`);
   }
   for (const subject of subjects) await subject.close();
   await pglite?.close();
