@@ -2,6 +2,8 @@
 // bare `ws` relay measured in the same run, on PGlite and, when one answers, on PostgreSQL.
 // Options: --pairs N (50) --window W (4) --seconds S (3) --rounds R (3) --db pglite|postgres|both (both)
 //          --profile FILE: write a CPU profile of the measured rounds (open it in Chrome's DevTools)
+// With PostgreSQL it also measures a relay that stores each message before it acks it (bench/store-relay.ts):
+// the least a durable gateway does on this machine, and Parley's ratio against that.
 // The baseline and each gateway run in turn, R rounds of S seconds each, and the medians are
 // reported: on a shared machine the load of other work drifts, and alternating short runs lets
 // every contender see the same drift.
@@ -19,6 +21,7 @@ import { hashPassword } from '../src/domain/identity/secrets.ts';
 import { buildGateway } from '../src/http/server.ts';
 import { connect, idOf, postgresCpu, runLoad, type LoadResult, type Side } from './load.ts';
 import { startRelay } from './relay.ts';
+import { startStoreRelay } from './store-relay.ts';
 import { routingBench } from './routing.ts';
 
 const { values } = parseArgs({
@@ -50,12 +53,12 @@ interface Subject {
   close(): Promise<void>;
 }
 
-async function baseline(): Promise<Subject> {
-  const relay = await startRelay();
+/** Pairs of sockets on a relay (bare or storing): the pair's number and the side's kind ride in the URL. */
+async function relayPairs(url: string): Promise<[Side, Side][]> {
   const pairs: [Side, Side][] = [];
   for (let i = 0; i < PAIRS; i++) {
     const side = async (kind: 'visitor' | 'agent'): Promise<Side> => {
-      const socket = await connect(`${relay.url}/?pair=${i}`);
+      const socket = await connect(`${url}/?pair=${i}&kind=${kind}`);
       return {
         socket,
         send: (id, body) => socket.send(JSON.stringify({ type: 'message.send', conversationId: `c${i}`, clientMessageId: id, body: `${id} ${body}`, author: { kind } })),
@@ -64,9 +67,15 @@ async function baseline(): Promise<Subject> {
     };
     pairs.push([await side('visitor'), await side('agent')]);
   }
+  return pairs;
+}
+
+async function relaySubject(name: string, relay: { url: string; close(): Promise<void> }, extra: Partial<Subject> = {}): Promise<Subject> {
+  const pairs = await relayPairs(relay.url);
   return {
-    name: 'bare ws relay (baseline)',
+    name,
     pairs,
+    ...extra,
     async close() {
       for (const [a, b] of pairs) (a.socket.terminate(), b.socket.terminate());
       await relay.close();
@@ -171,7 +180,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   log(`Parley bench: ${PAIRS} visitor–agent pairs, ${WINDOW} messages in flight per side; ${ROUNDS} rounds of ${SECONDS} s each after 1 s warm-up, contenders in turn; medians.`);
-  const subjects: Subject[] = [await baseline()];
+  const subjects: Subject[] = [await relaySubject('bare ws relay (baseline)', await startRelay())];
   let pg: Awaited<ReturnType<typeof postgresDatabase>>;
   let pglite: OpenDatabase | undefined;
   if (values.db !== 'postgres') {
@@ -180,7 +189,11 @@ async function main() {
   }
   if (values.db !== 'pglite') {
     pg = await postgresDatabase();
-    if (pg) subjects.push({ ...(await parley('Parley on PostgreSQL', pg.database)), ...(/@(127\.0\.0\.1|localhost)[:/]/.test(pg.url) && { dbCpu: postgresCpu }) });
+    if (pg) {
+      const dbCpu = /@(127\.0\.0\.1|localhost)[:/]/.test(pg.url) ? { dbCpu: postgresCpu } : {};
+      subjects.push({ ...(await parley('Parley on PostgreSQL', pg.database)), ...dbCpu });
+      subjects.push(await relaySubject('relay storing in PostgreSQL (reference)', await startStoreRelay(pg.url, PAIRS), dbCpu));
+    }
     else log('  (no PostgreSQL server answers: set DATABASE_URL to include it)');
   }
 
@@ -210,7 +223,12 @@ async function main() {
     const ratio = subject === subjects[0] ? '' : `   ${(median(runs.map((r, i) => r.perSecond / baseRuns[i]!.perSecond)) * 100).toFixed(0)} % of baseline`;
     const of = (key: 'p50' | 'p99' | 'cpuPerMessage') => median(runs.map((r) => r[key]));
     const db = runs.every((r) => r.dbCpuPerMessage !== undefined) ? `   database CPU ${median(runs.map((r) => r.dbCpuPerMessage!)).toFixed(0)} µs/msg` : '';
-    log(`  ${subject.name.padEnd(34)} ${fmt({ perSecond, p50: of('p50'), p99: of('p99'), cpuPerMessage: of('cpuPerMessage'), messages: 0, seconds: 0 })}${ratio}${db}`);
+    log(`  ${subject.name.padEnd(40)} ${fmt({ perSecond, p50: of('p50'), p99: of('p99'), cpuPerMessage: of('cpuPerMessage'), messages: 0, seconds: 0 })}${ratio}${db}`);
+  }
+  const [gateway, reference] = ['Parley on PostgreSQL', 'relay storing in PostgreSQL (reference)'].map((name) => subjects.find((s) => s.name === name));
+  if (gateway && reference) {
+    const [g, r] = [results.get(gateway)!, results.get(reference)!];
+    log(`  Parley on PostgreSQL against the storing relay: ${(median(g.map((run, i) => run.perSecond / r[i]!.perSecond)) * 100).toFixed(0)} %`);
   }
   for (const subject of subjects) await subject.close();
   await pglite?.close();
