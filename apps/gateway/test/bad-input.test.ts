@@ -110,12 +110,15 @@ describe('bad input on the visitor socket', () => {
     expect((await socket.next('error', undefined, { from })).code).toBe('INVALID_FRAME');
   });
 
-  it('closes with 1009 on an oversize frame; other clients and stored messages are unaffected', async () => {
+  it.each([
+    ['just over the limit', 20_000],
+    ['far over what the socket buffers', 2_000_000],
+  ])('closes with 1009 on an oversize frame (%s); other clients and stored messages are unaffected', async (_, length) => {
     const before = await storedBodies();
     const { token } = await gw.visitor();
     const victim = await gw.connectVisitor(token);
     await victim.next('hello');
-    victim.sendRaw(JSON.stringify({ type: 'message.send', conversationId, clientMessageId: cid(), body: 'z'.repeat(20_000) }));
+    victim.sendRaw(JSON.stringify({ type: 'message.send', conversationId, clientMessageId: cid(), body: 'z'.repeat(length) }));
     expect((await victim.closed).code).toBe(1009);
     socket.send({ type: 'ping', ref: 'still' });
     await socket.next('pong', (f) => f.ref === 'still');
