@@ -20,6 +20,11 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+interface Internals {
+  session: { prepareQuery(query: Query, fields: undefined, name: string, arrayMode: boolean): { execute(values?: Record<string, unknown>): Promise<unknown> } };
+  dialect: { sqlToQuery(query: SQL): Query };
+}
+
 /**
  * Runs a raw statement as a named prepared statement. `db.execute` sends an unnamed one, which
  * on PostgreSQL costs a round trip to learn the parameter types and a fresh plan every time;
@@ -28,11 +33,18 @@ export interface OpenDatabase {
  * PostgreSQL and as `{ rows }` on PGlite.
  */
 export function executePrepared(db: Database, query: SQL): Promise<unknown> {
-  const inner = db as unknown as {
-    session: { prepareQuery(query: Query, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<unknown> } };
-    dialect: { sqlToQuery(query: SQL): Query };
-  };
-  return inner.session.prepareQuery(inner.dialect.sqlToQuery(query), undefined, 'parley', false).execute();
+  return prepareStatement(db, query)({});
+}
+
+/**
+ * Builds a raw statement's text once and returns how to run it, as `executePrepared` does, with
+ * the values of its `sql.placeholder(name)`s: for a large statement run on every batch, turning
+ * the query into text each time is work the gateway can skip.
+ */
+export function prepareStatement(db: Database, query: SQL): (values: Record<string, unknown>) => Promise<unknown> {
+  const { session, dialect } = db as unknown as Internals;
+  const prepared = session.prepareQuery(dialect.sqlToQuery(query), undefined, 'parley', false);
+  return (values) => prepared.execute(values);
 }
 
 /** Where the committed migrations live. */

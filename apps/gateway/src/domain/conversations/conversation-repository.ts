@@ -1,7 +1,7 @@
 import type { Attachment } from '@parley/protocol';
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { NotifyChannel } from '../../bus/bus.ts';
-import { executePrepared, type Database } from '../../db/database.ts';
+import { prepareStatement, type Database } from '../../db/database.ts';
 import { agentStatus, apps, conversationGuests, conversations, messages, offers, queueAgents, routing, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
 import { agentMaySeeSql, defaultQueueSql } from '../routing/routing-repository.ts';
 
@@ -159,8 +159,157 @@ function insertedRows(requests: BatchRequest[], inserted: [string, number, numbe
     .sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * The batch statement, with placeholders for the requests (`requests`, JSON) and the channel that
+ * announces new messages to other nodes (`channel`, `node`, `announce`).
+ */
+function batchStatement() {
+  // A message of files alone previews as the files' names.
+  const preview = sql.raw(`coalesce(nullif(n.body, ''), (select string_agg(f ->> 'name', ', ') from jsonb_array_elements(n.files) f), '')`);
+  return sql`
+    with req as (
+      select * from jsonb_to_recordset(${sql.placeholder('requests')}::jsonb) as x(i int, conv uuid, kind text, sender text,
+        name text, cmid text, body text, internal boolean, id uuid, at timestamptz, visitor uuid, workspace text, files jsonb, admin boolean)
+    ),
+    locked as (
+      select c.* from ${conversations} c where c.id in (select conv from req) order by c.id for update
+    ),
+    routed as (
+      select rt.* from ${routing} rt where rt.conversation_id in (select id from locked) order by rt.conversation_id for update
+    ),
+    allowed as (
+      select r.*, l.last_seq, l.last_public_seq from req r join locked l on l.id = r.conv
+        left join routed rt on rt.conversation_id = r.conv
+      where l.workspace_id = r.workspace and (r.visitor is null or l.visitor_id = r.visitor)
+        and (r.kind <> 'agent' or r.admin or rt.conversation_id is null or rt.owner_agent_id = r.sender::uuid
+          or (rt.state in ('waiting', 'offered', 'broadcast')
+            and exists (select 1 from ${queueAgents} qa where qa.queue_id = rt.queue_id and qa.agent_id = r.sender::uuid for share))
+          or exists (select 1 from ${conversationGuests} g where g.conversation_id = r.conv and g.agent_id = r.sender::uuid for share)
+          or exists (select 1 from ${offers} f where f.conversation_id = r.conv and f.agent_id = r.sender::uuid and f.state = 'pending' for share))
+    ),
+    resent as (
+      select a.i, to_jsonb(m) as message from allowed a join ${messages} m
+        on m.conversation_id = a.conv and m.sender_kind = a.kind and m.sender_id = a.sender and m.client_message_id = a.cmid
+    ),
+    contenders as (
+      -- Public replies to a chat broadcast to a queue, by agents of that queue: the first takes it.
+      select a.i, a.conv, a.sender::uuid as agent, a.at, rt.queue_id from allowed a join routed rt on rt.conversation_id = a.conv
+      where a.kind = 'agent' and not a.internal and rt.state = 'broadcast'
+        and exists (select 1 from ${queueAgents} qa where qa.queue_id = rt.queue_id and qa.agent_id = a.sender::uuid)
+        and not exists (select 1 from resent r where r.i = a.i)
+    ),
+    seats as (
+      -- Their presence rows, locked after the routing rows (the order every routing step keeps), so the chat limit holds.
+      select s.agent_id, s.status, s.max_chats from ${agentStatus} s
+      where s.agent_id in (select agent from contenders) order by s.agent_id for update
+    ),
+    ranked as (
+      select f.*, row_number() over (partition by f.agent order by f.i) as nth,
+        (select count(*) from ${routing} r where r.owner_agent_id = f.agent and r.state = 'owned')
+          + (select count(*) from ${offers} o where o.agent_id = f.agent and o.state = 'pending' and o.kind <> 'invite') as load
+      from (select distinct on (c.conv, c.agent) c.* from contenders c order by c.conv, c.agent, c.i) f
+    ),
+    granted as (
+      select distinct on (k.conv) k.conv, k.agent, k.at, k.queue_id from ranked k join seats s on s.agent_id = k.agent
+      where s.status = 'online' and k.load + k.nth <= s.max_chats
+      order by k.conv, k.i
+    ),
+    taken as (
+      update ${routing} rt set state = 'owned', owner_agent_id = g.agent, owned_at = g.at from granted g
+      where rt.conversation_id = g.conv
+      returning rt.conversation_id, rt.owner_agent_id, g.queue_id
+    ),
+    blocked as (
+      -- The others' replies: the chat is someone else's now, or the sender has no room (or is not Online).
+      select c.i, case when exists (select 1 from granted g where g.conv = c.conv) then 'taken' else 'limit' end as why
+      from contenders c where not exists (select 1 from granted g where g.conv = c.conv and g.agent = c.agent)
+    ),
+    fresh as (
+      select distinct on (a.conv, a.kind, a.sender, a.cmid) a.* from allowed a
+      where not exists (select 1 from resent r where r.i = a.i) and not exists (select 1 from blocked b where b.i = a.i)
+      order by a.conv, a.kind, a.sender, a.cmid, a.i
+    ),
+    numbered as (
+      select f.*,
+        f.last_seq + row_number() over w as seq,
+        case when f.internal then null else f.last_public_seq + count(*) filter (where not f.internal) over w end as public_seq
+      from fresh f
+      window w as (partition by f.conv order by f.i rows between unbounded preceding and current row)
+    ),
+    inserted as (
+      insert into ${messages} (id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at, attachments)
+      select id, conv, seq, public_seq, kind, sender, name, cmid, body, internal, at, files from numbered
+      returning id, seq, public_seq
+    ),
+    counters as (
+      select n.conv,
+        max(n.seq) as last_seq,
+        max(n.last_public_seq + coalesce(n.public_seq - n.last_public_seq, 0)) as last_public_seq,
+        min(n.seq) as first_seq,
+        max(n.at) as at,
+        max(n.at) filter (where not n.internal) as public_at,
+        (array_agg(left(${preview}, 140) order by n.i desc))[1] as preview,
+        (array_agg(left(${preview}, 140) order by n.i desc) filter (where not n.internal))[1] as public_preview
+      from numbered n group by n.conv
+    ),
+    updated as (
+      update ${conversations} c set
+        last_seq = v.last_seq, last_public_seq = v.last_public_seq, last_message_at = v.at,
+        last_public_message_at = coalesce(v.public_at, c.last_public_message_at),
+        preview = v.preview, public_preview = coalesce(v.public_preview, c.public_preview), status = 'open'
+      from counters v where c.id = v.conv
+      returning c.*
+    ),
+    visited as (
+      select n.conv, min(n.at) as first_at, max(n.at) as last_at, bool_and(l.last_seq = 0) as new_conversation,
+        ${defaultQueueSql(sql`l.app_id`, sql`l.workspace_id`)} as queue, l.workspace_id
+      from numbered n join locked l on l.id = n.conv
+      where n.kind = 'visitor'
+      group by n.conv, l.app_id, l.workspace_id
+    ),
+    enrolled as (
+      insert into ${routing} (conversation_id, workspace_id, queue_id, waiting_since)
+      select v.conv, v.workspace_id, v.queue, v.first_at from visited v
+      where v.new_conversation and v.queue is not null and not exists (select 1 from routed rt where rt.conversation_id = v.conv)
+      on conflict do nothing
+      returning conversation_id, queue_id
+    ),
+    requeued as (
+      update ${routing} rt set state = 'waiting', owner_agent_id = null, waiting_since = v.last_at, owned_at = null, resolved_at = null,
+        wrap_up = null, queue_id = coalesce(rt.queue_id, v.queue)
+      from visited v
+      where rt.conversation_id = v.conv and rt.state = 'resolved' and coalesce(rt.queue_id, v.queue) is not null
+      returning rt.conversation_id, rt.queue_id
+    ),
+    unrouted as (
+      -- Resolved with no queue to wait in (the workspace has none): back to every agent of the workspace.
+      delete from ${routing} rt using visited v
+      where rt.conversation_id = v.conv and rt.state = 'resolved' and coalesce(rt.queue_id, v.queue) is null
+      returning rt.conversation_id
+    ),
+    announced as (
+      select pg_notify(${sql.placeholder('channel')}, concat_ws('|', ${sql.placeholder('node')}::text, v.conv, v.first_seq, v.last_seq))
+      from counters v where ${sql.placeholder('announce')}::boolean
+    )
+    select jsonb_build_object(
+      'before', (select coalesce(jsonb_agg(to_jsonb(l)), '[]') from locked l),
+      'resent', (select coalesce(jsonb_agg(jsonb_build_object('i', r.i, 'message', r.message)), '[]') from resent r),
+      'inserted', (select coalesce(jsonb_agg(jsonb_build_array(m.id, m.seq, m.public_seq)), '[]') from inserted m),
+      'after', (select coalesce(jsonb_agg(to_jsonb(u)), '[]') from updated u),
+      'allowed', (select coalesce(jsonb_agg(a.i), '[]') from allowed a),
+      'blocked', (select coalesce(jsonb_agg(jsonb_build_object('i', b.i, 'why', b.why)), '[]') from blocked b),
+      'taken', (select coalesce(jsonb_agg(jsonb_build_object('conv', t.conversation_id, 'agent', t.owner_agent_id, 'queue', t.queue_id)), '[]') from taken t),
+      'unrouted', (select count(*) from unrouted),
+      'enqueued', (select coalesce(jsonb_agg(jsonb_build_object('conv', e.conversation_id, 'queue', e.queue_id)), '[]')
+        from (select * from enrolled union all select * from requeued) e),
+      'announced', (select count(*) from announced)
+    ) as result`;
+}
+
 /** The queries of the conversation aggregate. Only this module touches its tables. */
 export function createConversationRepository(db: Database) {
+  // The batch statement (see writeBatch), turned into text once.
+  const writeStatement = prepareStatement(db, batchStatement());
   return {
 
     /** Creates the visitor's conversations named by client ids, unless they exist; returns all ids. */
@@ -198,146 +347,12 @@ export function createConversationRepository(db: Database) {
      */
     async writeBatch(requests: BatchRequest[], channel: NotifyChannel | undefined): Promise<BatchResult> {
       if (!requests.length) return { before: new Map(), resent: new Map(), inserted: [], after: new Map(), allowed: new Set(), enqueued: new Map(), blocked: new Map(), taken: new Map() };
-      // A message of files alone previews as the files' names.
-      const preview = sql.raw(`coalesce(nullif(n.body, ''), (select string_agg(f ->> 'name', ', ') from jsonb_array_elements(n.files) f), '')`);
-      const result = await executePrepared(db, sql`
-        with req as (
-          select * from jsonb_to_recordset(${JSON.stringify(requests)}::jsonb) as x(i int, conv uuid, kind text, sender text,
-            name text, cmid text, body text, internal boolean, id uuid, at timestamptz, visitor uuid, workspace text, files jsonb, admin boolean)
-        ),
-        locked as (
-          select c.* from ${conversations} c where c.id in (select conv from req) order by c.id for update
-        ),
-        routed as (
-          select rt.* from ${routing} rt where rt.conversation_id in (select id from locked) order by rt.conversation_id for update
-        ),
-        allowed as (
-          select r.*, l.last_seq, l.last_public_seq from req r join locked l on l.id = r.conv
-            left join routed rt on rt.conversation_id = r.conv
-          where l.workspace_id = r.workspace and (r.visitor is null or l.visitor_id = r.visitor)
-            and (r.kind <> 'agent' or r.admin or rt.conversation_id is null or rt.owner_agent_id = r.sender::uuid
-              or (rt.state in ('waiting', 'offered', 'broadcast')
-                and exists (select 1 from ${queueAgents} qa where qa.queue_id = rt.queue_id and qa.agent_id = r.sender::uuid for share))
-              or exists (select 1 from ${conversationGuests} g where g.conversation_id = r.conv and g.agent_id = r.sender::uuid for share)
-              or exists (select 1 from ${offers} f where f.conversation_id = r.conv and f.agent_id = r.sender::uuid and f.state = 'pending' for share))
-        ),
-        resent as (
-          select a.i, to_jsonb(m) as message from allowed a join ${messages} m
-            on m.conversation_id = a.conv and m.sender_kind = a.kind and m.sender_id = a.sender and m.client_message_id = a.cmid
-        ),
-        contenders as (
-          -- Public replies to a chat broadcast to a queue, by agents of that queue: the first takes it.
-          select a.i, a.conv, a.sender::uuid as agent, a.at, rt.queue_id from allowed a join routed rt on rt.conversation_id = a.conv
-          where a.kind = 'agent' and not a.internal and rt.state = 'broadcast'
-            and exists (select 1 from ${queueAgents} qa where qa.queue_id = rt.queue_id and qa.agent_id = a.sender::uuid)
-            and not exists (select 1 from resent r where r.i = a.i)
-        ),
-        seats as (
-          -- Their presence rows, locked after the routing rows (the order every routing step keeps), so the chat limit holds.
-          select s.agent_id, s.status, s.max_chats from ${agentStatus} s
-          where s.agent_id in (select agent from contenders) order by s.agent_id for update
-        ),
-        ranked as (
-          select f.*, row_number() over (partition by f.agent order by f.i) as nth,
-            (select count(*) from ${routing} r where r.owner_agent_id = f.agent and r.state = 'owned')
-              + (select count(*) from ${offers} o where o.agent_id = f.agent and o.state = 'pending' and o.kind <> 'invite') as load
-          from (select distinct on (c.conv, c.agent) c.* from contenders c order by c.conv, c.agent, c.i) f
-        ),
-        granted as (
-          select distinct on (k.conv) k.conv, k.agent, k.at, k.queue_id from ranked k join seats s on s.agent_id = k.agent
-          where s.status = 'online' and k.load + k.nth <= s.max_chats
-          order by k.conv, k.i
-        ),
-        taken as (
-          update ${routing} rt set state = 'owned', owner_agent_id = g.agent, owned_at = g.at from granted g
-          where rt.conversation_id = g.conv
-          returning rt.conversation_id, rt.owner_agent_id, g.queue_id
-        ),
-        blocked as (
-          -- The others' replies: the chat is someone else's now, or the sender has no room (or is not Online).
-          select c.i, case when exists (select 1 from granted g where g.conv = c.conv) then 'taken' else 'limit' end as why
-          from contenders c where not exists (select 1 from granted g where g.conv = c.conv and g.agent = c.agent)
-        ),
-        fresh as (
-          select distinct on (a.conv, a.kind, a.sender, a.cmid) a.* from allowed a
-          where not exists (select 1 from resent r where r.i = a.i) and not exists (select 1 from blocked b where b.i = a.i)
-          order by a.conv, a.kind, a.sender, a.cmid, a.i
-        ),
-        numbered as (
-          select f.*,
-            f.last_seq + row_number() over w as seq,
-            case when f.internal then null else f.last_public_seq + count(*) filter (where not f.internal) over w end as public_seq
-          from fresh f
-          window w as (partition by f.conv order by f.i rows between unbounded preceding and current row)
-        ),
-        inserted as (
-          insert into ${messages} (id, conversation_id, seq, public_seq, sender_kind, sender_id, sender_name, client_message_id, body, internal, created_at, attachments)
-          select id, conv, seq, public_seq, kind, sender, name, cmid, body, internal, at, files from numbered
-          returning id, seq, public_seq
-        ),
-        counters as (
-          select n.conv,
-            max(n.seq) as last_seq,
-            max(n.last_public_seq + coalesce(n.public_seq - n.last_public_seq, 0)) as last_public_seq,
-            min(n.seq) as first_seq,
-            max(n.at) as at,
-            max(n.at) filter (where not n.internal) as public_at,
-            (array_agg(left(${preview}, 140) order by n.i desc))[1] as preview,
-            (array_agg(left(${preview}, 140) order by n.i desc) filter (where not n.internal))[1] as public_preview
-          from numbered n group by n.conv
-        ),
-        updated as (
-          update ${conversations} c set
-            last_seq = v.last_seq, last_public_seq = v.last_public_seq, last_message_at = v.at,
-            last_public_message_at = coalesce(v.public_at, c.last_public_message_at),
-            preview = v.preview, public_preview = coalesce(v.public_preview, c.public_preview), status = 'open'
-          from counters v where c.id = v.conv
-          returning c.*
-        ),
-        visited as (
-          select n.conv, min(n.at) as first_at, max(n.at) as last_at, bool_and(l.last_seq = 0) as new_conversation,
-            ${defaultQueueSql(sql`l.app_id`, sql`l.workspace_id`)} as queue, l.workspace_id
-          from numbered n join locked l on l.id = n.conv
-          where n.kind = 'visitor'
-          group by n.conv, l.app_id, l.workspace_id
-        ),
-        enrolled as (
-          insert into ${routing} (conversation_id, workspace_id, queue_id, waiting_since)
-          select v.conv, v.workspace_id, v.queue, v.first_at from visited v
-          where v.new_conversation and v.queue is not null and not exists (select 1 from routed rt where rt.conversation_id = v.conv)
-          on conflict do nothing
-          returning conversation_id, queue_id
-        ),
-        requeued as (
-          update ${routing} rt set state = 'waiting', owner_agent_id = null, waiting_since = v.last_at, owned_at = null, resolved_at = null,
-            wrap_up = null, queue_id = coalesce(rt.queue_id, v.queue)
-          from visited v
-          where rt.conversation_id = v.conv and rt.state = 'resolved' and coalesce(rt.queue_id, v.queue) is not null
-          returning rt.conversation_id, rt.queue_id
-        ),
-        unrouted as (
-          -- Resolved with no queue to wait in (the workspace has none): back to every agent of the workspace.
-          delete from ${routing} rt using visited v
-          where rt.conversation_id = v.conv and rt.state = 'resolved' and coalesce(rt.queue_id, v.queue) is null
-          returning rt.conversation_id
-        ),
-        announced as (
-          select pg_notify(${channel?.name ?? ''}, concat_ws('|', ${channel?.node ?? ''}::text, v.conv, v.first_seq, v.last_seq))
-          from counters v where ${channel !== undefined}::boolean
-        )
-        select jsonb_build_object(
-          'before', (select coalesce(jsonb_agg(to_jsonb(l)), '[]') from locked l),
-          'resent', (select coalesce(jsonb_agg(jsonb_build_object('i', r.i, 'message', r.message)), '[]') from resent r),
-          'inserted', (select coalesce(jsonb_agg(jsonb_build_array(m.id, m.seq, m.public_seq)), '[]') from inserted m),
-          'after', (select coalesce(jsonb_agg(to_jsonb(u)), '[]') from updated u),
-          'allowed', (select coalesce(jsonb_agg(a.i), '[]') from allowed a),
-          'blocked', (select coalesce(jsonb_agg(jsonb_build_object('i', b.i, 'why', b.why)), '[]') from blocked b),
-          'taken', (select coalesce(jsonb_agg(jsonb_build_object('conv', t.conversation_id, 'agent', t.owner_agent_id, 'queue', t.queue_id)), '[]') from taken t),
-          'unrouted', (select count(*) from unrouted),
-          'enqueued', (select coalesce(jsonb_agg(jsonb_build_object('conv', e.conversation_id, 'queue', e.queue_id)), '[]')
-            from (select * from enrolled union all select * from requeued) e),
-          'announced', (select count(*) from announced)
-        ) as result`);
+      const result = await writeStatement({
+        requests: JSON.stringify(requests),
+        channel: channel?.name ?? '',
+        node: channel?.node ?? '',
+        announce: channel !== undefined,
+      });
       const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { result: BatchJson | string }[];
       const raw = rows[0]!.result;
       const json: BatchJson = typeof raw === 'string' ? JSON.parse(raw) : raw;
