@@ -3,7 +3,7 @@ import type { ReadonlySignal } from '@preact/signals';
 import { useState } from 'preact/hooks';
 import { conversationTitle, fullTime } from '../format.ts';
 import type { ViewsModel } from '../ViewsModel.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, DialogError } from './Dialog.tsx';
 
 type Views = Pick<ViewsModel, 'archive' | 'unarchive' | 'deleteConversation' | 'working' | 'admin'>;
 
@@ -13,11 +13,7 @@ function DeleteConversationDialog({ title, busy, error, onDelete, onClose }: { t
     <Dialog title={`Delete the conversation with ${title}?`} onClose={onClose}>
       <div class="dialog__body">
         <p>Its messages, files and ticket are deleted for good and cannot be brought back. To keep it out of the way instead, archive it.</p>
-        {error && (
-          <p class="dialog__error" role="alert">
-            {error}
-          </p>
-        )}
+        <DialogError error={error} />
         <div class="dialog__actions">
           <button class="button button--quiet" type="button" data-autofocus onClick={onClose}>
             Cancel

@@ -1,6 +1,6 @@
 import { useContext, useState } from 'preact/hooks';
 import type { CustomerModel } from '../CustomerModel.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, DialogError } from './Dialog.tsx';
 import { TicketsContext } from './TicketList.tsx';
 
 type Model = Pick<CustomerModel, 'customer' | 'busy' | 'actionError' | 'block' | 'convertToTicket' | 'clearError'>;
@@ -31,11 +31,7 @@ function BlockDialog({ model, title, onClose }: { model: Model; title: string; o
           <span class="field__label">Reason (optional, for your team)</span>
           <input type="text" maxLength={200} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
         </label>
-        {model.actionError.value && (
-          <p class="dialog__error" role="alert">
-            {model.actionError.value}
-          </p>
-        )}
+        <DialogError error={model.actionError.value} />
         <div class="dialog__actions">
           <button class="button button--quiet" type="button" data-autofocus onClick={onClose}>
             Cancel
@@ -78,11 +74,7 @@ function TicketDialog({ model, title, onClose }: { model: Model; title: string; 
           <span class="field__label">Subject (optional)</span>
           <input type="text" maxLength={200} placeholder={`Chat with ${title}`} value={subject} onInput={(e) => setSubject((e.currentTarget as HTMLInputElement).value)} />
         </label>
-        {model.actionError.value && (
-          <p class="dialog__error" role="alert">
-            {model.actionError.value}
-          </p>
-        )}
+        <DialogError error={model.actionError.value} />
         <div class="dialog__actions">
           <button class="button button--quiet" type="button" onClick={onClose}>
             Cancel

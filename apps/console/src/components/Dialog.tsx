@@ -40,3 +40,12 @@ export function Dialog({ title, onClose, children, class: className = '' }: { ti
     </dialog>
   );
 }
+
+/** What went wrong with a dialog's action, read out when it appears; nothing when all is well. */
+export function DialogError({ error }: { error: string | null | undefined }) {
+  return error ? (
+    <p class="dialog__error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}

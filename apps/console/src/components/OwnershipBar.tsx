@@ -2,7 +2,7 @@ import type { ConversationRouting, RoutingAgent, RoutingQueue } from '@parley/pr
 import { useState } from 'preact/hooks';
 import type { OwnershipModel, TransferTarget } from '../OwnershipModel.ts';
 import { STATUS_LABEL, type TeamModel } from '../TeamModel.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, DialogError } from './Dialog.tsx';
 
 type Team = Pick<TeamModel, 'agents' | 'queues' | 'wrapUpReasons' | 'load' | 'status'>;
 
@@ -142,11 +142,7 @@ function ResolveDialog({ team, busy, error, title, onResolve, onClose }: { team:
           </label>
         )}
         <p class="dialog__hint">The visitor is told the chat has ended, and it moves to the archive.</p>
-        {error && (
-          <p class="dialog__error" role="alert">
-            {error}
-          </p>
-        )}
+        <DialogError error={error} />
         <div class="dialog__actions">
           <button class="button button--quiet" type="button" onClick={onClose}>
             Cancel
@@ -260,11 +256,7 @@ export function OwnershipBar({
                 if (ok) setDialog(null);
               }}
             />
-            {state.error && (
-              <p class="dialog__error" role="alert">
-                {state.error}
-              </p>
-            )}
+            <DialogError error={state.error} />
             <div class="dialog__actions">
               <button class="button button--quiet" type="button" onClick={close}>
                 Cancel

@@ -1,7 +1,7 @@
 import { MAX_VIEW_NAME, VIEW_GROUPS, VIEW_SORTS, type SavedView, type ViewGroup, type ViewSort } from '@parley/protocol';
 import { useState } from 'preact/hooks';
 import { queryForView, GROUP_LABEL, SORT_LABEL, type ViewsModel } from '../ViewsModel.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, DialogError } from './Dialog.tsx';
 
 type Views = Pick<ViewsModel, 'current' | 'saved' | 'savedError' | 'chooseSaved' | 'rename' | 'removeSaved'>;
 
@@ -22,13 +22,6 @@ function useAction(): { busy: boolean; error: string | null; run: (action: () =>
     },
   };
 }
-
-const DialogError = ({ error }: { error: string | null }) =>
-  error ? (
-    <p class="dialog__error" role="alert">
-      {error}
-    </p>
-  ) : null;
 
 /** "Save view": names the chosen view with its filters, and picks how it orders and groups. */
 export function SaveViewDialog({ views, onClose }: { views: Pick<ViewsModel, 'save'>; onClose: () => void }) {

@@ -1,7 +1,7 @@
 import { TEMPLATE_LIMITS, TEMPLATE_PARAMETERS, type Template } from '@parley/protocol';
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { TemplatesModel } from '../TemplatesModel.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, DialogError } from './Dialog.tsx';
 import { languageName } from './TemplatePicker.tsx';
 
 type Templates = Pick<TemplatesModel, 'templates' | 'facets' | 'filter' | 'status' | 'error' | 'hasMore' | 'busy' | 'load' | 'search' | 'loadMore' | 'create' | 'update' | 'remove' | 'clearError'>;
@@ -163,11 +163,7 @@ export function TemplatesAdmin({ templates }: { templates: Templates }) {
         >
           <div class="dialog__body">
             <p class="dialog__hint">Agents can no longer insert it. Messages already sent with it stay as they are.</p>
-            {templates.error.value && (
-              <p class="dialog__error" role="alert">
-                {templates.error.value}
-              </p>
-            )}
+            <DialogError error={templates.error.value} />
             <div class="dialog__actions">
               <button class="button button--quiet" type="button" data-autofocus onClick={() => setDeleting(null)}>
                 Cancel
