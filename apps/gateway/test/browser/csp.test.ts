@@ -1,12 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import axe from 'axe-core';
-import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apps } from '../../src/db/schema/index.ts';
 import { startGateway, type TestGateway } from '../support/gateway.ts';
-import { launchBrowser, SHOTS } from './support.ts';
+import { allowDemoOrigin, launchBrowser, SHOTS } from './support.ts';
 
 let gw: TestGateway;
 let browser: Browser;
@@ -37,8 +35,7 @@ beforeAll(async () => {
   gw = await startGateway();
   await startSite();
   siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
-  const [demo] = await gw.database.db.select().from(apps).where(eq(apps.id, 'demo'));
-  await gw.database.db.update(apps).set({ allowedOrigins: [...demo!.allowedOrigins, siteUrl] }).where(eq(apps.id, 'demo'));
+  await allowDemoOrigin(gw, siteUrl);
   browser = await launchBrowser();
 });
 afterAll(async () => {

@@ -1,13 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import axe from 'axe-core';
-import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apps } from '../../src/db/schema/index.ts';
 import { CUSTOMER_LEFT } from '../../src/domain/conversations/messenger-service.ts';
 import { DEMO_PASSWORD, startGateway, type TestGateway } from '../support/gateway.ts';
-import { launchBrowser, recordTraffic, SHOTS, signIn } from './support.ts';
+import { allowDemoOrigin, launchBrowser, recordTraffic, SHOTS, signIn } from './support.ts';
 
 let gw: TestGateway;
 let browser: Browser;
@@ -33,8 +31,7 @@ beforeAll(async () => {
   gw = await startGateway();
   await startSite();
   siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
-  const [demo] = await gw.database.db.select().from(apps).where(eq(apps.id, 'demo'));
-  await gw.database.db.update(apps).set({ allowedOrigins: [...demo!.allowedOrigins, siteUrl] }).where(eq(apps.id, 'demo'));
+  await allowDemoOrigin(gw, siteUrl);
   browser = await launchBrowser();
 });
 afterAll(async () => {

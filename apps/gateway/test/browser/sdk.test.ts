@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apps, contacts, conversations, visitors } from '../../src/db/schema/index.ts';
+import { contacts, conversations, visitors } from '../../src/db/schema/index.ts';
 import { cid, DEMO_SECRET, startGateway, type TestGateway } from '../support/gateway.ts';
-import { launchBrowser, recordTraffic, SHOTS } from './support.ts';
+import { allowDemoOrigin, launchBrowser, recordTraffic, SHOTS } from './support.ts';
 
 let gw: TestGateway;
 let browser: Browser;
@@ -27,8 +27,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
-  const [demo] = await gw.database.db.select().from(apps).where(eq(apps.id, 'demo'));
-  await gw.database.db.update(apps).set({ allowedOrigins: [...demo!.allowedOrigins, siteUrl] }).where(eq(apps.id, 'demo'));
+  await allowDemoOrigin(gw, siteUrl);
   browser = await launchBrowser();
 });
 afterAll(async () => {

@@ -2,12 +2,21 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { apps } from '../../src/db/schema/index.ts';
+import type { TestGateway } from '../support/gateway.ts';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
 /** Where screenshots of each surface are saved. */
 export const SHOTS = join(repo, 'test-output', 'screenshots');
+
+/** Lets a test's own site (its origin) load the demo app's widget, beside the origins the app already allows. */
+export async function allowDemoOrigin(gw: TestGateway, origin: string): Promise<void> {
+  const [demo] = await gw.database.db.select().from(apps).where(eq(apps.id, 'demo'));
+  await gw.database.db.update(apps).set({ allowedOrigins: [...demo!.allowedOrigins, origin] }).where(eq(apps.id, 'demo'));
+}
 
 /** Launches Debian's headless Chromium (CHROMIUM_PATH overrides). */
 export async function launchBrowser(): Promise<Browser> {
