@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cid, startGateway, type TestGateway } from './support/gateway.ts';
 import { png } from './support/files.ts';
-import { addAgent, api, call, demoAgent, visitorChat, type TestAgent } from './support/routing.ts';
+import { addAgent, api, call, demoAgent, demoQueue, type TestAgent, visitorChat } from './support/routing.ts';
 import type { TestSocket } from './support/socket.ts';
 
 // Ownership and visibility: an agent sees a conversation when they own it, are a guest, it waits
@@ -19,13 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-/** A new queue (with its members) that the demo app's next conversations enter. */
-async function queueFor(mode: string, members: TestAgent[]) {
-  const made = await api(gw, admin.cookie, 'POST', '/api/admin/queues', { name: `Q ${cid().slice(0, 8)}`, mode });
-  await api(gw, admin.cookie, 'PUT', `/api/admin/queues/${made.body.queue.id}/agents`, { agentIds: members.map((m) => m.id) });
-  await gw.app.parley.routing.setAppQueue('demo', made.body.queue.id);
-  return made.body.queue as { id: string; name: string };
-}
+const queueFor = (mode: string, members: TestAgent[]) => demoQueue(gw, admin, { mode }, members);
 
 const goOnline = (agent: TestAgent) => api(gw, agent.cookie, 'PUT', '/api/agent/status', { status: 'online' });
 const messageCount = async () => {

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentStatus, routing } from '../src/db/schema/index.ts';
 import { cid, startGateway, type TestGateway } from './support/gateway.ts';
-import { addAgent, api, demoAgent, queueNamed, visitorChat, type TestAgent } from './support/routing.ts';
+import { addAgent, api, demoAgent, demoQueue, queueNamed, type TestAgent, visitorChat } from './support/routing.ts';
 
 // Routing wired into a gateway on a real port: the seed, queueing of new conversations, the
 // console's status, offers on sockets, queue counts and places, and the HTTP API's answers to
@@ -19,15 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-/** A new queue that the demo app's new conversations enter, worked by `members`. */
-async function freshQueue(body: Record<string, unknown>, members: TestAgent[]) {
-  const made = await api(gw, admin.cookie, 'POST', '/api/admin/queues', { name: `Q ${cid().slice(0, 8)}`, ...body });
-  expect(made.status).toBe(201);
-  const queue = made.body.queue as { id: string; name: string };
-  expect((await api(gw, admin.cookie, 'PUT', `/api/admin/queues/${queue.id}/agents`, { agentIds: members.map((m) => m.id) })).status).toBe(200);
-  await gw.app.parley.routing.setAppQueue('demo', queue.id);
-  return queue;
-}
+const freshQueue = (body: Record<string, unknown>, members: TestAgent[]) => demoQueue(gw, admin, body, members);
 
 const goOnline = (agent: TestAgent) => api(gw, agent.cookie, 'PUT', '/api/agent/status', { status: 'online' });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversations, jobs, offers, queues, routing } from '../src/db/schema/index.ts';
 import { ARCHIVE_RESOLVED, CHAT_ENDED } from '../src/domain/routing/routing-service.ts';
 import { cid, startGateway, type TestGateway } from './support/gateway.ts';
-import { addAgent, api, call, demoAgent, visitorChat, type TestAgent } from './support/routing.ts';
+import { addAgent, api, call, demoAgent, demoQueue, type TestAgent, visitorChat } from './support/routing.ts';
 
 // Transfer, conference and resolve on real sockets: each step is one transaction, the frames
 // reach sender and target, the visitor reads what they should, and nobody keeps what they lost.
@@ -17,12 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-async function queueFor(mode: string, members: TestAgent[], extra: Record<string, unknown> = {}) {
-  const made = await api(gw, admin.cookie, 'POST', '/api/admin/queues', { name: `Q ${cid().slice(0, 8)}`, mode, ...extra });
-  await api(gw, admin.cookie, 'PUT', `/api/admin/queues/${made.body.queue.id}/agents`, { agentIds: members.map((m) => m.id) });
-  await gw.app.parley.routing.setAppQueue('demo', made.body.queue.id);
-  return made.body.queue as { id: string; name: string };
-}
+const queueFor = (mode: string, members: TestAgent[], extra: Record<string, unknown> = {}) => demoQueue(gw, admin, { mode, ...extra }, members);
 
 const goOnline = (agent: TestAgent) => api(gw, agent.cookie, 'PUT', '/api/agent/status', { status: 'online' });
 

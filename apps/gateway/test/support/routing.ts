@@ -4,7 +4,7 @@ import { agents, queues } from '../../src/db/schema/index.ts';
 import { hashPassword } from '../../src/domain/identity/secrets.ts';
 import { createMaskingSettings } from '../../src/domain/masking/masking-settings.ts';
 import { createRoutingService, type RoutingService } from '../../src/domain/routing/routing-service.ts';
-import { cid } from './gateway.ts';
+import { cid, type TestGateway } from './gateway.ts';
 import type { TestSocket } from './socket.ts';
 
 /** What routing tests need of a gateway: its URL, origin, sign-in and sockets (a TestGateway is one). */
@@ -61,6 +61,17 @@ export async function api(gw: RoutingGateway, cookie: string, method: string, pa
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
+}
+
+/** A new queue that the demo app's next conversations enter (`settings`: its mode and the rest), worked by `members`. */
+export async function demoQueue(gw: TestGateway, admin: TestAgent, settings: Record<string, unknown>, members: TestAgent[]) {
+  const made = await api(gw, admin.cookie, 'POST', '/api/admin/queues', { name: `Q ${cid().slice(0, 8)}`, ...settings });
+  if (made.status !== 201) throw new Error(`creating a queue answered ${made.status}: ${JSON.stringify(made.body)}`);
+  const queue = made.body.queue as { id: string; name: string };
+  const staffed = await api(gw, admin.cookie, 'PUT', `/api/admin/queues/${queue.id}/agents`, { agentIds: members.map((m) => m.id) });
+  if (staffed.status !== 200) throw new Error(`naming a queue's agents answered ${staffed.status}: ${JSON.stringify(staffed.body)}`);
+  await gw.app.parley.routing.setAppQueue('demo', queue.id);
+  return queue;
 }
 
 /** A visitor with a socket who started a conversation with one message. */
