@@ -8,8 +8,8 @@ export function adoptStyles(root: ShadowRoot, css: string): void {
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
-    // An observable array where constructed sheets are supported (a frozen one in Chrome before 99, which then gets the `<style>`).
-    root.adoptedStyleSheets.push(sheet);
+    // Assigned, not pushed: Chrome 73–98 has a frozen array here, and a `<style>` would break under a strict CSP.
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   } catch {
     root.prepend(Object.assign(root.ownerDocument.createElement('style'), { textContent: css }));
   }
