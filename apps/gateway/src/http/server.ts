@@ -43,6 +43,17 @@ export async function buildGateway({
     // and refused with a clean 1009 close (see the socket route); a frame closed mid-read leaves
     // unread bytes behind, and the TCP reset that follows can hide the close code from the client.
     options: { maxPayload: config.maxFrameBytes * 4, handleProtocols },
+    // A frame the socket library refuses (over that cap, or breaking the protocol) is an error
+    // on the socket after the library has sent its close frame (1009, 1002, 1007): cutting the
+    // connection now would reset it before the client reads why, so the close handshake is left
+    // to finish (the library ends it after its own timeout). Any other error ends the socket.
+    errorHandler(error, socket, request) {
+      if ((error as { code?: string }).code?.startsWith('WS_ERR_')) request.log.debug({ err: error }, 'frame refused by the socket library');
+      else {
+        request.log.error({ err: error }, 'socket error');
+        socket.terminate();
+      }
+    },
     // On shutdown every client is told to come back (1001), so it reconnects to another node
     // or to this one once it has restarted, and resumes where it was.
     preClose(done) {
