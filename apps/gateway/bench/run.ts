@@ -185,7 +185,7 @@ async function main() {
   let pglite: OpenDatabase | undefined;
   if (values.db !== 'postgres') {
     pglite = await openDatabase({ kind: 'pglite', dataDir: undefined });
-    subjects.push(await parley('Parley on PGlite (in process)', pglite));
+    subjects.push(await parley('Parley on PGlite (own thread)', pglite));
   }
   if (values.db !== 'pglite') {
     pg = await postgresDatabase();

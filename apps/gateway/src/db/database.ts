@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Query, SQL } from 'drizzle-orm';
+import { entityKind, type Query, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
+import type { PgliteClient } from './pglite-thread.ts';
 
 /** The Drizzle handle every repository takes; the same type on PGlite and on PostgreSQL. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -29,8 +30,9 @@ interface Internals {
  * Runs a raw statement as a named prepared statement. `db.execute` sends an unnamed one, which
  * on PostgreSQL costs a round trip to learn the parameter types and a fresh plan every time;
  * for the statements on the message path, run once per batch, that is a large share of the
- * batch's time. On PGlite it is the same as `db.execute`. Rows come back as an array on
- * PostgreSQL and as `{ rows }` on PGlite.
+ * batch's time. PGlite plans every unnamed statement too; its thread prepares the statement
+ * with SQL's PREPARE (pglite-host.mjs). Rows come back as an array on PostgreSQL and as
+ * `{ rows }` on PGlite.
  */
 export function executePrepared(db: Database, query: SQL): Promise<unknown> {
   return prepareStatement(db, query)({});
@@ -44,6 +46,12 @@ export function executePrepared(db: Database, query: SQL): Promise<unknown> {
 export function prepareStatement(db: Database, query: SQL): (values: Record<string, unknown>) => Promise<unknown> {
   const { session, dialect } = db as unknown as Internals;
   const prepared = session.prepareQuery(dialect.sqlToQuery(query), undefined, 'parley', false);
+  if ((session.constructor as { [entityKind]?: string })[entityKind] === 'PgliteSession') {
+    // PGlite plans an unnamed statement on every run: its thread prepares this one instead.
+    const target = prepared as unknown as { client: Pick<PgliteClient, 'query'> };
+    const { client } = target;
+    target.client = { query: (sql, params, options) => client.query(sql, params, { ...options, prepare: true }) };
+  }
   return (values) => prepared.execute(values);
 }
 
@@ -65,8 +73,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
 }
 
 async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<OpenDatabase> {
-  const [{ PGlite }, { drizzle }, { migrate }] = await Promise.all([
-    import('@electric-sql/pglite'),
+  const [{ openPgliteThread }, { drizzle }, { migrate }] = await Promise.all([
+    import('./pglite-thread.ts'),
     import('drizzle-orm/pglite'),
     import('drizzle-orm/pglite/migrator'),
   ]);
@@ -76,8 +84,8 @@ async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Prom
     release = acquireDataDirLock(dataDir);
   }
   try {
-    const client = await PGlite.create({ ...(dataDir && { dataDir: join(dataDir, 'pgdata') }), ...(loadDataDir && { loadDataDir }) });
-    const db = drizzle(client, { schema }) as unknown as Database;
+    const client = await openPgliteThread({ ...(dataDir && { dataDir: join(dataDir, 'pgdata') }), ...(loadDataDir && { loadDataDir }) });
+    const db = drizzle(client as never, { schema }) as unknown as Database;
     await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
     return {
       db,
