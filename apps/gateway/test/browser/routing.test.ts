@@ -85,7 +85,10 @@ async function offeredFirst(text: string): Promise<[Agent, Agent]> {
 /** Accepts the chat about `text` from whichever agent is offered it; returns the owner, the other agent and the conversation id. */
 async function someoneAccepts(text: string): Promise<{ owner: Agent; other: Agent; conversationId: string }> {
   const [owner, other] = await offeredFirst(text);
+  // Accepting opens the chat; until then the console may show another chat the agent owns.
+  const before = owner.page.url();
   await popover(owner, text).getByRole('button', { name: 'Accept', exact: true }).click();
+  await expect.poll(() => owner.page.url(), { timeout: 15_000 }).not.toBe(before);
   await owner.page.getByText('Owned by you').waitFor({ timeout: 15_000 });
   return { owner, other, conversationId: openConversationId(owner) };
 }
@@ -256,8 +259,9 @@ describe('routing in the console, with two agents and a visitor', () => {
     await transferTo();
     const accepted = transferOffer();
     await accepted.getByRole('button', { name: 'Accept', exact: true }).click();
+    // Accepting opens the chat; the agent's console may show another chat of theirs until then.
+    await expect.poll(() => openConversationId(other), { timeout: 15_000 }).toBe(conversationId);
     await other.page.getByText('Owned by you').waitFor({ timeout: 15_000 });
-    expect(openConversationId(other)).toBe(conversationId);
     await notice(owner, new RegExp(`${other.name} accepted the chat with`)).waitFor({ timeout: 15_000 });
     await owner.page.getByRole('heading', { name: 'No conversation open' }).waitFor();
     // The sender can no longer read it: the same answer as a chat that does not exist.
