@@ -1,5 +1,6 @@
 import { and, asc, eq, ilike, isNotNull, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { apps, contactDecisions, contacts, conversations, templates, visitors, type TemplateRow } from '../../db/schema/index.ts';
 import type { ContactSources } from '../customers/contact-details.ts';
 import { AppError } from '../errors.ts';
@@ -26,14 +27,6 @@ export interface TemplateFilter {
 export interface RenderContext extends ContactSources {
   conversationId: string;
   appName: string;
-}
-
-/** Whether a database error is a unique violation (SQLSTATE 23505), however the driver wraps it. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (e.code === '23505') return true;
-  }
-  return false;
 }
 
 const duplicateTitle = (cause: unknown) =>

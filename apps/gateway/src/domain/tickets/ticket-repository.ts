@@ -3,6 +3,7 @@ import type { Attachment } from '@parley/protocol';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { CommitNotice, Executor } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import {
   contacts,
   conversations,
@@ -50,14 +51,6 @@ export interface CreatedTicket extends TicketWithConversation {
 }
 
 const PREVIEW_CHARS = 140;
-
-/** Whether a database error is a unique violation (SQLSTATE 23505), however the driver wraps it. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (e.code === '23505') return true;
-  }
-  return false;
-}
 
 /** The queries of the ticket aggregate. Only this module touches the ticket tables. */
 export function createTicketRepository(db: Database) {

@@ -1,16 +1,9 @@
 import { ErrorCode, type SavedViewFilter, type ViewGroup, type ViewSort } from '@parley/protocol';
 import { and, asc, count, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { savedViews, type SavedViewRow } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
-
-/** Whether a database error is a unique violation (SQLSTATE 23505), however the driver wraps it. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (e.code === '23505') return true;
-  }
-  return false;
-}
 
 const duplicateName = (cause: unknown) => new AppError(ErrorCode.CONFLICT, 'You already have a saved view with this name; choose another name.', { status: 409, cause });
 
