@@ -6,3 +6,4 @@ export * from './tickets.ts';
 export * from './routing.ts';
 export * from './templates.ts';
 export * from './workspace.ts';
+export * from './attachments.ts';

@@ -1,13 +1,9 @@
-import { ATTACHMENT_EXTENSIONS, DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type Attachment } from '@parley/protocol';
+import { ATTACHMENT_EXTENSIONS, checkUpload, DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type Attachment, type UploadPolicy } from '@parley/protocol';
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { ApiError } from '../api.ts';
 
 /** What the gateway accepts (`GET /api/attachments/policy`). */
-export interface UploadPolicy {
-  maxBytes: number;
-  /** Lower-case extensions without the dot. */
-  extensions: string[];
-}
+export type { UploadPolicy };
 
 /** An upload in flight: resolves with the stored file, or rejects with an ApiError. */
 export interface UploadTask {
@@ -112,12 +108,12 @@ export function createComposerFiles({ upload, policy }: { upload: Uploader; poli
     files.value = files.value.map((f) => (f.key === key ? { ...f, ...change } : f));
   };
 
-  function check(file: File, count: number, { maxBytes, extensions }: UploadPolicy): string | undefined {
-    const extension = file.name.includes('.') ? file.name.split('.').pop()!.toLowerCase() : '';
-    if (count >= MAX_ATTACHMENTS_PER_MESSAGE) return `A message can carry at most ${MAX_ATTACHMENTS_PER_MESSAGE} files.`;
-    if (file.size > maxBytes) return `This file is larger than ${formatSize(maxBytes)}, the most Parley accepts.`;
-    if (file.size === 0) return 'This file is empty.';
-    if (extensions.length && extension && !extensions.includes(extension)) return `.${extension} files cannot be sent.`;
+  function check(file: File, count: number, limits: UploadPolicy): string | undefined {
+    const problem = checkUpload(file, count, limits);
+    if (problem === 'count') return `A message can carry at most ${MAX_ATTACHMENTS_PER_MESSAGE} files.`;
+    if (problem === 'size') return `This file is larger than ${formatSize(limits.maxBytes)}, the most Parley accepts.`;
+    if (problem === 'empty') return 'This file is empty.';
+    if (problem === 'type') return `.${file.name.split('.').pop()!.toLowerCase()} files cannot be sent.`;
     return undefined;
   }
 

@@ -1,4 +1,4 @@
-import type { Attachment } from '@parley/protocol';
+import { checkUpload, type Attachment } from '@parley/protocol';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -131,6 +131,22 @@ describe('the messenger files', () => {
     await settle();
     expect(FakeXhr.all).toHaveLength(10);
     expect(view.querySelectorAll('[role=alert]')[3]!.textContent).toBe('A message can carry at most 10 files.');
+  });
+
+  it('refuses exactly the files the shared check refuses, for the same reason (its rules, kept here out of the first open)', async () => {
+    const policy = { maxBytes: 1000, extensions: ['png', 'pdf', 'txt'] };
+    const shown = { size: 'is too large', empty: 'is empty', type: 'can’t be sent' } as const;
+    const cases = [file('photo.PNG', 10), file('notes', 10), file('x.png.exe', 10), file('a.b', 10), file('big.pdf', 1001), file('e.txt', 0), file('tool.exe', 0), file('.png', 5)];
+    const { root, files } = await setup();
+    const view = await show(root, <files.PendingFiles />);
+    files.add(cases);
+    await settle();
+    const rows = [...view.querySelectorAll('li')].map((li) => li.querySelector('[role=alert]')?.textContent ?? 'accepted');
+    expect(rows).toHaveLength(cases.length);
+    cases.forEach((f, i) => {
+      const problem = checkUpload(f, 0, policy);
+      expect(rows[i]).toContain(problem ? shown[problem as keyof typeof shown] : 'accepted');
+    });
   });
 
   it("tells the gateway's refusal of a spoofed file in the visitor's language", async () => {

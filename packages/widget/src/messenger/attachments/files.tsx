@@ -142,6 +142,8 @@ export function createAttachments(options: AttachmentsOptions, env: AttachmentsE
   let counter = 0;
   const update = (key: string, change: Partial<PendingFile>) => (files.value = files.value.map((f) => (f.key === key ? { ...f, ...change } : f)));
 
+  // `checkUpload` (@parley/protocol) written out here: importing it would move it into the
+  // messenger's first open; files.test.tsx holds the two to the same answers.
   function check(file: File, accepted: number): Problem | undefined {
     const extension = /\.([^.]+)$/.exec(file.name)?.[1]?.toLowerCase();
     if (accepted >= MAX_ATTACHMENTS_PER_MESSAGE) return { key: 'error.count', params: { max: MAX_ATTACHMENTS_PER_MESSAGE } };
