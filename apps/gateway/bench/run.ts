@@ -2,6 +2,7 @@
 // bare `ws` relay measured in the same run, on PGlite and, when one answers, on PostgreSQL.
 // Options: --pairs N (50) --window W (4) --seconds S (3) --rounds R (3) --db pglite|postgres|both (both)
 //          --profile FILE: write a CPU profile of the measured rounds (open it in Chrome's DevTools)
+//          --pglite-dir DIR: keep PGlite's data in DIR, as the gateway does, instead of in memory
 // With PostgreSQL it also measures a relay that stores each message before it acks it (bench/store-relay.ts):
 // the least a durable gateway does on this machine, and Parley's ratio against that.
 // The baseline and each gateway run in turn, R rounds of S seconds each, and the medians are
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     db: { type: 'string', default: 'both' },
     profile: { type: 'string' },
+    'pglite-dir': { type: 'string' },
   },
 });
 const PAIRS = Number(values.pairs);
@@ -184,7 +186,7 @@ async function main() {
   let pg: Awaited<ReturnType<typeof postgresDatabase>>;
   let pglite: OpenDatabase | undefined;
   if (values.db !== 'postgres') {
-    pglite = await openDatabase({ kind: 'pglite', dataDir: undefined });
+    pglite = await openDatabase({ kind: 'pglite', dataDir: values['pglite-dir'] });
     subjects.push(await parley('Parley on PGlite (own thread)', pglite));
   }
   if (values.db !== 'pglite') {
