@@ -16,6 +16,7 @@ const asText = (value) => value;
 /** The query options PGlite takes, from what crossed the thread: the types to keep as text instead of parser functions. */
 function queryOptions(options) {
   if (!options) return undefined;
+  // `prepare` is this thread's own option (runPrepared), not PGlite's.
   const { textTypes, prepare, ...rest } = options;
   return textTypes ? { ...rest, parsers: Object.fromEntries(textTypes.map((type) => [type, asText])) } : rest;
 }
