@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { PROTOCOL_VERSION, TOKEN_SUBPROTOCOL_PREFIX } from '@parley/protocol';
 import { eq, sql } from 'drizzle-orm';
 import { queues } from '../src/db/schema/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +46,15 @@ async function expectError(frame: string, code: string) {
   socket.send({ type: 'ping', ref });
   await socket.next('pong', (f) => f.ref === ref);
   return error;
+}
+
+/** A masked text frame's header announcing 2 MB, as a client would send it; its payload never follows. */
+function oversizeFrameHeader(): Buffer {
+  const header = Buffer.alloc(14);
+  header[0] = 0x81;
+  header[1] = 0x80 | 127;
+  header.writeBigUInt64BE(2_000_000n, 2);
+  return header;
 }
 
 describe('bad input on the visitor socket', () => {
@@ -125,6 +137,60 @@ describe('bad input on the visitor socket', () => {
     bystander.send({ type: 'ping', ref: 'still' });
     await bystander.next('pong', (f) => f.ref === 'still');
     expect(await storedBodies()).toEqual(before);
+  });
+
+  it('ends the connection of a client that sends an oversize frame and never answers the close', async () => {
+    const { token } = await gw.visitor();
+    const victim = await gw.connectVisitor(token);
+    await victim.next('hello');
+    // Below the client library: it must neither see the server's close frame nor answer it.
+    const tcp = (victim.ws as unknown as { _socket: Socket })._socket;
+    tcp.removeAllListeners('data');
+    const received: Buffer[] = [];
+    tcp.on('data', (chunk: Buffer) => received.push(chunk));
+    const ended = new Promise<void>((resolve) => tcp.once('close', () => resolve()));
+    tcp.write(oversizeFrameHeader());
+    await ended;
+    const bytes = Buffer.concat(received);
+    const close = bytes.indexOf(0x88);
+    expect(close).toBeGreaterThanOrEqual(0);
+    expect(bytes.readUInt16BE(close + 2)).toBe(1009);
+  });
+
+  it('cuts off a client that keeps sending after an oversize frame and never closes its side', async () => {
+    const { token } = await gw.visitor();
+    const { hostname, port } = new URL(gw.wsUrl);
+    // A raw connection that stays half open: it ignores the close frame and the server's FIN.
+    const tcp = connect({ host: hostname, port: Number(port), allowHalfOpen: true });
+    // Writing into a connection the server has cut fails; that is the point.
+    tcp.on('error', () => {});
+    await new Promise((resolve) => tcp.once('connect', resolve));
+    const upgraded = new Promise<void>((resolve) => tcp.once('data', (chunk: Buffer) => chunk.toString().startsWith('HTTP/1.1 101') && resolve()));
+    tcp.write(
+      [
+        `GET /ws/visitor?v=${PROTOCOL_VERSION} HTTP/1.1`,
+        `Host: ${hostname}:${port}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+        'Sec-WebSocket-Version: 13',
+        `Sec-WebSocket-Protocol: parley, ${TOKEN_SUBPROTOCOL_PREFIX}${token}`,
+        `Origin: ${gw.origin}`,
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    await upgraded;
+    const closed = new Promise<void>((resolve) => tcp.once('close', () => resolve()));
+    tcp.write(oversizeFrameHeader());
+    // Garbage goes on arriving; the server discards it and ends the connection after its close timeout.
+    const trickle = setInterval(() => tcp.writable && tcp.write(Buffer.alloc(1024, 0x7a)), 100);
+    try {
+      await closed;
+    } finally {
+      clearInterval(trickle);
+    }
+    expect(tcp.destroyed).toBe(true);
   });
 
   it('rate-limits a flood with RATE_LIMITED errors and keeps the socket', async () => {
