@@ -88,7 +88,6 @@ export interface ViewSpec extends ViewSelection {
   filter: ViewFilter;
 }
 
-
 /** What a view selects; null for a saved view whose definition is not read yet. */
 export function specOf(source: ViewSource): ViewSpec | null {
   if (source.kind === 'view') return { ...BUILT_IN_VIEWS[source.view], filter: source.filter };

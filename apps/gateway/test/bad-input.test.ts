@@ -87,21 +87,16 @@ describe('bad input on the visitor socket', () => {
     expect(error.message).toContain('clientMessageId');
   });
 
-  it('refuses a message over the app\'s length limit (1000 by default) and stores nothing', async () => {
+  // A character is a code point: each emoji takes two UTF-16 units and still counts once.
+  it.each([
+    ['refuses a message over the app\'s length limit (1000 by default) and stores nothing', 'x', 'y', 'limit'],
+    ['counts characters, not UTF-16 units, against the limit', '😀', '😀', 'astral'],
+  ])('%s', async (_, over, within, ref) => {
     const before = await storedBodies();
-    await expectError(JSON.stringify({ type: 'message.send', conversationId, clientMessageId: cid(), body: 'x'.repeat(1001) }), 'MESSAGE_TOO_LONG');
-    socket.send({ type: 'message.send', ref: 'limit', conversationId, clientMessageId: cid(), body: 'y'.repeat(1000) });
-    await socket.next('message.ack', (f) => f.ref === 'limit');
-    expect(await storedBodies()).toEqual([...before, 'y'.repeat(1000)]);
-  });
-
-  it('counts characters, not UTF-16 units, against the limit', async () => {
-    const before = await storedBodies();
-    // Each of these takes two UTF-16 units.
-    await expectError(JSON.stringify({ type: 'message.send', conversationId, clientMessageId: cid(), body: '😀'.repeat(1001) }), 'MESSAGE_TOO_LONG');
-    socket.send({ type: 'message.send', ref: 'astral', conversationId, clientMessageId: cid(), body: '😀'.repeat(1000) });
-    await socket.next('message.ack', (f) => f.ref === 'astral');
-    expect(await storedBodies()).toEqual([...before, '😀'.repeat(1000)]);
+    await expectError(JSON.stringify({ type: 'message.send', conversationId, clientMessageId: cid(), body: over.repeat(1001) }), 'MESSAGE_TOO_LONG');
+    socket.send({ type: 'message.send', ref, conversationId, clientMessageId: cid(), body: within.repeat(1000) });
+    await socket.next('message.ack', (f) => f.ref === ref);
+    expect(await storedBodies()).toEqual([...before, within.repeat(1000)]);
   });
 
   it('applies a per-app length limit', async () => {

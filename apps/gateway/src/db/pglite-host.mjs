@@ -5,10 +5,12 @@
 import { parentPort } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
-/** @type {Map<number, PGlite>} The open databases, by the number their opener gave. */
+/**
+ * The open databases, by the number their opener gave, each with its prepared statements (the
+ * name of each statement's text, once prepared).
+ * @type {Map<number, { pg: PGlite; prepared: Map<string, Promise<string>> }>}
+ */
 const databases = new Map();
-/** @type {Map<number, Map<string, Promise<string>>>} Each database's prepared statements: the name of each statement's text, once prepared. */
-const preparedByDatabase = new Map();
 
 /** Returns the value of a type as PostgreSQL's text gave it, for the types the caller keeps as text. */
 const asText = (value) => value;
@@ -70,42 +72,38 @@ function literal(value) {
  * for the batch that writes messages); prepared, its plan is kept as PostgreSQL keeps one.
  */
 async function runPrepared(db, sql, params, options) {
-  const statements = preparedByDatabase.get(db) ?? new Map();
-  preparedByDatabase.set(db, statements);
-  let preparing = statements.get(sql);
+  const { pg, prepared } = database(db);
+  let preparing = prepared.get(sql);
   if (!preparing) {
-    const name = `parley_prepared_${statements.size + 1}`;
-    preparing = database(db)
-      .query(`PREPARE ${name} AS ${sql}`)
-      .then(() => name);
+    const name = `parley_prepared_${prepared.size + 1}`;
+    preparing = pg.query(`PREPARE ${name} AS ${sql}`).then(() => name);
     // A statement run twice at once is prepared once; one that failed to prepare is tried again next time.
-    statements.set(sql, preparing);
-    preparing.catch(() => statements.get(sql) === preparing && statements.delete(sql));
+    prepared.set(sql, preparing);
+    preparing.catch(() => prepared.get(sql) === preparing && prepared.delete(sql));
   }
   const name = await preparing;
   const args = params.length ? `(${params.map(literal).join(', ')})` : '';
-  return database(db).query(`EXECUTE ${name}${args}`, [], queryOptions(options));
+  return pg.query(`EXECUTE ${name}${args}`, [], queryOptions(options));
 }
 
 async function run({ op, db, args }) {
   switch (op) {
     case 'open': {
-      databases.set(db, await PGlite.create(args[0]));
+      databases.set(db, { pg: await PGlite.create(args[0]), prepared: new Map() });
       return undefined;
     }
     case 'query': {
       const [sql, params, options] = args;
       if (options?.prepare) return runPrepared(db, sql, params ?? [], options);
-      return database(db).query(sql, params, queryOptions(options));
+      return database(db).pg.query(sql, params, queryOptions(options));
     }
     case 'exec': {
       const [sql, options] = args;
-      return database(db).exec(sql, queryOptions(options));
+      return database(db).pg.exec(sql, queryOptions(options));
     }
     case 'close': {
-      const open = databases.get(db);
+      const open = databases.get(db)?.pg;
       databases.delete(db);
-      preparedByDatabase.delete(db);
       if (open && !open.closed) await open.close();
       return undefined;
     }

@@ -37,15 +37,15 @@ export async function buildGateway({
 }): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: 1024 * 1024, forceCloseConnections: true, trustProxy: config.trustProxy });
   registerErrorHandler(app);
+  // The hard cap sits above the frame limit so that a frame just over the limit is read in full
+  // and refused with a clean 1009 close (see the socket route); a frame closed mid-read leaves
+  // unread bytes behind, and the TCP reset that follows can hide the close code from the client.
   // After the server's close frame, a client has 5 s to answer before the connection is cut (the
   // socket library's default is 30 s, long for a client that sends garbage and never closes;
   // its option is newer than its published types, hence the separate object).
   const socketOptions = { maxPayload: config.maxFrameBytes * 4, handleProtocols, closeTimeout: 5_000 };
   await app.register(cookie);
   await app.register(websocket, {
-    // The hard cap sits above the frame limit so that a frame just over the limit is read in full
-    // and refused with a clean 1009 close (see the socket route); a frame closed mid-read leaves
-    // unread bytes behind, and the TCP reset that follows can hide the close code from the client.
     options: socketOptions,
     // A frame the socket library refuses (over that cap, or breaking the protocol) is an error
     // on the socket after the library has sent its close frame (1009, 1002, 1007): cutting the

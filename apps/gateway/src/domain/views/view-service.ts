@@ -51,7 +51,6 @@ function filterOf(query: Filter): ViewSpec['filter'] {
   return { app: query.app, channel: query.channel, queue: query.queue, agent: query.agent, wrapUp: query.wrapUp, from: fromOf(query.from), to: toOf(query.to) };
 }
 
-
 /** What a built-in view with these filters selects. */
 export function builtInSpec(view: ViewName, query: Filter): ViewSpec {
   const filter = filterOf(query);
