@@ -1,7 +1,8 @@
 // `pnpm bench`: Parley's gateway (validation, authorization, persistence, fan-out) against a
 // bare `ws` relay measured in the same run, on PGlite and, when one answers, on PostgreSQL.
 // Options: --pairs N (50) --window W (4) --seconds S (3) --rounds R (3) --db pglite|postgres|both (both)
-//          --profile FILE: write a CPU profile of the measured rounds (open it in Chrome's DevTools)
+//          --profile PREFIX: write a CPU profile of each contender's last round to PREFIX-<contender>.cpuprofile
+//          (open it in Chrome's DevTools)
 //          --pglite-dir DIR: keep PGlite's data in DIR, as the gateway does, instead of in memory
 // With PostgreSQL it also measures a relay that stores each message before it acks it (bench/store-relay.ts):
 // the least a durable gateway does on this machine, and Parley's ratio against that.
@@ -203,19 +204,22 @@ async function main() {
   if (profiler) {
     profiler.connect();
     await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
   }
   const results = new Map<Subject, LoadResult[]>(subjects.map((s) => [s, []]));
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const subject of subjects) results.get(subject)!.push(await runLoad(subject.pairs, { seconds: SECONDS, window: WINDOW, dbCpu: subject.dbCpu }));
+    for (const subject of subjects) {
+      if (profiler && round === ROUNDS) await profiler.post('Profiler.start');
+      results.get(subject)!.push(await runLoad(subject.pairs, { seconds: SECONDS, window: WINDOW, dbCpu: subject.dbCpu }));
+      if (profiler && round === ROUNDS) {
+        const { profile } = await profiler.post('Profiler.stop');
+        const slug = subject.name.toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
+        writeFileSync(`${values.profile}-${slug}.cpuprofile`, JSON.stringify(profile));
+      }
+    }
     const [base, ...rest] = subjects.map((s) => results.get(s)!.at(-1)!);
     log(`  round ${round}: baseline ${Math.round(base!.perSecond)} msg/s; ${rest.map((r, i) => `${subjects[i + 1]!.name.replace('Parley on ', '')} ${((r.perSecond / base!.perSecond) * 100).toFixed(0)} %`).join(', ')}`);
   }
-  if (profiler) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(values.profile!, JSON.stringify(profile));
-    profiler.disconnect();
-  }
+  profiler?.disconnect();
 
   const baseRuns = results.get(subjects[0]!)!;
   log('');
