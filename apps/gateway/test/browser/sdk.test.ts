@@ -120,6 +120,8 @@ describe('the SDK in a real page', () => {
     page.on('request', (request) => requests.push(new URL(request.url()).pathname));
     page.on('websocket', (ws) => requests.push(new URL(ws.url()).pathname));
     page.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+    const encodings = new Map<string, string | undefined>();
+    page.on('response', (response) => encodings.set(new URL(response.url()).pathname, response.headers()['content-encoding']));
     await page.goto(serve(snippetPage({ appId: 'demo' }), 'sdk-basic'));
     await page.evaluate(() => new Promise<void>((resolve) => (function wait() { const p = (window as unknown as { Parley: { ready?: Promise<void> } }).Parley; if (p.ready) void p.ready.then(resolve); else setTimeout(wait, 10); })()));
     await launcher(page).waitFor();
@@ -130,6 +132,8 @@ describe('the SDK in a real page', () => {
     expect(requests.some((path) => path.startsWith('/api/') || path.startsWith('/ws/'))).toBe(false);
     expect(await stored(page)).toEqual([]);
     expect(await events(page)).toEqual(['ready']);
+    // The build's brotli copies: Chromium asks for brotli from secure origins, and localhost is one.
+    expect([encodings.get('/widget.js'), encodings.get('/widget/sdk.js')]).toEqual(['br', 'br']);
 
     await parley(page, 'show');
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
