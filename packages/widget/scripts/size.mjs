@@ -3,7 +3,8 @@
 // open loads (the SDK's core, dist/sdk.js, and the messenger's entry, each with every JS and CSS
 // file it imports statically, from Vite's manifest),
 // and the same for the portal and the web form, and exits 1 when one is over its budget in
-// size-budget.json.
+// size-budget.json. Beside each it prints what the gateway sends a browser that accepts brotli
+// (the build's .br copies, scripts/precompress.mjs).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,8 @@ function fail(message) {
 
 const gzip = (file) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
 const raw = (file) => readFileSync(join(dist, file)).length;
+/** What the gateway sends a browser that accepts brotli: the build's `.br` copy, or the file itself when it has none. */
+const served = (file) => (existsSync(join(dist, `${file}.br`)) ? raw(`${file}.br`) : raw(file));
 
 const manifestPath = join(dist, '.vite', 'manifest.json');
 if (!existsSync(join(dist, 'widget.js')) || !existsSync(manifestPath)) {
@@ -49,12 +52,14 @@ const withCore = (entry) => firstOpenFiles(entry, firstOpenFiles(SDK_CORE));
 
 const rows = [];
 const loader = gzip('widget.js');
-rows.push(['loader', 'widget.js', raw('widget.js'), loader]);
+rows.push(['loader', 'widget.js', raw('widget.js'), loader, served('widget.js')]);
 let messenger = 0;
+let messengerServed = 0;
 for (const file of withCore(MESSENGER_ENTRY)) {
   const size = gzip(file);
   messenger += size;
-  rows.push(['messenger', file, raw(file), size]);
+  messengerServed += served(file);
+  rows.push(['messenger', file, raw(file), size, served(file)]);
 }
 // The messenger's strings are one module per language, imported dynamically: the first open
 // loads exactly one of them, so the largest counts.
@@ -62,7 +67,8 @@ const languages = Object.entries(manifest).filter(([key]) => /^src\/messenger\/s
 if (!languages.length) fail('the manifest has no messenger language modules (src/messenger/strings/*.ts).');
 const [language] = languages.map(([, chunk]) => [chunk.file, gzip(chunk.file)]).sort((a, b) => b[1] - a[1]);
 messenger += language[1];
-rows.push(['messenger', `${language[0]} (largest language)`, raw(language[0]), language[1]]);
+messengerServed += served(language[0]);
+rows.push(['messenger', `${language[0]} (largest language)`, raw(language[0]), language[1], served(language[0])]);
 
 // The inline surfaces (`Parley('mount', …)`): each entry and everything it imports statically.
 const SURFACES = [
@@ -72,10 +78,12 @@ const SURFACES = [
 const surfaces = SURFACES.map(([name, entry]) => {
   if (!manifest[entry]?.isEntry) fail(`the manifest has no entry ${entry}.`);
   let total = 0;
+  let totalServed = 0;
   for (const file of withCore(entry)) {
     const size = gzip(file);
     total += size;
-    rows.push([name, file, raw(file), size]);
+    totalServed += served(file);
+    rows.push([name, file, raw(file), size, served(file)]);
   }
   // English is in the entry; another language adds its one module, so the largest counts.
   const pattern = new RegExp(`^src/${name}/strings/[a-z]{2}\\.ts$`);
@@ -85,25 +93,26 @@ const surfaces = SURFACES.map(([name, entry]) => {
     .sort((a, b) => b[1] - a[1]);
   if (largest) {
     total += largest[1];
-    rows.push([name, `${largest[0]} (largest language)`, raw(largest[0]), largest[1]]);
+    totalServed += served(largest[0]);
+    rows.push([name, `${largest[0]} (largest language)`, raw(largest[0]), largest[1], served(largest[0])]);
   }
-  return [`${name} first mount`, total, budget[name]];
+  return [`${name} first mount`, total, budget[name], totalServed];
 });
 
 const pad = (value, width) => String(value).padStart(width);
-process.stdout.write(`${'part'.padEnd(10)} ${'file'.padEnd(36)} ${pad('bytes', 8)} ${pad('gzip', 8)}\n`);
-for (const [part, file, bytes, gz] of rows) process.stdout.write(`${part.padEnd(10)} ${file.padEnd(36)} ${pad(bytes, 8)} ${pad(gz, 8)}\n`);
+process.stdout.write(`${'part'.padEnd(10)} ${'file'.padEnd(36)} ${pad('bytes', 8)} ${pad('gzip', 8)} ${pad('brotli', 8)}\n`);
+for (const [part, file, bytes, gz, br] of rows) process.stdout.write(`${part.padEnd(10)} ${file.padEnd(36)} ${pad(bytes, 8)} ${pad(gz, 8)} ${pad(br, 8)}\n`);
 
 const checks = [
-  ['loader (dist/widget.js)', loader, budget.loader],
-  ['messenger first open', messenger, budget.messengerFirstOpen],
+  ['loader (dist/widget.js)', loader, budget.loader, served('widget.js')],
+  ['messenger first open', messenger, budget.messengerFirstOpen, messengerServed],
   ...surfaces,
 ];
 let over = false;
 process.stdout.write('\n');
-for (const [name, size, limit] of checks) {
+for (const [name, size, limit, br] of checks) {
   const ok = size <= limit;
   over ||= !ok;
-  process.stdout.write(`${ok ? 'ok  ' : 'OVER'} ${name}: ${size} B gzip (budget ${limit} B, ${((size / limit) * 100).toFixed(1)}%)\n`);
+  process.stdout.write(`${ok ? 'ok  ' : 'OVER'} ${name}: ${size} B gzip (budget ${limit} B, ${((size / limit) * 100).toFixed(1)}%); served with brotli: ${br} B\n`);
 }
 if (over) fail('over budget: make it smaller, or raise the budget in size-budget.json in a change that says why.');
