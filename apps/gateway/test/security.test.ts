@@ -206,3 +206,20 @@ describe('internal notes', () => {
     socket.close();
   });
 });
+
+describe('caching', () => {
+  it('lets no browser or proxy keep what the API answers a visitor or an agent, errors included; only public answers may be kept', async () => {
+    const { session, conversationId } = await startConversation('kept nowhere');
+    const answers = [
+      await fetch(`${gw.url}/api/visitor/conversations`, { headers: bearer(session.token) }),
+      await fetch(`${gw.url}/api/visitor/conversations/00000000-0000-4000-8000-000000000000/messages`, { headers: bearer(session.token) }),
+      await fetch(`${gw.url}/api/agent/conversations`, { headers: { cookie, origin: gw.origin } }),
+      await fetch(`${gw.url}/api/agent/conversations/${conversationId}/messages`, { headers: { cookie, origin: gw.origin } }),
+      await fetch(`${gw.url}/api/agent/conversations`, { headers: { origin: gw.origin } }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 404, 200, 200, 401]);
+    for (const answer of answers) expect(answer.headers.get('cache-control')).toBe('no-store');
+    const policy = await fetch(`${gw.url}/api/attachments/policy`);
+    expect(policy.headers.get('cache-control')).toBe('public, max-age=300');
+  });
+});

@@ -37,6 +37,11 @@ export async function buildGateway({
 }): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: 1024 * 1024, forceCloseConnections: true, trustProxy: config.trustProxy });
   registerErrorHandler(app);
+  // What the API answers is someone's data: no browser cache or proxy keeps it, so on a shared
+  // computer the next person finds none of it. A route whose answer may be kept says so itself.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
   // The hard cap sits above the frame limit so that a frame just over the limit is read in full
   // and refused with a clean 1009 close (see the socket route); a frame closed mid-read leaves
   // unread bytes behind, and the TCP reset that follows can hide the close code from the client.
