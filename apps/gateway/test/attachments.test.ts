@@ -103,7 +103,7 @@ describe('uploading and sending files', () => {
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(image);
       expect(res.headers.get('content-type')).toBe('image/png');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('cache-control')).toBe('private');
+      expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('content-disposition')).toBe(`attachment; filename="receipt.png"; filename*=UTF-8''receipt.png`);
     }
     alice.socket.close();
