@@ -4,7 +4,7 @@
 // browsers that accept them (`preCompressed` in apps/gateway/src/http/routes/static.ts). Done once
 // at build time, at the highest levels: nothing is compressed per request. A compressed copy
 // that would not be smaller is not written, and stale ones are removed.
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -29,7 +29,7 @@ export function precompress(dir) {
       if (!existsSync(path.slice(0, -3)) || !TEXT.test(path.slice(0, -3))) rmSync(path);
       continue;
     }
-    if (!TEXT.test(path) || !statSync(path).isFile()) continue;
+    if (!TEXT.test(path)) continue;
     const data = readFileSync(path);
     const versions = {
       br: brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }),

@@ -207,10 +207,11 @@ async function main() {
   }
   const results = new Map<Subject, LoadResult[]>(subjects.map((s) => [s, []]));
   for (let round = 1; round <= ROUNDS; round++) {
+    const profiling = profiler && round === ROUNDS;
     for (const subject of subjects) {
-      if (profiler && round === ROUNDS) await profiler.post('Profiler.start');
+      if (profiling) await profiler.post('Profiler.start');
       results.get(subject)!.push(await runLoad(subject.pairs, { seconds: SECONDS, window: WINDOW, dbCpu: subject.dbCpu }));
-      if (profiler && round === ROUNDS) {
+      if (profiling) {
         const { profile } = await profiler.post('Profiler.stop');
         const slug = subject.name.toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
         writeFileSync(`${values.profile}-${slug}.cpuprofile`, JSON.stringify(profile));

@@ -50,67 +50,53 @@ const SDK_CORE = 'src/sdk/core-entry.ts';
 if (!manifest[SDK_CORE]?.isEntry) fail(`the manifest has no entry ${SDK_CORE}.`);
 const withCore = (entry) => firstOpenFiles(entry, firstOpenFiles(SDK_CORE));
 
+/** Every file measured, once each: its part, its name, its bytes, gzip size and what is sent with brotli. */
 const rows = [];
-const loader = gzip('widget.js');
-rows.push(['loader', 'widget.js', raw('widget.js'), loader, served('widget.js')]);
-let messenger = 0;
-let messengerServed = 0;
-for (const file of withCore(MESSENGER_ENTRY)) {
-  const size = gzip(file);
-  messenger += size;
-  messengerServed += served(file);
-  rows.push(['messenger', file, raw(file), size, served(file)]);
+function measure(part, file, note = '') {
+  rows.push({ part, file: `${file}${note}`, bytes: raw(file), gzip: gzip(file), brotli: served(file) });
 }
+const total = (part, key) => rows.filter((row) => row.part === part).reduce((sum, row) => sum + row[key], 0);
+/** The largest of the language modules whose manifest keys match `pattern`, by gzip size. */
+const largestLanguage = (pattern) =>
+  Object.entries(manifest)
+    .filter(([key]) => pattern.test(key))
+    .map(([, chunk]) => [chunk.file, gzip(chunk.file)])
+    .sort((a, b) => b[1] - a[1])[0]?.[0];
+
+measure('loader', 'widget.js');
+for (const file of withCore(MESSENGER_ENTRY)) measure('messenger', file);
 // The messenger's strings are one module per language, imported dynamically: the first open
 // loads exactly one of them, so the largest counts.
-const languages = Object.entries(manifest).filter(([key]) => /^src\/messenger\/strings\/[a-z]{2}\.ts$/.test(key));
-if (!languages.length) fail('the manifest has no messenger language modules (src/messenger/strings/*.ts).');
-const [language] = languages.map(([, chunk]) => [chunk.file, gzip(chunk.file)]).sort((a, b) => b[1] - a[1]);
-messenger += language[1];
-messengerServed += served(language[0]);
-rows.push(['messenger', `${language[0]} (largest language)`, raw(language[0]), language[1], served(language[0])]);
+const language = largestLanguage(/^src\/messenger\/strings\/[a-z]{2}\.ts$/);
+if (!language) fail('the manifest has no messenger language modules (src/messenger/strings/*.ts).');
+measure('messenger', language, ' (largest language)');
 
 // The inline surfaces (`Parley('mount', …)`): each entry and everything it imports statically.
 const SURFACES = [
   ['portal', 'src/portal/index.tsx'],
   ['webform', 'src/webform/index.tsx'],
 ];
-const surfaces = SURFACES.map(([name, entry]) => {
+for (const [name, entry] of SURFACES) {
   if (!manifest[entry]?.isEntry) fail(`the manifest has no entry ${entry}.`);
-  let total = 0;
-  let totalServed = 0;
-  for (const file of withCore(entry)) {
-    const size = gzip(file);
-    total += size;
-    totalServed += served(file);
-    rows.push([name, file, raw(file), size, served(file)]);
-  }
+  for (const file of withCore(entry)) measure(name, file);
   // English is in the entry; another language adds its one module, so the largest counts.
-  const pattern = new RegExp(`^src/${name}/strings/[a-z]{2}\\.ts$`);
-  const [largest] = Object.entries(manifest)
-    .filter(([key]) => pattern.test(key))
-    .map(([, chunk]) => [chunk.file, gzip(chunk.file)])
-    .sort((a, b) => b[1] - a[1]);
-  if (largest) {
-    total += largest[1];
-    totalServed += served(largest[0]);
-    rows.push([name, `${largest[0]} (largest language)`, raw(largest[0]), largest[1], served(largest[0])]);
-  }
-  return [`${name} first mount`, total, budget[name], totalServed];
-});
+  const largest = largestLanguage(new RegExp(`^src/${name}/strings/[a-z]{2}\\.ts$`));
+  if (largest) measure(name, largest, ' (largest language)');
+}
 
 const pad = (value, width) => String(value).padStart(width);
 process.stdout.write(`${'part'.padEnd(10)} ${'file'.padEnd(36)} ${pad('bytes', 8)} ${pad('gzip', 8)} ${pad('brotli', 8)}\n`);
-for (const [part, file, bytes, gz, br] of rows) process.stdout.write(`${part.padEnd(10)} ${file.padEnd(36)} ${pad(bytes, 8)} ${pad(gz, 8)} ${pad(br, 8)}\n`);
+for (const { part, file, bytes, gzip, brotli } of rows) process.stdout.write(`${part.padEnd(10)} ${file.padEnd(36)} ${pad(bytes, 8)} ${pad(gzip, 8)} ${pad(brotli, 8)}\n`);
 
 const checks = [
-  ['loader (dist/widget.js)', loader, budget.loader, served('widget.js')],
-  ['messenger first open', messenger, budget.messengerFirstOpen, messengerServed],
-  ...surfaces,
+  ['loader (dist/widget.js)', 'loader', budget.loader],
+  ['messenger first open', 'messenger', budget.messengerFirstOpen],
+  ...SURFACES.map(([name]) => [`${name} first mount`, name, budget[name]]),
 ];
 let over = false;
 process.stdout.write('\n');
-for (const [name, size, limit, br] of checks) {
+for (const [name, part, limit] of checks) {
+  const [size, br] = [total(part, 'gzip'), total(part, 'brotli')];
   const ok = size <= limit;
   over ||= !ok;
   process.stdout.write(`${ok ? 'ok  ' : 'OVER'} ${name}: ${size} B gzip (budget ${limit} B, ${((size / limit) * 100).toFixed(1)}%); served with brotli: ${br} B\n`);

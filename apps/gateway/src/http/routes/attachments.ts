@@ -131,8 +131,6 @@ export async function attachmentRoutes(app: FastifyInstance): Promise<void> {
         .header('content-type', attachment.type === 'text/plain' ? 'text/plain; charset=utf-8' : attachment.type)
         .header('content-disposition', contentDisposition(name))
         .header('x-content-type-options', 'nosniff')
-        // Like every API answer: not kept on disk for the next person at a shared computer.
-        .header('cache-control', 'no-store')
         // Opened directly, the file still runs nothing and loads nothing.
         .header('content-security-policy', "default-src 'none'; sandbox")
         .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -13,7 +13,7 @@ export const STATIC_DIRS = {
 };
 
 /** How long a browser or CDN may keep a file whose name stays the same across builds (`widget.js`, `sdk.js`…): 5 minutes. */
-export const ENTRY_MAX_AGE_SECONDS = 300;
+const ENTRY_MAX_AGE_SECONDS = 300;
 
 /**
  * Cache headers for a file under a folder whose hashed files live in `hashedDir` (the widget's
