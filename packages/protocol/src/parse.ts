@@ -7,6 +7,17 @@ export type ParseResult =
   | { ok: true; frame: ClientFrame }
   | { ok: false; code: ErrorCode; message: string; frameType?: string; ref?: string };
 
+/** An issue's text cut to a length an error frame can carry: it may quote the value it refused. */
+const clip = (text: string) => (text.length > 120 ? `${text.slice(0, 119)}…` : text);
+
+/** A `type` as an error names it: a string quoted (its start), anything else by its kind. */
+function shown(type: unknown): string {
+  if (typeof type === 'string') return JSON.stringify(type.slice(0, 40));
+  if (type === undefined) return '(missing)';
+  if (type === null) return 'null';
+  return Array.isArray(type) ? '(an array)' : `(a ${typeof type})`;
+}
+
 /**
  * Parses raw socket text into a validated client frame. Never throws: invalid JSON, unknown
  * types and wrong shapes come back as coded errors, with the frame's `type` and `ref` when
@@ -29,7 +40,7 @@ export function parseClientFrame(text: string): ParseResult {
     return {
       ok: false,
       code: ErrorCode.UNKNOWN_TYPE,
-      message: `Unknown frame type ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : type ?? null)}; expected one of ${CLIENT_FRAME_TYPES.join(', ')}.`,
+      message: `Unknown frame type ${shown(type)}; expected one of ${CLIENT_FRAME_TYPES.join(', ')}.`,
       ...(ref !== undefined && { ref }),
     };
   }
@@ -40,7 +51,7 @@ export function parseClientFrame(text: string): ParseResult {
     return {
       ok: false,
       code: ErrorCode.INVALID_FRAME,
-      message: `Invalid "${type}" frame: ${path ? `${path}: ` : ''}${issue?.message ?? 'wrong shape'}.`,
+      message: `Invalid "${type}" frame: ${path ? `${path.slice(0, 60)}: ` : ''}${clip(issue?.message ?? 'wrong shape')}.`,
       frameType: type,
       ...(ref !== undefined && { ref }),
     };
