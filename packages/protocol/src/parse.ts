@@ -15,7 +15,8 @@ function shown(type: unknown): string {
   if (typeof type === 'string') return JSON.stringify(type.slice(0, 40));
   if (type === undefined) return '(missing)';
   if (type === null) return 'null';
-  return Array.isArray(type) ? '(an array)' : `(a ${typeof type})`;
+  if (typeof type === 'object') return Array.isArray(type) ? '(an array)' : '(an object)';
+  return `(a ${typeof type})`;
 }
 
 /**

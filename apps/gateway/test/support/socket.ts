@@ -7,6 +7,8 @@ export interface TestSocket {
   frames: ServerFrame[];
   /** Resolves with the first recorded or future frame that matches, after `from` (an index). */
   next<T extends ServerFrame['type']>(type: T, match?: (f: Extract<ServerFrame, { type: T }>) => boolean, options?: { timeoutMs?: number; from?: number }): Promise<Extract<ServerFrame, { type: T }>>;
+  /** Like `next`, for the first frame of any type that matches. */
+  nextWhere(match: (f: ServerFrame) => boolean, options?: { timeoutMs?: number; from?: number }): Promise<ServerFrame>;
   send(frame: unknown): void;
   sendRaw(text: string | Buffer): void;
   closed: Promise<{ code: number; reason: string }>;
@@ -36,31 +38,33 @@ export function openSocket(url: string, options: { origin?: string; protocols?: 
     ws,
     frames,
     closed,
-    next(type, match, { timeoutMs = 10_000, from = 0 } = {}) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = frames.slice(from).find((f) => f.type === type && (!match || match(f as never)));
-          if (found) {
-            cleanup();
-            resolve(found as never);
-          }
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`no ${type} frame within ${timeoutMs} ms; got: ${JSON.stringify(frames.slice(-5))}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
+    next: (type, match, options) => waitFor((f) => f.type === type && (!match || match(f as never)), `${type} frame`, options) as never,
+    nextWhere: (match, options) => waitFor(match, 'matching frame', options),
     send: (frame) => ws.send(JSON.stringify(frame)),
     sendRaw: (text) => ws.send(text),
     close: () => ws.close(),
   };
+  function waitFor(match: (f: ServerFrame) => boolean, what: string, { timeoutMs = 10_000, from = 0 } = {}): Promise<ServerFrame> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = frames.slice(from).find(match);
+        if (found) {
+          cleanup();
+          resolve(found as never);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no ${what} within ${timeoutMs} ms; got: ${JSON.stringify(frames.slice(-5))}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  }
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(socket));
     ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
