@@ -12,14 +12,18 @@ const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a
  * The result is still text to show as text, never as HTML.
  */
 export function cleanFileName(raw: string): string {
-  const base = raw.normalize('NFC').split(/[/\\]/).pop() ?? '';
-  let name = base.replace(HIDDEN, '').replace(/\s+/g, ' ').trim().replace(/[. ]+$/, '');
+  const base = raw.split(/[/\\]/).pop() ?? '';
+  // Normalized once the hidden characters are gone: one between a letter and its accent
+  // (`e` U+200B U+0301) kept them apart, and a second cleaning would join them.
+  let name = base.replace(HIDDEN, '').normalize('NFC').replace(/\s+/g, ' ').trim().replace(/[. ]+$/, '');
   if (/^\.*$/.test(name)) return '';
   const chars = [...name];
   if (chars.length > MAX_FILE_NAME_CHARS) {
     const ext = extensionOf(name);
     const tail = ext && ext.length <= 16 ? `.${ext}` : '';
-    name = chars.slice(0, MAX_FILE_NAME_CHARS - [...tail].length).join('').trimEnd() + tail;
+    const cut = chars.slice(0, MAX_FILE_NAME_CHARS - [...tail].length).join('');
+    // With no extension to follow, the cut may end on a dot, or leave nothing but dots.
+    name = tail ? cut.trimEnd() + tail : cut.replace(/[. ]+$/, '');
   }
   return name;
 }
