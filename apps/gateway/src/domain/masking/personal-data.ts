@@ -307,8 +307,9 @@ function classify(run: Run): PersonalDataKind | 'keep' | undefined {
   const plain = !run.plus && !run.parens;
   if (plain && n >= 13 && n <= 19 && same(separators, [' ', '-'])) {
     if (luhnValid(digits)) return 'card';
-    // Printed like a card but failing Luhn: not a card, and no part of it is anything else.
-    if (CARD_LAYOUTS.has(groups.join(' '))) return 'keep';
+    // Printed like a card but failing Luhn: not a card, and no part of it is anything else. The
+    // whole may still be a phone number: `00447966197542` is `+447966197542`.
+    if (CARD_LAYOUTS.has(groups.join(' '))) return isPhone(run) ? 'phone' : 'keep';
   }
   const ssnShape = groups.length === 3 && groups[0] === 3 && groups[1] === 2 && groups[2] === 4;
   if (plain && ssnShape && separators[0] === separators[1] && (separators[0] === '-' || separators[0] === ' ')) {
@@ -316,6 +317,13 @@ function classify(run: Run): PersonalDataKind | 'keep' | undefined {
   }
   if (plain && n === 9 && same(separators, [' ', '.']) && bsnValid(digits)) return 'bsn';
   return isPhone(run) ? 'phone' : undefined;
+}
+
+/** Whether a number may start at `i`: a digit, or `+` or `(` before one, or `+(`. */
+function startsNumber(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  const next = text.charCodeAt(i + 1);
+  return isDigit(c) || ((c === 43 || c === 40) && isDigit(next)) || (c === 43 && next === 40);
 }
 
 /** Numbers outside the spans already taken by addresses and IBANs. */
@@ -330,9 +338,7 @@ function findNumbers(text: string, taken: Span[], meter: Meter): Finding[] {
       i = inside.end;
       continue;
     }
-    const c = text.charCodeAt(i);
-    const starts = isDigit(c) || ((c === 43 || c === 40) && isDigit(text.charCodeAt(i + 1))) || (c === 43 && text.charCodeAt(i + 1) === 40);
-    if (!starts || isWordAt(text, i - 1)) {
+    if (!startsNumber(text, i) || isWordAt(text, i - 1)) {
       i++;
       continue;
     }
@@ -449,15 +455,17 @@ export function maskPreview(text: string): string {
 function cutNumberAtEnd(text: string, floor: number): Finding | undefined {
   const end = text.length;
   let start = end;
-  let digits = 0;
   while (start > floor && end - start < 48) {
     const c = text.charCodeAt(start - 1);
-    if (isDigit(c)) digits++;
-    else if (c !== 32 && c !== 45 && c !== 46 && c !== 40 && c !== 41 && c !== 43) break;
+    if (!isDigit(c) && c !== 32 && c !== 45 && c !== 46 && c !== 40 && c !== 41 && c !== 43) break;
     start--;
   }
-  while (start < end && !isDigit(text.charCodeAt(start)) && text.charCodeAt(start) !== 43 && text.charCodeAt(start) !== 40) start++;
-  if (digits < 4 || isWordAt(text, start - 1)) return undefined;
+  // The fragment starts where the full scan would start reading a number: a `+` or `(` glued to
+  // a word is passed over like the word, so `C++ 4111 1111 11` still has its number masked.
+  while (start < end && (!startsNumber(text, start) || isWordAt(text, start - 1))) start++;
+  let digits = 0;
+  for (let i = start; i < end; i++) if (isDigit(text.charCodeAt(i))) digits++;
+  if (digits < 4) return undefined;
   return { kind: 'fragment', start, end, maskStart: start, maskEnd: end };
 }
 
