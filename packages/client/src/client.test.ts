@@ -322,11 +322,14 @@ describe.each([
       const both = client.send({ conversationId: 'c1', clientConversationId: 'k1', body: 'hi' });
       const empty = client.send({ conversationId: 'c1', body: '' });
       const long = client.send({ conversationId: 'c1', body: 'x'.repeat(MAX_BODY_CHARS + 1) });
+      // From plain JavaScript, where nothing checks the types.
+      const none = client.send({ conversationId: 'c1', body: null as never, attachments: 'f1' as never });
       await expect(both.acked).rejects.toMatchObject({ code: ErrorCode.INVALID_FRAME });
       await expect(empty.acked).rejects.toMatchObject({ code: ErrorCode.INVALID_FRAME });
       await expect(long.acked).rejects.toMatchObject({ code: ErrorCode.MESSAGE_TOO_LONG });
+      await expect(none.acked).rejects.toMatchObject({ code: ErrorCode.INVALID_FRAME });
       expect(save).not.toHaveBeenCalled();
-      expect(events.error.map((e) => e.code)).toEqual([ErrorCode.INVALID_FRAME, ErrorCode.INVALID_FRAME, ErrorCode.MESSAGE_TOO_LONG]);
+      expect(events.error.map((e) => e.code)).toEqual([ErrorCode.INVALID_FRAME, ErrorCode.INVALID_FRAME, ErrorCode.MESSAGE_TOO_LONG, ErrorCode.INVALID_FRAME]);
     });
 
     it('drops the message with FRAME_TOO_LARGE when its frame exceeds the limit from hello', async () => {

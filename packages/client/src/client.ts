@@ -422,9 +422,8 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
     acks.get(frame.clientMessageId)?.resolve(frame);
     acks.delete(frame.clientMessageId);
     retryDelay.reset();
-    const ready = cursors.ack(frame.conversationId, frame.seq, frame.messageId);
+    cursors.ack(frame.conversationId, frame.seq, frame.messageId);
     emitter.emit('ack', frame);
-    deliver(ready);
   }
 
   function request<F extends RequestFrame>(frame: F): Promise<RequestResults[F['type']]> {
@@ -456,7 +455,7 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
       const draft: OutboxEntry = { v: PROTOCOL_VERSION, clientMessageId, ...input, createdAt: Date.now() };
       const problem = checks.messageSend(toSendFrame(draft));
       if (problem !== undefined) {
-        const code: ErrorCode = input.body.length > MAX_BODY_CHARS ? 'MESSAGE_TOO_LONG' : 'INVALID_FRAME';
+        const code: ErrorCode = typeof input.body === 'string' && input.body.length > MAX_BODY_CHARS ? 'MESSAGE_TOO_LONG' : 'INVALID_FRAME';
         settle.reject(parleyError(code, problem));
         emitter.emit('error', { code, message: problem });
         return { clientMessageId, acked };

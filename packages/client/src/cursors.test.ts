@@ -60,12 +60,38 @@ describe('createCursorTracker', () => {
   it('advances on an ack of the next seq and still delivers that message once when it is echoed', () => {
     const t = createCursorTracker();
     t.set('c1', 1);
-    expect(t.ack('c1', 3, 'x')).toEqual([]);
+    t.ack('c1', 3, 'x');
     expect(t.get('c1')).toBe(1);
     t.ack('c1', 2, 'c1-m2');
     expect(t.get('c1')).toBe(2);
     expect(seqs(t.receive(msg(2)).deliver)).toEqual([2]);
     expect(t.receive(msg(2)).deliver).toEqual([]);
+  });
+
+  it('resumes from before an echo the socket dropped: the echo comes once, what followed is not repeated', () => {
+    const t = createCursorTracker();
+    t.set('c1', 1);
+    t.ack('c1', 2, 'c1-m2');
+    // The socket drops after the ack, before the echo.
+    t.disconnected();
+    expect(t.list()).toEqual([{ conversationId: 'c1', seq: 1 }]);
+    expect(seqs(t.receive(msg(2)).deliver)).toEqual([2]);
+    expect(t.list()).toEqual([{ conversationId: 'c1', seq: 2 }]);
+    expect(seqs(t.receive(msg(3)).deliver)).toEqual([3]);
+    expect(t.receive(msg(2)).deliver).toEqual([]);
+  });
+
+  it('holds what follows an acked message until its echo, so delivery stays in seq order', () => {
+    const t = createCursorTracker();
+    t.set('c1', 1);
+    t.resuming(['c1']);
+    // After a reconnect: the other side's message comes live before the replay brings the echo.
+    expect(t.receive(msg(3)).deliver).toEqual([]);
+    t.ack('c1', 2, 'c1-m2');
+    expect(t.receive(msg(4)).deliver).toEqual([]);
+    expect(seqs(t.receive(msg(2)).deliver)).toEqual([2, 3, 4]);
+    expect(t.resumed(['c1'])).toEqual([]);
+    expect(t.get('c1')).toBe(4);
   });
 
   it('starts a cursor from an ack of seq 1 when the conversation is new', () => {

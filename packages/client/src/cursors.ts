@@ -18,12 +18,16 @@ export interface CursorTracker {
   set(conversationId: string, seq: number): void;
   /** Forgets the conversation's cursor, buffer and in-flight resume (after `conversation.reset`). */
   drop(conversationId: string): void;
-  /** Every known cursor, for the resume frame sent after hello. */
+  /** Every known cursor, for the resume frame sent after hello; before the oldest echo still owed, if any. */
   list(): { conversationId: string; seq: number }[];
   /** Feeds a live or replayed `message.created`. */
   receive(message: Message): Received;
-  /** Feeds an ack: it advances the cursor when it is the next seq (an unknown cursor counts as 0). */
-  ack(conversationId: string, seq: number, messageId: string): Message[];
+  /**
+   * Feeds an ack: it advances the cursor when it is the next seq (an unknown cursor counts as 0).
+   * The acked message is still delivered once, when its echo (its `message.created`) comes, and
+   * what follows it waits for that: delivery stays in seq order.
+   */
+  ack(conversationId: string, seq: number, messageId: string): void;
   /** Marks resumes as in flight so further gaps in these conversations do not ask again. */
   resuming(conversationIds: string[]): void;
   /** A resume was answered: clears in-flight and delivers whatever is still buffered, accepting the gap. */
@@ -40,17 +44,31 @@ export function createCursorTracker(): CursorTracker {
   const cursors = new Map<string, number>();
   const buffers = new Map<string, Map<number, Message>>();
   const inFlight = new Set<string>();
-  // Ids of messages whose cursor an ack advanced: their own message.created is still delivered once.
-  const echoes = new Set<string>();
+  // Messages whose cursor an ack advanced, by id: their own message.created (the echo) is still
+  // delivered once, in seq order; `message` holds an echo that came while an older one is owed.
+  const echoes = new Map<string, { conversationId: string; seq: number; message?: Message }>();
 
   const take = (m: Message): Message => {
     cursors.set(m.conversationId, m.seq);
     echoes.delete(m.id);
     return m;
   };
+  /** The echoes still owed in a conversation, oldest first. */
+  const owed = (conversationId: string) => [...echoes].filter(([, echo]) => echo.conversationId === conversationId).sort(([, a], [, b]) => a.seq - b.seq);
+  // Where a resume starts: before the oldest echo still owed, so a socket that dropped between an
+  // ack and its echo gets the echo in the replay (what follows it is dropped again as seen).
+  const resumePoint = (conversationId: string, cursor: number): number => Math.min(cursor, (owed(conversationId)[0]?.[1].seq ?? Infinity) - 1);
+  // Delivers, in seq order, the echoes that came (up to the first still missing), then, once none
+  // is owed, what the buffer holds from the cursor on.
   const drain = (conversationId: string): Message[] => {
-    const buffer = buffers.get(conversationId);
     const out: Message[] = [];
+    const waiting = owed(conversationId);
+    for (const [messageId, echo] of waiting) {
+      if (!echo.message) return out;
+      echoes.delete(messageId);
+      out.push(echo.message);
+    }
+    const buffer = buffers.get(conversationId);
     if (!buffer) return out;
     for (let next = buffer.get(cursors.get(conversationId)! + 1); next; next = buffer.get(next.seq + 1)) {
       buffer.delete(next.seq);
@@ -72,24 +90,32 @@ export function createCursorTracker(): CursorTracker {
       cursors.delete(id);
       buffers.delete(id);
       inFlight.delete(id);
+      for (const [messageId, echo] of echoes) if (echo.conversationId === id) echoes.delete(messageId);
     },
-    list: () => [...cursors].map(([conversationId, seq]) => ({ conversationId, seq })),
+    list: () => [...cursors].map(([conversationId, cursor]) => ({ conversationId, seq: resumePoint(conversationId, cursor) })),
     receive(m) {
-      const cursor = cursors.get(m.conversationId);
-      if (cursor === undefined || m.seq === cursor + 1) return { deliver: [take(m), ...drain(m.conversationId)] };
-      if (m.seq <= cursor) return { deliver: echoes.delete(m.id) ? [m] : [] };
-      const buffer = buffers.get(m.conversationId) ?? new Map<number, Message>();
-      buffers.set(m.conversationId, buffer.set(m.seq, m));
-      if (inFlight.has(m.conversationId)) return { deliver: [] };
-      inFlight.add(m.conversationId);
-      return { deliver: [], resumeFrom: cursor };
+      const id = m.conversationId;
+      const cursor = cursors.get(id);
+      if (cursor !== undefined && m.seq <= cursor) {
+        // An echo (the cursor passed it at its ack) comes out in its turn, and what waited behind it follows.
+        const echo = echoes.get(m.id);
+        if (!echo || echo.message) return { deliver: [] };
+        echo.message = m;
+        return { deliver: drain(id) };
+      }
+      if (cursor === undefined || (m.seq === cursor + 1 && !owed(id).length)) return { deliver: [take(m), ...drain(id)] };
+      const buffer = buffers.get(id) ?? new Map<number, Message>();
+      buffers.set(id, buffer.set(m.seq, m));
+      // The next one, behind an echo on its way (live after its ack, or in the replay a resume asks for): it waits.
+      if (m.seq === cursor + 1 || inFlight.has(id)) return { deliver: [] };
+      inFlight.add(id);
+      return { deliver: [], resumeFrom: resumePoint(id, cursor) };
     },
     ack(id, seq, messageId) {
-      if (seq !== (cursors.get(id) ?? 0) + 1) return [];
+      if (seq !== (cursors.get(id) ?? 0) + 1) return;
       cursors.set(id, seq);
-      echoes.add(messageId);
-      if (echoes.size > MAX_ECHOES) echoes.delete(echoes.values().next().value!);
-      return drain(id);
+      echoes.set(messageId, { conversationId: id, seq });
+      if (echoes.size > MAX_ECHOES) echoes.delete(echoes.keys().next().value!);
     },
     resuming(ids) {
       for (const id of ids) inFlight.add(id);
@@ -98,6 +124,8 @@ export function createCursorTracker(): CursorTracker {
       const out: Message[] = [];
       for (const id of ids) {
         inFlight.delete(id);
+        // Behind an echo still on its way, the buffer waits for it rather than pass it.
+        if (owed(id).length) continue;
         const buffer = buffers.get(id);
         buffers.delete(id);
         for (const m of [...(buffer?.values() ?? [])].sort((a, b) => a.seq - b.seq)) {
