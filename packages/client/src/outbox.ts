@@ -25,7 +25,9 @@ export function toSendFrame(entry: OutboxEntry, ref?: string): MessageSendFrame 
     clientMessageId: entry.clientMessageId,
     body: entry.body,
     ...(entry.internal !== undefined && { internal: entry.internal }),
-    ...(entry.attachments !== undefined && { attachments: [...entry.attachments] }),
+    // Stored data or a caller's input may hold anything here: only an array is copied. Anything else
+    // goes as it is, for the checks to refuse (a spread would throw, or make file ids of a string's letters).
+    ...(entry.attachments !== undefined && { attachments: Array.isArray(entry.attachments) ? [...entry.attachments] : entry.attachments }),
   };
 }
 
