@@ -86,7 +86,8 @@ const isId = (value: unknown) => typeof value === 'string' && ID.test(value);
 export const structuralChecks: FrameChecks = {
   serverFrame(json) {
     if (!isObject(json) || typeof json.type !== 'string' || !(json.ref === undefined || typeof json.ref === 'string')) return undefined;
-    const shape = SERVER_FRAMES[json.type];
+    // Own keys only: a type such as 'constructor' would otherwise find Object.prototype's.
+    const shape = {}.hasOwnProperty.call(SERVER_FRAMES, json.type) ? SERVER_FRAMES[json.type] : undefined;
     return !shape || fits(json, shape) ? (json as ServerFrame) : undefined;
   },
   messageSend(frame) {
