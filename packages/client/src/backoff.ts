@@ -23,7 +23,9 @@ export function createBackoff(options: BackoffOptions = {}, random: () => number
   return {
     next() {
       const ceiling = Math.min(maxMs, initialMs * factor ** attempt);
-      attempt += 1;
+      // Counted only while the ceiling grows: after a long outage factor ** attempt would reach
+      // Infinity, and with initialMs 0 the delay would be 0 · Infinity, NaN.
+      if (ceiling > 0 && ceiling < maxMs) attempt += 1;
       return Math.floor(random() * ceiling);
     },
     reset() {
