@@ -313,6 +313,16 @@ describe('bad input over HTTP', () => {
     expect(await state()).toEqual(before);
   });
 
+  it.each([
+    ['a path segment over 100 characters', `/api/admin/queues/${'a'.repeat(101)}`, 414],
+    ['broken percent-encoding', '/api/admin/queues/%E0%A4%A', 400],
+  ])('answers %s in the usual error shape', async (_name, path, status) => {
+    const res = await fetch(`${gw.url}${path}`, { method: 'PATCH', headers: { cookie, origin: gw.origin, 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect((await res.json()).error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/address/) });
+  });
+
   it('answers an oversize HTTP body with 413', async () => {
     const res = await fetch(`${gw.url}/api/visitor/sessions`, {
       method: 'POST',

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@parley/protocol';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, toAppError } from '../domain/errors.ts';
 
 /**
@@ -21,4 +21,17 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send({ error: { code: ErrorCode.NOT_FOUND, message: `No route ${request.method} ${request.url.split('?')[0]}.` } });
   });
+}
+
+/**
+ * Errors the router finds before any route runs (Fastify's `frameworkErrors`), in the same shape
+ * as every other: an address that is not valid percent-encoding (400), or a path segment over the
+ * router's 100 characters (414). Without this they answer in the framework's own format.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  const message =
+    status === 414 ? 'A part of the address is longer than 100 characters: ids are at most 64.' : 'The address is not valid: check its percent-encoding (%XX).';
+  // Route hooks do not run for these: the API's no-store is set here.
+  reply.status(status).header('cache-control', 'no-store').send({ error: { code: ErrorCode.INVALID_REQUEST, message } });
 }

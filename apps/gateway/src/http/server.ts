@@ -4,7 +4,7 @@ import { CloseCode } from '@parley/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import type { OpenDatabase } from '../db/database.ts';
-import { registerErrorHandler } from './errors.ts';
+import { frameworkErrors, registerErrorHandler } from './errors.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -35,7 +35,7 @@ export async function buildGateway({
   database: OpenDatabase;
   logger?: FastifyServerOptions['logger'];
 }): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: 1024 * 1024, forceCloseConnections: true, trustProxy: config.trustProxy });
+  const app = Fastify({ logger, bodyLimit: 1024 * 1024, forceCloseConnections: true, trustProxy: config.trustProxy, frameworkErrors });
   registerErrorHandler(app);
   // What the API answers is someone's data: no browser cache or proxy keeps it, so on a shared
   // computer the next person finds none of it. A route whose answer may be kept says so itself.
