@@ -1,15 +1,19 @@
 import { ErrorCode } from '@parley/protocol';
+import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apps, messages, workspaces } from '../src/db/schema/index.ts';
 import { cid, startGateway, type TestGateway } from './support/gateway.ts';
 import type { TestSocket } from './support/socket.ts';
+import { seedConversation } from './support/workspace.ts';
 
 // Generated frames and requests from a visitor who tries everything, against a real gateway:
 // ids of another visitor's conversation and of agents' notes, near-valid frames with one
 // field swapped for anything, raw text and bytes, HTTP bodies of any JSON shape. Whatever
 // comes, the answers carry documented codes, the socket stays open, nothing stored for anyone
 // else changes, and two canaries (another visitor's message, an internal note in the attacker's
-// own conversation) never reach the attacker by any frame or response.
+// own conversation) never reach the attacker by any frame or response. An agent sending
+// generated frames likewise never reaches another workspace's conversation.
 
 let gw: TestGateway;
 let cookie: string;
@@ -20,6 +24,8 @@ let others: string;
 let otherMessageId: string;
 const otherCanary = `OTHER-VISITOR-${cid()}`;
 const noteCanary = `INTERNAL-NOTE-${cid()}`;
+let foreign: string;
+const foreignCanary = `OTHER-WORKSPACE-${cid()}`;
 const CODES = new Set<string>(Object.values(ErrorCode));
 
 const agentGet = (path: string) => fetch(`${gw.url}${path}`, { headers: { cookie, origin: gw.origin } }).then((r) => r.json());
@@ -48,6 +54,10 @@ beforeAll(async () => {
   agent.send({ type: 'message.send', ref: 'n', conversationId: own, clientMessageId: cid(), body: noteCanary, internal: true });
   await agent.next('message.ack', (f) => f.ref === 'n');
   agent.close();
+
+  await gw.database.db.insert(workspaces).values({ id: 'other', name: 'Other workspace' });
+  await gw.database.db.insert(apps).values({ id: 'other-app', workspaceId: 'other', name: 'Other site', identitySecret: 'other-secret-0123456789abcdef' });
+  foreign = (await seedConversation(gw.database, { workspaceId: 'other', appId: 'other-app', messages: [{ kind: 'visitor', body: foreignCanary }] })).id;
 });
 afterAll(async () => {
   attacker?.close();
@@ -56,42 +66,41 @@ afterAll(async () => {
 
 // The generators are made once the conversations exist: they aim at their ids.
 
-/** Ids worth trying: the attacker's own, the other visitor's, made-up ones, and malformed ones. */
-const ids = () =>
+/** Ids worth trying: the real ones given (one's own, someone else's), made-up ones, and malformed ones. */
+const ids = (real: string[]) =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(own, others) },
+    { weight: 4, arbitrary: fc.constantFrom(...real) },
     { weight: 1, arbitrary: fc.constantFrom(otherMessageId, 'x', cid(), '../../etc/passwd', '', 'a'.repeat(65), '__proto__') },
   );
-const anything = () =>
-  fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ maxLength: 3000 }), fc.constantFrom(own, others, '__proto__', 0, -1, 1e308, null));
+const anything = (real: string[]) => fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ maxLength: 3000 }), fc.constantFrom(...real, '__proto__', 0, -1, 1e308, null));
 
 // Each message gets a ref of its own, so its answer can be awaited.
 let sends = 0;
 const sendRef = () => fc.constant(null).map(() => `send-${sends++}`);
 
 /** A valid frame of every type, aimed at any of the ids. */
-const validFrame = () =>
+const validFrame = (real: string[]) =>
   fc.oneof(
     fc.record(
-      { type: fc.constant('message.send'), ref: sendRef(), conversationId: ids(), clientMessageId: fc.constantFrom(cid(), otherMessageId), body: fc.string({ minLength: 1, maxLength: 50 }), internal: fc.boolean() },
+      { type: fc.constant('message.send'), ref: sendRef(), conversationId: ids(real), clientMessageId: fc.constantFrom(cid(), otherMessageId), body: fc.string({ minLength: 1, maxLength: 50 }), internal: fc.boolean() },
       { requiredKeys: ['type', 'ref', 'conversationId', 'clientMessageId', 'body'] },
     ),
-    fc.record({ type: fc.constant('message.send'), ref: sendRef(), clientConversationId: ids(), clientMessageId: fc.uuid(), body: fc.string({ minLength: 1, maxLength: 50 }) }),
-    fc.record({ type: fc.constant('resume'), cursors: fc.array(fc.record({ conversationId: ids(), seq: fc.nat(5) }), { maxLength: 3 }) }),
+    fc.record({ type: fc.constant('message.send'), ref: sendRef(), clientConversationId: ids(real), clientMessageId: fc.uuid(), body: fc.string({ minLength: 1, maxLength: 50 }) }),
+    fc.record({ type: fc.constant('resume'), cursors: fc.array(fc.record({ conversationId: ids(real), seq: fc.nat(5) }), { maxLength: 3 }) }),
     fc.record({ type: fc.constant('conversation.list'), status: fc.constantFrom('open', 'closed') }),
-    fc.record({ type: fc.constant('conversation.history'), conversationId: ids() }),
-    fc.record({ type: fc.constant('typing'), conversationId: ids(), state: fc.constantFrom('start', 'stop'), internal: fc.boolean() }, { requiredKeys: ['type', 'conversationId', 'state'] }),
-    fc.record({ type: fc.constant('conversation.read'), conversationId: ids(), seq: fc.nat(10) }),
-    fc.record({ type: fc.constant('conversation.end'), conversationId: ids() }),
+    fc.record({ type: fc.constant('conversation.history'), conversationId: ids(real) }),
+    fc.record({ type: fc.constant('typing'), conversationId: ids(real), state: fc.constantFrom('start', 'stop'), internal: fc.boolean() }, { requiredKeys: ['type', 'conversationId', 'state'] }),
+    fc.record({ type: fc.constant('conversation.read'), conversationId: ids(real), seq: fc.nat(10) }),
+    fc.record({ type: fc.constant('conversation.end'), conversationId: ids(real) }),
   );
 
 /** Raw text for the socket: a valid frame, one with a field swapped for anything, or junk. */
-const rawFrame = () =>
+const rawFrame = (real: string[]) =>
   fc.oneof(
-    { weight: 4, arbitrary: validFrame().map((f) => JSON.stringify(f)) },
+    { weight: 4, arbitrary: validFrame(real).map((f) => JSON.stringify(f)) },
     {
       weight: 2,
-      arbitrary: fc.tuple(validFrame(), fc.constantFrom('type', 'conversationId', 'clientMessageId', 'body', 'cursors', 'internal', 'seq', 'state', '__proto__', 'extra'), anything()).map(([frame, key, value]) => {
+      arbitrary: fc.tuple(validFrame(real), fc.constantFrom('type', 'conversationId', 'clientMessageId', 'body', 'cursors', 'internal', 'seq', 'state', '__proto__', 'extra'), anything(real)).map(([frame, key, value]) => {
         const copy: Record<string, unknown> = { ...frame };
         Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
         return JSON.stringify(copy);
@@ -101,46 +110,65 @@ const rawFrame = () =>
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) },
   );
 
-/** Everything the attacker has received, as one text to search. */
-const seen = () => JSON.stringify(attacker.frames);
+/**
+ * Sends generated frames aimed at `real` ids on `socket`, round after round; after each, the
+ * socket still answers a ping and every message sent has its answer (an ack, or an error naming
+ * it). Then closes it (so every frame the gateway sent before is recorded) and checks every
+ * error: a documented code and a short message.
+ */
+async function sendGenerated(socket: TestSocket, real: string[], numRuns: number): Promise<void> {
+  let round = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(rawFrame(real), { minLength: 1, maxLength: 12 }), async (frames) => {
+      const from = socket.frames.length;
+      for (const frame of frames) socket.sendRaw(frame);
+      const ref = `still-${round++}`;
+      socket.send({ type: 'ping', ref });
+      await socket.next('pong', (f) => f.ref === ref, { from });
+      expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+      for (const frame of frames) {
+        const sent = typeof frame === 'string' && /^\{"type":"message\.send","ref":"(send-\d+)"/.exec(frame)?.[1];
+        if (sent) await socket.nextWhere((f) => (f.type === 'message.ack' || f.type === 'error') && f.ref === sent, { from });
+      }
+    }),
+    { numRuns },
+  );
+  socket.close();
+  expect((await socket.closed).code).toBe(1005);
+  const errors = socket.frames.filter((f) => f.type === 'error');
+  expect(errors.length).toBeGreaterThan(0);
+  for (const error of errors) {
+    expect(CODES).toContain(error.code);
+    expect(error.message.length).toBeGreaterThan(10);
+    expect(error.message.length).toBeLessThanOrEqual(300);
+  }
+}
+
+/** A conversation's messages as stored, straight from the database. */
+const rows = (conversationId: string) => gw.database.db.select().from(messages).where(eq(messages.conversationId, conversationId));
 
 describe('a visitor sending generated frames', () => {
   it('gets documented answers, keeps the socket, reaches nobody else and no note', async () => {
     const othersBefore = await stored(others);
     const ownBefore = (await stored(own)).slice(0, 2);
-    let round = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(rawFrame(), { minLength: 1, maxLength: 12 }), async (frames) => {
-        const from = attacker.frames.length;
-        for (const frame of frames) attacker.sendRaw(frame);
-        // Still open and answering after whatever came before.
-        const ref = `still-${round++}`;
-        attacker.send({ type: 'ping', ref });
-        await attacker.next('pong', (f) => f.ref === ref, { from });
-        expect(attacker.ws.readyState).toBe(attacker.ws.OPEN);
-        // Every message the visitor sent is answered: stored (an ack) or refused (an error naming it).
-        for (const frame of frames) {
-          const sent = typeof frame === 'string' && /^\{"type":"message\.send","ref":"(send-\d+)"/.exec(frame)?.[1];
-          if (sent) await attacker.nextWhere((f) => (f.type === 'message.ack' || f.type === 'error') && f.ref === sent, { from });
-        }
-      }),
-      { numRuns: 60 },
-    );
-    // Closed by the client, so every frame the gateway sent before is recorded.
-    attacker.close();
-    expect((await attacker.closed).code).toBe(1005);
-    const errors = attacker.frames.filter((f) => f.type === 'error');
-    expect(errors.length).toBeGreaterThan(0);
-    for (const error of errors) {
-      expect(CODES).toContain(error.code);
-      expect(error.message.length).toBeGreaterThan(10);
-      expect(error.message.length).toBeLessThanOrEqual(300);
-    }
+    await sendGenerated(attacker, [own, others], 60);
     expect(await stored(others)).toEqual(othersBefore);
     expect((await stored(own)).slice(0, 2)).toEqual(ownBefore);
-    expect(seen()).not.toContain(otherCanary);
-    expect(seen()).not.toContain(noteCanary);
+    const seen = JSON.stringify(attacker.frames);
+    expect(seen).not.toContain(otherCanary);
+    expect(seen).not.toContain(noteCanary);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('an agent sending generated frames', () => {
+  it('gets documented answers, keeps the socket, and reaches nothing of another workspace', async () => {
+    const foreignBefore = await rows(foreign);
+    const agent = await gw.connectAgent(cookie);
+    await agent.next('hello');
+    await sendGenerated(agent, [own, foreign], 40);
+    expect(await rows(foreign)).toEqual(foreignBefore);
+    expect(JSON.stringify(agent.frames)).not.toContain(foreignCanary);
   });
 });
 
@@ -160,7 +188,7 @@ describe('a visitor sending generated HTTP requests', () => {
       '/api/visitor/conversations',
       '/api/visitor/app',
     ),
-    body: fc.option(fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.dictionary(fc.constantFrom('name', 'email', 'attributes', 'userId', 'signature', 'subject', 'description', 'body', '__proto__'), anything())), { nil: undefined }),
+    body: fc.option(fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.dictionary(fc.constantFrom('name', 'email', 'attributes', 'userId', 'signature', 'subject', 'description', 'body', '__proto__'), anything([own, others]))), { nil: undefined }),
   });
 
   it('never gets a server error, reads nothing of anyone else, and changes nothing of theirs', async () => {

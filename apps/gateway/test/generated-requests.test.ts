@@ -72,7 +72,7 @@ describe('every HTTP route on generated input', () => {
     // Bodies a route would take: a message, a reply, a transfer, a ticket, a status.
     const body = JSON.stringify({ clientMessageId: cid(), body: 'x', subject: 's', description: 'd', reason: 'r', status: 'closed' });
     for (const route of routes()) {
-      for (const headers of [{ cookie }, { authorization: `Bearer ${token}` }]) {
+      for (const headers of [{ cookie }, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
         const path = route.path.replace(/:\w+/g, foreignConversation);
         const withBody = route.method !== 'GET' && route.method !== 'DELETE';
         const res = await fetch(`${gw.url}${path}`, {
