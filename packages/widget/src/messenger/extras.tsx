@@ -13,10 +13,23 @@ import type { ExtraStrings } from './strings/extras/en.ts';
 // opened): the way back to the list of conversations and the list, the pre-chat form, "leave
 // your e-mail", and ending a chat, with their strings and styles.
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// What the gateway takes (PATCH /api/visitor/me): valibot's `email()` pattern and the lengths of
+// IDENTITY_LIMITS. Checking with the same rules means what the browser lets through is never
+// refused after sending, when the visitor could only be told "something went wrong". The web
+// form's checks (webform/checks.ts) hold the same pattern: a module shared by the two would be
+// one more request for each. Tests hold both to the gateway's schemas.
+const EMAIL = /^[\w+-]+(?:\.[\w+-]+)*@[\da-zA-Z]+(?:[.-][\da-zA-Z]+)*\.[a-zA-Z]{2,}$/u;
+const NAME_MAX = 120;
+const EMAIL_MAX = 254;
 
-/** Whether text looks like an e-mail address (the gateway checks it again). */
-const isEmail = (text: string) => EMAIL.test(text);
+/** What is wrong with the pre-chat fields (trimmed), as the gateway would find it: none when it will take them. */
+export function preChatErrors(settings: { name: string; email: string }, name: string, email: string): { name?: MessengerKey; email?: MessengerKey } {
+  const found: { name?: MessengerKey; email?: MessengerKey } = {};
+  if (settings.name === 'required' && !name) found.name = 'field.required';
+  if (settings.email === 'required' && !email) found.email = 'field.required';
+  else if (email && !(EMAIL.test(email) && email.length <= EMAIL_MAX)) found.email = 'field.email';
+  return found;
+}
 
 type Module<T> = Promise<{ default: T }>;
 /** One language's strings for the whole messenger: the first open's (loaded already) and these views'. */
@@ -92,6 +105,8 @@ const ConversationList = reactive(function ConversationList({ model, t, focused,
 
 /** A labelled text field with its error, wired with aria-invalid and aria-describedby. */
 function Field(props: { id: string; label: string; type: 'text' | 'email'; value: string; error: string | null; required: boolean; optional: string; autoComplete: string; onInput(value: string): void; inputRef?: { current: HTMLInputElement | null } }) {
+  // No longer than the gateway keeps: typing stops there, a paste is cut.
+  const maxLength = props.type === 'email' ? EMAIL_MAX : NAME_MAX;
   const { id, label, error } = props;
   return (
     <div class="field">
@@ -104,6 +119,7 @@ function Field(props: { id: string; label: string; type: 'text' | 'email'; value
         type={props.type as 'text'}
         value={props.value}
         autoComplete={props.autoComplete}
+        maxLength={maxLength}
         aria-required={props.required}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
@@ -133,10 +149,7 @@ const PreChatForm = reactive(function PreChatForm({ model, t, focused }: ViewPro
       noValidate
       onSubmit={async (event) => {
         event.preventDefault();
-        const found: typeof errors = {};
-        if (settings.name === 'required' && !name.trim()) found.name = 'field.required';
-        if (settings.email === 'required' && !email.trim()) found.email = 'field.required';
-        else if (email.trim() && !isEmail(email.trim())) found.email = 'field.email';
+        const found = preChatErrors(settings, name.trim(), email.trim());
         setErrors(found);
         if (found.name || found.email) return;
         const patch = { ...(name.trim() && { name: name.trim() }), ...(email.trim() && { email: email.trim() }) };
@@ -184,7 +197,8 @@ function EmailOffer({ model, t }: ViewProps) {
       onSubmit={async (event) => {
         event.preventDefault();
         const value = email.trim();
-        if (!isEmail(value)) return setError(value ? 'field.email' : 'field.required');
+        const problem = preChatErrors({ name: 'off', email: 'required' }, '', value).email;
+        if (problem) return setError(problem);
         setError(null);
         if (await model.saveProfile({ email: value })) model.notice.value = { key: 'offline.thanks', params: { email: value } };
         else setError('error.action');
