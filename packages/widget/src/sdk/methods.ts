@@ -33,30 +33,32 @@ const MESSENGER_OPTIONS = ['locale', 'dir', 'size', 'position', 'color', 'launch
 const PROFILE_OPTIONS = ['name', 'email', 'attributes'];
 const ATTRIBUTE_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
+// valibot's `email()` pattern, as the gateway applies it: what passes here is not refused later.
+const EMAIL = /^[\w+-]+(?:\.[\w+-]+)*@[\da-zA-Z]+(?:[.-][\da-zA-Z]+)*\.[a-zA-Z]{2,}$/u;
+const isEmail = (value: unknown) => typeof value === 'string' && value.trim().length <= 254 && EMAIL.test(value.trim());
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Why an identity is not usable, or undefined when it is. */
-function identityProblem(identity: unknown): string | undefined {
+/** Why an identity is not usable, or undefined when it is (exported for tests). */
+export function identityProblem(identity: unknown): string | undefined {
   if (!isRecord(identity)) return "pass the signed-in user: identify({ userId, signature })";
   const { userId, signature, name, email, ...rest } = identity;
-  if (typeof userId !== 'string' || !userId || userId.length > 256) return 'userId must be your user id as a string of 1 to 256 characters';
+  if (typeof userId !== 'string' || !userId || userId.length > 256 || /[\u0000-\u001f\u007f]/.test(userId)) return 'userId must be your user id as a string of 1 to 256 characters, without control characters';
   if (typeof signature !== 'string' || !/^[0-9a-fA-F]{64}$/.test(signature)) {
     return "signature must be the HMAC-SHA256 (64 hex characters) of the user id with the app's identity secret, computed on your server; never put the secret in the page";
   }
   if (name !== undefined && (typeof name !== 'string' || !name.trim() || name.length > 120)) return 'name must be text of 1 to 120 characters';
-  if (email !== undefined && (typeof email !== 'string' || !EMAIL.test(email.trim()))) return 'email must be an e-mail address';
+  if (email !== undefined && !isEmail(email)) return 'email must be an e-mail address';
   const unknown = Object.keys(rest);
   if (unknown.length) return `unknown field ${unknown[0]}; identify takes userId, signature, name and email`;
   return undefined;
 }
 
-/** Why a profile update is not usable, or undefined when it is. */
-function profileProblem(patch: Record<string, unknown>): string | undefined {
+/** Why a profile update is not usable, or undefined when it is (exported for tests). */
+export function profileProblem(patch: Record<string, unknown>): string | undefined {
   const { name, email, attributes } = patch;
   if (name !== undefined && name !== null && (typeof name !== 'string' || !name.trim() || name.length > 120)) return 'name must be text of 1 to 120 characters, or null';
-  if (email !== undefined && email !== null && (typeof email !== 'string' || !EMAIL.test(email.trim()))) return 'email must be an e-mail address, or null';
+  if (email !== undefined && email !== null && !isEmail(email)) return 'email must be an e-mail address, or null';
   if (attributes === undefined) return undefined;
   if (!isRecord(attributes)) return 'attributes must be an object: { plan: "pro", seats: 5 }';
   const entries = Object.entries(attributes);
