@@ -323,6 +323,12 @@ describe('bad input over HTTP', () => {
     expect((await res.json()).error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/address/) });
   });
 
+  it('answers a content-type the API does not take with 415, saying which it takes', async () => {
+    const res = await fetch(`${gw.url}/api/visitor/sessions`, { method: 'POST', headers: { 'content-type': 'image/png', origin: gw.origin }, body: 'x' });
+    expect(res.status).toBe(415);
+    expect((await res.json()).error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('application/json') });
+  });
+
   it('answers an oversize HTTP body with 413', async () => {
     const res = await fetch(`${gw.url}/api/visitor/sessions`, {
       method: 'POST',

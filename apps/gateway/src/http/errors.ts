@@ -13,7 +13,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
     else if ((error as FastifyError).statusCode && (error as FastifyError).statusCode! < 500) {
       const status = (error as FastifyError).statusCode!;
       const code = status === 413 ? ErrorCode.PAYLOAD_TOO_LARGE : status === 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INVALID_REQUEST;
-      known = new AppError(code, error.message, { status });
+      // The framework says only "Unsupported Media Type": say what the API takes instead.
+      const message =
+        (error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? `The API does not take content-type ${String(request.headers['content-type']).slice(0, 60)}: send JSON as application/json, or a file's bytes as application/octet-stream.`
+          : error.message;
+      known = new AppError(code, message, { status });
     } else known = toAppError(error);
     if (known.status >= 500) request.log.error({ err: error }, 'request failed');
     reply.status(known.status).send({ error: { code: known.code, message: known.message } });
