@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { ErrorCode } from './codes.ts';
 import { CLIENT_FRAME_TYPES, ClientFrameSchema, type ClientFrame } from './frames.ts';
+import { fieldErrors } from './tickets.ts';
 
 /** The outcome of parsing one client frame: the frame, or a coded error naming what is wrong. */
 export type ParseResult =
@@ -8,7 +9,20 @@ export type ParseResult =
   | { ok: false; code: ErrorCode; message: string; frameType?: string; ref?: string };
 
 /** An issue's text cut to a length an error frame can carry: it may quote the value it refused. */
-const clip = (text: string) => (text.length > 120 ? `${text.slice(0, 119)}…` : text);
+const clip = (text: string) => (text.length > 160 ? `${text.slice(0, 159)}…` : text);
+
+/**
+ * What is wrong, in words that say what to fix: the first issue as a form names it ("body is
+ * required", "extra is not a field this request takes"), else the schema's own message with
+ * its path. Shared by the socket and the HTTP API.
+ */
+export function issueText(issues: readonly v.BaseIssue<unknown>[]): string {
+  const [named] = fieldErrors(issues);
+  if (named) return named.message;
+  const issue = issues[0];
+  const path = issue ? v.getDotPath(issue) : null;
+  return `${path ? `${path}: ` : ''}${issue?.message ?? 'wrong shape'}`;
+}
 
 /** A `type` as an error names it: a string quoted (its start), anything else by its kind. */
 function shown(type: unknown): string {
@@ -47,12 +61,10 @@ export function parseClientFrame(text: string): ParseResult {
   }
   const result = v.safeParse(ClientFrameSchema, data);
   if (!result.success) {
-    const issue = result.issues[0];
-    const path = issue ? v.getDotPath(issue) : null;
     return {
       ok: false,
       code: ErrorCode.INVALID_FRAME,
-      message: `Invalid "${type}" frame: ${path ? `${path.slice(0, 60)}: ` : ''}${clip(issue?.message ?? 'wrong shape')}.`,
+      message: `Invalid "${type}" frame: ${clip(issueText(result.issues))}.`,
       frameType: type,
       ...(ref !== undefined && { ref }),
     };

@@ -54,6 +54,9 @@ export interface FieldError {
   max?: number;
 }
 
+/** valibot's names of the expected kinds, as a sentence says them. */
+const KINDS: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', Object: 'an object', Array: 'an array' };
+
 /**
  * Turns valibot issues into one error per field, first issue first (parse with
  * `abortEarly: false` to get every field). The server sends them in `error.fields`; the web
@@ -83,7 +86,7 @@ export function fieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldError
       REQUIRED: `${field} is required`,
       TOO_LONG: `${field} must be at most ${max} characters`,
       INVALID_EMAIL: `${field} must be an e-mail address`,
-      INVALID_TYPE: `${field} must be ${issue.expected}`,
+      INVALID_TYPE: `${field} must be ${KINDS[issue.expected ?? ''] ?? issue.expected}`,
       UNKNOWN_FIELD: `${field} is not a field this request takes`,
       INVALID_VALUE: `${field}: ${issue.message}`,
     }[code];

@@ -1,4 +1,4 @@
-import { ErrorCode, FieldErrorCode, type FieldError } from '@parley/protocol';
+import { ErrorCode, FieldErrorCode, issueText, type FieldError } from '@parley/protocol';
 import * as v from 'valibot';
 import { AppError } from '../domain/errors.ts';
 
@@ -84,7 +84,6 @@ export function parseInput<S extends v.GenericSchema>(schema: S, input: unknown)
   refuseArrayForObject(schema, input);
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
-  const issue = result.issues[0];
-  const path = issue ? v.getDotPath(issue) : null;
-  throw new AppError(ErrorCode.INVALID_REQUEST, `${path ? `${path}: ` : ''}${issue?.message ?? 'invalid input'}.`, { status: 400 });
+  const text = issueText(result.issues);
+  throw new AppError(ErrorCode.INVALID_REQUEST, `${text.length > 160 ? `${text.slice(0, 159)}…` : text}.`, { status: 400 });
 }
