@@ -1,8 +1,8 @@
-import { createClient, memoryOutboxStore, type OutboxStore, type ParleyClient } from '@parley/client';
-import { PROTOCOL_VERSION, TOKEN_SUBPROTOCOL_PREFIX, type Message } from '@parley/protocol';
-import fc from 'fast-check';
+import { createClient, memoryOutboxStore, type OutboxStore } from '@parley/client';
+import { PROTOCOL_VERSION, TOKEN_SUBPROTOCOL_PREFIX } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { deliveryUnderDrops } from './support/delivery.ts';
 import { cid, startGateway, type TestGateway } from './support/gateway.ts';
 
 let gw: TestGateway;
@@ -112,102 +112,8 @@ describe('the client outbox against the gateway', () => {
   });
 });
 
-// The promise behind the outbox and resume, tried on generated schedules: a visitor and an
-// agent (both the real client library) write to one conversation while their sockets are
-// closed by the gateway or cut dead under them at any moment, acks in flight included. Every
-// message is stored exactly once, in the order its sender wrote it, and each side receives
-// every message of the conversation it may read exactly once, in seq order: the agent all of
-// them, numbered 1..N; the visitor all but the agent's internal notes, numbered 1..P.
-
-type Who = 'visitor' | 'agent';
-type Step = { kind: 'send'; who: Who | 'note' } | { kind: 'close' | 'cut'; who: Who } | { kind: 'settle' };
-
-const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('send' as const), who: fc.constantFrom<Who | 'note'>('visitor', 'agent', 'note') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('close' as const, 'cut' as const), who: fc.constantFrom<Who>('visitor', 'agent') }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'settle' as const }) },
-);
-
-/** A real client whose sockets the test can cut (no close frame: what is in flight is lost). */
-function client(path: string, headers: Record<string, string>, protocols: string[] = []) {
-  const sockets: WebSocket[] = [];
-  const Socket = class extends WebSocket {
-    constructor(url: string, subprotocols?: string[]) {
-      super(url, subprotocols, { origin: gw.origin, headers });
-      sockets.push(this);
-    }
-  };
-  const received: Message[] = [];
-  const parley: ParleyClient = createClient({
-    url: `${gw.wsUrl}${path}`,
-    protocols: () => protocols,
-    WebSocket: Socket as never,
-    outbox: memoryOutboxStore(),
-    backoff: { initialMs: 5, maxMs: 40 },
-  });
-  parley.on('message', (m) => received.push(m));
-  parley.connect();
-  return { parley, received, cut: () => sockets.at(-1)?.terminate() };
-}
-
-/** Waits for every ack, failing (rather than hanging) when one never comes. */
-function allAcked(acks: Promise<unknown>[], written: Record<string, string[]>): Promise<unknown> {
-  let timer: ReturnType<typeof setTimeout>;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not every message was acked within 10 s: ${JSON.stringify(written)}`)), 10_000);
-  });
-  return Promise.race([Promise.all(acks), late]).finally(() => clearTimeout(timer));
-}
-
 describe('delivery under generated disconnects', () => {
   it('stores every message once, in each sender\'s order, and delivers each once, in order, to each side that may read it', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { maxLength: 30 }), async (steps) => {
-        const { token, visitorId } = await gw.visitor();
-        const visitor = client('/ws/visitor', {}, [TOKEN_SUBPROTOCOL_PREFIX + token]);
-        const agent = client('/ws/agent', { cookie });
-        const written: Record<Who | 'note', string[]> = { visitor: [], agent: [], note: [] };
-        const acks: Promise<unknown>[] = [];
-        try {
-          // The visitor opens the conversation; the agent follows it from its start.
-          written.visitor.push(`visitor 0 ${cid()}`);
-          const { conversationId } = await visitor.parley.send({ clientConversationId: cid(), body: written.visitor[0]! }).acked;
-          agent.parley.setCursor(conversationId, 0);
-
-          for (const s of steps) {
-            if (s.kind === 'settle') await allAcked(acks, written);
-            else if (s.kind === 'send') {
-              const body = `${s.who} ${written[s.who].length} ${cid()}`;
-              written[s.who].push(body);
-              acks.push((s.who === 'visitor' ? visitor : agent).parley.send({ conversationId, body, ...(s.who === 'note' && { internal: true }) }).acked);
-            } else if (s.kind === 'cut') (s.who === 'visitor' ? visitor : agent).cut();
-            else gw.app.parley.hub.closeWhere((p) => (s.who === 'visitor' ? p.kind === 'visitor' && p.visitorId === visitorId : p.kind === 'agent'), 1012, 'restart');
-          }
-          await allAcked(acks, written);
-
-          const res = await fetch(`${gw.url}/api/agent/conversations/${conversationId}/messages?limit=200`, { headers: { cookie } });
-          const stored: { body: string; seq: number; internal: boolean }[] = (await res.json()).messages;
-          const bodies = stored.map((m) => m.body);
-          expect(new Set(bodies).size).toBe(bodies.length);
-          for (const who of ['visitor', 'agent', 'note'] as const) expect(bodies.filter((b) => b.startsWith(`${who} `))).toEqual(written[who]);
-          expect(stored.map((m) => m.seq)).toEqual(stored.map((_, i) => i + 1));
-          expect(stored.filter((m) => m.internal).map((m) => m.body)).toEqual(written.note);
-
-          // Each side ends up with what it may read, each message once, in its own numbering.
-          const visible = { agent: bodies, visitor: stored.filter((m) => !m.internal).map((m) => m.body) };
-          for (const [side, expected] of [[agent, visible.agent], [visitor, visible.visitor]] as const) {
-            const got = () => side.received.filter((m) => m.conversationId === conversationId);
-            await expect.poll(() => got().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(expected.length);
-            expect(got().map((m) => m.body)).toEqual(expected);
-            expect(got().map((m) => m.seq)).toEqual(expected.map((_, i) => i + 1));
-          }
-          expect(JSON.stringify(visitor.received)).not.toMatch(/note \d/);
-        } finally {
-          visitor.parley.close();
-          agent.parley.close();
-        }
-      }),
-      { numRuns: 20 },
-    );
+    await deliveryUnderDrops([gw], cookie, 20);
   }, 120_000);
 });
