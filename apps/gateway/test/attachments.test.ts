@@ -111,6 +111,18 @@ describe('uploading and sending files', () => {
     alice.socket.close();
   });
 
+  it('stores a socket\'s messages in the order sent, a message with files before the text that follows it', async () => {
+    const eve = await visitorWithConversation();
+    const photo = await uploaded(eve, 'photo.png', files.png());
+    // Sent together: the first waits for its file to be claimed, the second for nothing.
+    const refs = [cid(), cid()];
+    eve.socket.send({ type: 'message.send', ref: refs[0], conversationId: eve.conversationId, clientMessageId: cid(), body: 'this one', attachments: [photo.id] });
+    eve.socket.send({ type: 'message.send', ref: refs[1], conversationId: eve.conversationId, clientMessageId: cid(), body: 'see above' });
+    const acks = await Promise.all(refs.map((ref) => eve.socket.next('message.ack', (f) => f.ref === ref)));
+    expect(acks.map((a) => a.seq)).toEqual([2, 3]);
+    eve.socket.close();
+  });
+
   it('sends files without text, in the order given, and an agent attaches files to a reply', async () => {
     const bob = await visitorWithConversation();
     const a = await uploaded(bob, 'a.pdf', files.pdf());

@@ -31,6 +31,10 @@ export interface ConnectionContext {
 export function createConnectionHandler(ctx: ConnectionContext) {
   const { principal, conversations, messenger, send } = ctx;
   const limiterKey = rateKey(principal);
+  // A socket's messages reach the writer in the order they arrived, whatever each waits for on
+  // the way (the pre-chat check, claiming its files): the writer numbers them in that order. The
+  // next message waits only until this one is queued, not until it is stored.
+  let inLine: Promise<void> = Promise.resolve();
 
   function fail(frameType: string | undefined, ref: string | undefined, error: unknown) {
     const known = toAppError(error);
@@ -41,18 +45,29 @@ export function createConnectionHandler(ctx: ConnectionContext) {
   async function handle(frame: ClientFrame): Promise<void> {
     switch (frame.type) {
       case 'message.send': {
-        // An app that requires identity takes messages (and so new conversations) only from identified visitors.
-        assertIdentityAllowsWrite(principal);
-        await messenger.checkPreChat(principal, frame);
-        const result = await conversations.send({
-          principal,
-          conversationId: frame.conversationId,
-          clientConversationId: frame.clientConversationId,
-          clientMessageId: frame.clientMessageId,
-          body: frame.body,
-          internal: frame.internal ?? false,
-          attachments: frame.attachments,
-        });
+        const before = inLine;
+        let queued!: () => void;
+        inLine = new Promise((resolve) => (queued = resolve));
+        let result: Awaited<ReturnType<typeof conversations.send>>;
+        try {
+          await before;
+          // An app that requires identity takes messages (and so new conversations) only from identified visitors.
+          assertIdentityAllowsWrite(principal);
+          await messenger.checkPreChat(principal, frame);
+          result = await conversations.send({
+            principal,
+            conversationId: frame.conversationId,
+            clientConversationId: frame.clientConversationId,
+            clientMessageId: frame.clientMessageId,
+            body: frame.body,
+            internal: frame.internal ?? false,
+            attachments: frame.attachments,
+            queued,
+          });
+        } finally {
+          // Refused before the writer, or stored: the next message may go either way.
+          queued();
+        }
         send({
           type: 'message.ack',
           ...(frame.ref !== undefined && { ref: frame.ref }),

@@ -19,6 +19,8 @@ export interface WriteRequest {
   attachments?: readonly string[] | undefined;
   /** The files claimed for it, in order (set by the conversation service): stored as the message's `attachments`. */
   files?: Attachment[] | undefined;
+  /** Called once the request has its place in the writer's queue, before anything is written (a socket lets its next message go then). */
+  queued?: (() => void) | undefined;
 }
 
 /** A stored message (new, or the original of a resend) and its conversation after the write. */
@@ -80,6 +82,7 @@ export function createMessageWriter({
   function write(request: WriteRequest): Promise<WriteSuccess> {
     return new Promise((resolve, reject) => {
       queue.push({ request, resolve, reject });
+      request.queued?.();
       // Let the frames that arrived in this turn of the event loop join the first batch.
       if (!scheduled) {
         scheduled = true;
