@@ -1,5 +1,6 @@
 import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
+import { render as preactRender } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTemplatesModel } from '../TemplatesModel.ts';
 import { fakeApi } from '../test-support/fakes.ts';
@@ -31,6 +32,31 @@ async function setup() {
 }
 
 describe('TemplatePickerDialog', () => {
+  it('keeps what is typed at once after it opens: the new search starts before the box can be typed in', async () => {
+    const api = fakeApi({
+      'GET /api/agent/templates?limit=50': () => ({ templates: list, nextCursor: null }),
+      'GET /api/agent/templates?q=Template+B&limit=50': () => ({ templates: [list[1]!], nextCursor: null }),
+      'GET /api/agent/templates/facets': () => ({ categories: [], languages: [] }),
+    });
+    const templates = createTemplatesModel({ api, searchDelayMs: 0 });
+    const container = document.body.appendChild(document.createElement('div'));
+    unmount = () => {
+      preactRender(null, container);
+      container.remove();
+    };
+    // Rendered as the console renders it (no test wrapper flushing effects), then typed into at once.
+    preactRender(<TemplatePickerDialog templates={templates} onPick={() => {}} onClose={() => {}} />, container);
+    const search = within(document.body).getByRole('combobox', { name: 'Search templates' }) as HTMLInputElement;
+    expect(document.activeElement).toBe(search);
+    search.value = 'Template B';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await settle();
+    expect(templates.filter.value.query).toBe('Template B');
+    expect(templates.templates.value.map((t) => t.title)).toEqual(['Template B']);
+  });
+
   it('is a combobox over a listbox: the arrows, PageUp and PageDown move, Enter picks, Escape closes', async () => {
     const { search, active, picked, closed, user, screen } = await setup();
     expect(document.activeElement).toBe(search);

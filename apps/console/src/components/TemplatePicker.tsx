@@ -1,5 +1,5 @@
 import type { Template } from '@parley/protocol';
-import { useEffect, useId, useLayoutEffect, useRef } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 import type { TemplatesModel } from '../TemplatesModel.ts';
 import { Dialog } from './Dialog.tsx';
 
@@ -142,8 +142,9 @@ export function TemplatePickerDialog({ templates, onPick, onClose }: { templates
   const filter = templates.filter.value;
   const facets = templates.facets.value;
   const active = templates.activeTemplate.value;
-  // Each opening starts a new search, in the categories and language chosen before.
-  useEffect(() => {
+  // Each opening starts a new search, in the categories and language chosen before: before the
+  // browser paints, so it never wipes what the agent types into the box the moment it opens.
+  useLayoutEffect(() => {
     void templates.load({ query: '' });
   }, [templates]);
   return (
