@@ -172,7 +172,7 @@ function batchStatement() {
         name text, cmid text, body text, internal boolean, id uuid, at timestamptz, visitor uuid, workspace text, files jsonb, admin boolean)
     ),
     locked as (
-      select c.* from ${conversations} c where c.id in (select conv from req) order by c.id for update
+      select c.* from ${conversations} c where c.id in (select conv from req) order by c.id for no key update
     ),
     routed as (
       select rt.* from ${routing} rt where rt.conversation_id in (select id from locked) order by rt.conversation_id for update

@@ -191,9 +191,13 @@ export function createRoutingRepository(db: Database) {
       return row;
     },
 
-    /** Locks the queue: one dispatch per queue at a time, across nodes. */
+    /**
+     * Locks the queue: one dispatch per queue at a time, across nodes. NO KEY UPDATE leaves the
+     * key-share lock of a foreign key free: a transfer to the queue takes it inserting its offer
+     * while it holds agents' rows, which a dispatch holding the queue may be waiting for.
+     */
     async lockQueue(tx: Tx, queueId: string) {
-      const [row] = await tx.select().from(queues).where(eq(queues.id, queueId)).for('update');
+      const [row] = await tx.select().from(queues).where(eq(queues.id, queueId)).for('no key update');
       return row;
     },
 
@@ -252,9 +256,13 @@ export function createRoutingRepository(db: Database) {
       return row;
     },
 
-    /** Locks a conversation's row: taken before its routing row by every transaction that also writes a message. */
+    /**
+     * Locks a conversation's row: taken before its routing row by every transaction that also
+     * writes a message. NO KEY UPDATE leaves the key-share lock of a foreign key free: a transfer
+     * or a dispatch takes it inserting an offer, after the routing row that a resolve waits for.
+     */
     async lockConversation(tx: Tx, conversationId: string) {
-      const [row] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
+      const [row] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('no key update');
       return row;
     },
 
