@@ -253,7 +253,10 @@ export function createHandoffs(ctx: RoutingContext) {
       // A transfer: the chat must still be the sender's.
       if (chat.state !== 'owned' || chat.ownerAgentId !== offer.fromAgentId) throw offerGone();
       const me = await repo.lockAgent(tx, offer.agentId);
-      if (me.owned >= me.maxChats) throw atChatLimit();
+      // The limit counts open chat and transfer offers too, this one aside (docs/errors.md): the
+      // room kept for an open chat offer, accepted with no check, must not go to a transfer.
+      const load = (await repo.loads(tx, [offer.agentId])).get(offer.agentId) ?? 0;
+      if (load - 1 >= me.maxChats) throw atChatLimit();
       const to = await targetOf(tx, offer, workspaceId);
       await repo.setOfferState(tx, offer.id, 'accepted');
       const siblings = await repo.cancelOffers(tx, conversationId, offer.id, 'transfer');
