@@ -190,6 +190,10 @@ export function createRoutingService({
   async function abandon(conversationId: string): Promise<RoutingEvent[]> {
     let archived = false;
     const events = await repo.transaction(async (tx): Promise<RoutingEvent[]> => {
+      // The conversation's row before the routing row, as every step that may write it: with
+      // PARLEY_ARCHIVE_AFTER_DAYS=0 archiving does, and a resolve of the same chat locks them in
+      // that order.
+      await repo.lockConversation(tx, conversationId);
       const chat = await repo.lockRouting(tx, conversationId);
       if (!chat || !UNOWNED_STATES.includes(chat.state)) return [];
       const now = clock();
