@@ -106,6 +106,27 @@ describe('routing', () => {
     expect((await service.presence(first.agentId)).status).toBe('online');
   });
 
+  it('hands back the chat offered to an agent who leaves Online: it goes to the next agent at once, and cannot be accepted', async () => {
+    const { ws, agentIds } = await workspaceWith(2);
+    const service = routingService(database.db);
+    const queue = await service.createQueue(ws, { name: 'Away', mode: 'offer', offerTimeoutMs: 30_000 });
+    for (const id of agentIds) {
+      await service.addAgent(queue.id, id);
+      await service.setStatus(id, 'online');
+    }
+    const [chat] = await newChats(ws, 1);
+    const first = (await service.enqueue(chat!, ws, queue.id)).find((e) => e.type === 'offered')!;
+    const events = await service.setStatus(first.agentId, 'break');
+    expect(events.find((e) => e.type === 'offer.closed')).toMatchObject({ agentId: first.agentId, offerId: first.offerId, outcome: 'withdrawn' });
+    const next = events.find((e) => e.type === 'offered');
+    expect(next?.agentId).toBe(agentIds.find((id) => id !== first.agentId));
+    await expect(service.accept(first.agentId, first.offerId)).rejects.toMatchObject({ code: 'OFFER_GONE' });
+    // Not RONA: the agent chose a break, and stays on it.
+    expect((await service.presence(first.agentId)).status).toBe('break');
+    await service.accept(next!.agentId, next!.offerId);
+    expect(await service.routingOf(chat!)).toMatchObject({ state: 'owned', ownerAgentId: next!.agentId });
+  });
+
   it('fires an open offer timeout once after a restart, even with two runners', async () => {
     const { ws, agentIds } = await workspaceWith(2);
     let now = new Date('2026-02-01T10:00:00Z');

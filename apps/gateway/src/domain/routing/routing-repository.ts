@@ -314,6 +314,15 @@ export function createRoutingRepository(db: Database) {
       return rows.map((r) => r.agentId);
     },
 
+    /** An agent's open chat offers (from a queue), in conversation order: leaving Online hands them back. */
+    async pendingChatOffersOf(tx: Tx, agentId: string) {
+      return tx
+        .select()
+        .from(offers)
+        .where(and(eq(offers.agentId, agentId), eq(offers.state, 'pending'), eq(offers.kind, 'chat')))
+        .orderBy(offers.conversationId);
+    },
+
     async pendingOffers(tx: Tx, conversationId: string) {
       return tx.select().from(offers).where(and(eq(offers.conversationId, conversationId), eq(offers.state, 'pending')));
     },

@@ -224,9 +224,34 @@ export function createRoutingService({
     async setStatus(agentId: string, status: ChosenStatus): Promise<RoutingEvent[]> {
       const workspaceId = await workspaceOf(agentId);
       const now = clock();
-      await repo.upsertPresence(db, agentId, { status, since: now, lastSeenAt: now });
-      const events: RoutingEvent[] = [{ type: 'status', workspaceId, agentId, status }];
-      if (status === 'online') events.push(...(await dispatchQueuesOf(agentId)));
+      if (status === 'online') {
+        await repo.upsertPresence(db, agentId, { status, since: now, lastSeenAt: now });
+        return [{ type: 'status', workspaceId, agentId, status }, ...(await dispatchQueuesOf(agentId))];
+      }
+      // Leaving Online hands back the chats offered to the agent: only Online agents get new
+      // chats (MISSION.md A1), and the visitor need not wait for the offer to run out. Routing
+      // rows are locked before the agent's status row, as everywhere.
+      const queueIds = new Set<string>();
+      const withdrawn = await repo.transaction(async (tx): Promise<RoutingEvent[]> => {
+        const out: RoutingEvent[] = [];
+        for (const offer of await repo.pendingChatOffersOf(tx, agentId)) {
+          const chat = await repo.lockRouting(tx, offer.conversationId);
+          const current = await repo.findOffer(tx, offer.id);
+          if (!chat || current?.state !== 'pending') continue;
+          const { conversationId } = chat;
+          await repo.setOfferState(tx, offer.id, 'cancelled');
+          out.push({ type: 'offer.closed', workspaceId, conversationId, agentId, offerId: offer.id, outcome: 'withdrawn' });
+          if (chat.state === 'offered' && !(await repo.pendingOffers(tx, conversationId)).some((o) => o.kind === 'chat')) {
+            await repo.updateRouting(tx, conversationId, { state: 'waiting' });
+            out.push({ type: 'changed', workspaceId, conversationId });
+          }
+          if (chat.queueId) queueIds.add(chat.queueId);
+        }
+        await repo.upsertPresence(tx, agentId, { status, since: now, lastSeenAt: now });
+        return out;
+      });
+      const events: RoutingEvent[] = [{ type: 'status', workspaceId, agentId, status }, ...withdrawn];
+      for (const queueId of queueIds) events.push(...(await dispatch(queueId)));
       return events;
     },
 
