@@ -6,6 +6,7 @@ import { agents, apps, conversations, jobs, offers, routing, visitors, workspace
 import { createJobRunner } from '../src/domain/routing/job-runner.ts';
 import { openTestDatabase, TEST_DB } from './support/database.ts';
 import { routingService } from './support/routing.ts';
+import type { RoutingService } from '../src/domain/routing/routing-service.ts';
 
 let database: OpenDatabase & { url?: string };
 let second: OpenDatabase;
@@ -39,6 +40,14 @@ async function newChats(ws: string, n: number): Promise<string[]> {
     .values(vs.map((v) => ({ workspaceId: ws, appId: ws, visitorId: v.id })))
     .returning({ id: conversations.id });
   return cs.map((c) => c.id);
+}
+
+/** Puts the agents in the queue, Online. */
+async function joinOnline(service: RoutingService, queueId: string, agentIds: string[]) {
+  for (const id of agentIds) {
+    await service.addAgent(queueId, id);
+    await service.setStatus(id, 'online');
+  }
 }
 
 async function owners(ws: string) {
@@ -76,10 +85,7 @@ describe('routing', () => {
     const clock = () => now;
     const service = routingService(database.db, { clock });
     const queue = await service.createQueue(ws, { name: 'Support', mode: 'offer', offerTimeoutMs: 30_000 });
-    for (const id of agentIds) {
-      await service.addAgent(queue.id, id);
-      await service.setStatus(id, 'online');
-    }
+    await joinOnline(service, queue.id, agentIds);
     const [chat] = await newChats(ws, 1);
     const events = await service.enqueue(chat!, ws, queue.id);
     const first = events.find((e) => e.type === 'offered')!;
@@ -110,10 +116,7 @@ describe('routing', () => {
     const { ws, agentIds } = await workspaceWith(2);
     const service = routingService(database.db);
     const queue = await service.createQueue(ws, { name: 'Away', mode: 'offer', offerTimeoutMs: 30_000 });
-    for (const id of agentIds) {
-      await service.addAgent(queue.id, id);
-      await service.setStatus(id, 'online');
-    }
+    await joinOnline(service, queue.id, agentIds);
     const [chat] = await newChats(ws, 1);
     const first = (await service.enqueue(chat!, ws, queue.id)).find((e) => e.type === 'offered')!;
     const events = await service.setStatus(first.agentId, 'break');
@@ -133,10 +136,7 @@ describe('routing', () => {
     const clock = () => now;
     const before = routingService(database.db, { clock });
     const queue = await before.createQueue(ws, { name: 'Restart', mode: 'offer', offerTimeoutMs: 10_000 });
-    for (const id of agentIds) {
-      await before.addAgent(queue.id, id);
-      await before.setStatus(id, 'online');
-    }
+    await joinOnline(before, queue.id, agentIds);
     const [chat] = await newChats(ws, 1);
     const offered = (await before.enqueue(chat!, ws, queue.id)).find((e) => e.type === 'offered')!;
     // The node that made the offer is gone; two nodes come up after the deadline.
@@ -158,10 +158,7 @@ describe('routing', () => {
     const { ws, agentIds } = await workspaceWith(3);
     const service = routingService(database.db);
     const queue = await service.createQueue(ws, { name: 'TopN', mode: 'top_n', topN: 2 });
-    for (const id of agentIds) {
-      await service.addAgent(queue.id, id);
-      await service.setStatus(id, 'online');
-    }
+    await joinOnline(service, queue.id, agentIds);
     const [chat] = await newChats(ws, 1);
     const offered = (await service.enqueue(chat!, ws, queue.id)).filter((e) => e.type === 'offered');
     expect(offered).toHaveLength(2);
@@ -177,10 +174,7 @@ describe('routing', () => {
     const { ws, agentIds } = await workspaceWith(3);
     const service = routingService(database.db);
     const queue = await service.createQueue(ws, { name: 'All', mode: 'broadcast' });
-    for (const id of agentIds) {
-      await service.addAgent(queue.id, id);
-      await service.setStatus(id, 'online');
-    }
+    await joinOnline(service, queue.id, agentIds);
     const [chat] = await newChats(ws, 1);
     expect((await service.enqueue(chat!, ws, queue.id)).map((e) => e.type)).toEqual(['broadcast']);
     const results = await Promise.allSettled(agentIds.map((id) => service.take({ agentId: id, workspaceId: ws, role: 'agent' }, chat!)));

@@ -53,20 +53,30 @@ export function createCursorTracker(): CursorTracker {
     echoes.delete(m.id);
     return m;
   };
-  /** The echoes still owed in a conversation, oldest first. */
-  const owed = (conversationId: string) => [...echoes].filter(([, echo]) => echo.conversationId === conversationId).sort(([, a], [, b]) => a.seq - b.seq);
+  // Whether an echo is still owed in a conversation. Runs for every message; echoes are few
+  // (each leaves when it comes), so a walk without allocating beats keeping an index.
+  const owes = (conversationId: string): boolean => {
+    for (const echo of echoes.values()) if (echo.conversationId === conversationId) return true;
+    return false;
+  };
   // Where a resume starts: before the oldest echo still owed, so a socket that dropped between an
   // ack and its echo gets the echo in the replay (what follows it is dropped again as seen).
-  const resumePoint = (conversationId: string, cursor: number): number => Math.min(cursor, (owed(conversationId)[0]?.[1].seq ?? Infinity) - 1);
+  const resumePoint = (conversationId: string, cursor: number): number => {
+    let seq = cursor;
+    for (const echo of echoes.values()) if (echo.conversationId === conversationId && echo.seq <= seq) seq = echo.seq - 1;
+    return seq;
+  };
   // Delivers, in seq order, the echoes that came (up to the first still missing), then, once none
   // is owed, what the buffer holds from the cursor on.
   const drain = (conversationId: string): Message[] => {
     const out: Message[] = [];
-    const waiting = owed(conversationId);
-    for (const [messageId, echo] of waiting) {
-      if (!echo.message) return out;
-      echoes.delete(messageId);
-      out.push(echo.message);
+    if (owes(conversationId)) {
+      const waiting = [...echoes].filter(([, echo]) => echo.conversationId === conversationId).sort(([, a], [, b]) => a.seq - b.seq);
+      for (const [messageId, echo] of waiting) {
+        if (!echo.message) return out;
+        echoes.delete(messageId);
+        out.push(echo.message);
+      }
     }
     const buffer = buffers.get(conversationId);
     if (!buffer) return out;
@@ -103,7 +113,7 @@ export function createCursorTracker(): CursorTracker {
         echo.message = m;
         return { deliver: drain(id) };
       }
-      if (cursor === undefined || (m.seq === cursor + 1 && !owed(id).length)) return { deliver: [take(m), ...drain(id)] };
+      if (cursor === undefined || (m.seq === cursor + 1 && !owes(id))) return { deliver: [take(m), ...drain(id)] };
       const buffer = buffers.get(id) ?? new Map<number, Message>();
       buffers.set(id, buffer.set(m.seq, m));
       // The next one, behind an echo on its way (live after its ack, or in the replay a resume asks for): it waits.
@@ -125,7 +135,7 @@ export function createCursorTracker(): CursorTracker {
       for (const id of ids) {
         inFlight.delete(id);
         // Behind an echo still on its way, the buffer waits for it rather than pass it.
-        if (owed(id).length) continue;
+        if (owes(id)) continue;
         const buffer = buffers.get(id);
         buffers.delete(id);
         for (const m of [...(buffer?.values() ?? [])].sort((a, b) => a.seq - b.seq)) {

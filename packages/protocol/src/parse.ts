@@ -8,20 +8,18 @@ export type ParseResult =
   | { ok: true; frame: ClientFrame }
   | { ok: false; code: ErrorCode; message: string; frameType?: string; ref?: string };
 
-/** An issue's text cut to a length an error frame can carry: it may quote the value it refused. */
-const clip = (text: string) => (text.length > 160 ? `${text.slice(0, 159)}…` : text);
-
 /**
  * What is wrong, in words that say what to fix: the first issue as a form names it ("body is
  * required", "extra is not a field this request takes"), else the schema's own message with
- * its path. Shared by the socket and the HTTP API.
+ * its path. Shared by the socket and the HTTP API; cut at 160 characters, since it may quote
+ * the value it refused.
  */
 export function issueText(issues: readonly v.BaseIssue<unknown>[]): string {
   const [named] = fieldErrors(issues);
-  if (named) return named.message;
   const issue = issues[0];
   const path = issue ? v.getDotPath(issue) : null;
-  return `${path ? `${path}: ` : ''}${issue?.message ?? 'wrong shape'}`;
+  const text = named ? named.message : `${path ? `${path}: ` : ''}${issue?.message ?? 'wrong shape'}`;
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
 }
 
 /** A `type` as an error names it: a string quoted (its start), anything else by its kind. */
@@ -64,7 +62,7 @@ export function parseClientFrame(text: string): ParseResult {
     return {
       ok: false,
       code: ErrorCode.INVALID_FRAME,
-      message: `Invalid "${type}" frame: ${clip(issueText(result.issues))}.`,
+      message: `Invalid "${type}" frame: ${issueText(result.issues)}.`,
       frameType: type,
       ...(ref !== undefined && { ref }),
     };

@@ -84,6 +84,5 @@ export function parseInput<S extends v.GenericSchema>(schema: S, input: unknown)
   refuseArrayForObject(schema, input);
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
-  const text = issueText(result.issues);
-  throw new AppError(ErrorCode.INVALID_REQUEST, `${text.length > 160 ? `${text.slice(0, 159)}…` : text}.`, { status: 400 });
+  throw new AppError(ErrorCode.INVALID_REQUEST, `${issueText(result.issues)}.`, { status: 400 });
 }

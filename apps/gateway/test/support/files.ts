@@ -4,7 +4,8 @@ import { deflateSync } from 'node:zlib';
 const enc = new TextEncoder();
 /** UTF-8 bytes of a string. */
 export const text = (s: string): Uint8Array => enc.encode(s);
-const concat = (...parts: (Uint8Array | number[])[]): Uint8Array => {
+/** The parts' bytes one after the other. */
+export const concat = (...parts: (Uint8Array | number[])[]): Uint8Array => {
   const all = parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p)));
   const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
   let at = 0;

@@ -16,8 +16,9 @@ import type { ExtraStrings } from './strings/extras/en.ts';
 // What the gateway takes (PATCH /api/visitor/me): valibot's `email()` pattern and the lengths of
 // IDENTITY_LIMITS. Checking with the same rules means what the browser lets through is never
 // refused after sending, when the visitor could only be told "something went wrong". The web
-// form's checks (webform/checks.ts) hold the same pattern: a module shared by the two would be
-// one more request for each. Tests hold both to the gateway's schemas.
+// form's checks (webform/checks.ts) and the SDK's methods (sdk/methods.ts) hold the same pattern:
+// each is a chunk of its own, and a module shared by them would be one more request for each.
+// Tests hold all three to the gateway's schemas.
 const EMAIL = /^[\w+-]+(?:\.[\w+-]+)*@[\da-zA-Z]+(?:[.-][\da-zA-Z]+)*\.[a-zA-Z]{2,}$/u;
 const NAME_MAX = 120;
 const EMAIL_MAX = 254;

@@ -34,6 +34,7 @@ const PROFILE_OPTIONS = ['name', 'email', 'attributes'];
 const ATTRIBUTE_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 // valibot's `email()` pattern, as the gateway applies it: what passes here is not refused later.
+// Written out here as in the messenger's extras and the web form (see extras.tsx for why).
 const EMAIL = /^[\w+-]+(?:\.[\w+-]+)*@[\da-zA-Z]+(?:[.-][\da-zA-Z]+)*\.[a-zA-Z]{2,}$/u;
 const isEmail = (value: unknown) => typeof value === 'string' && value.trim().length <= 254 && EMAIL.test(value.trim());
 

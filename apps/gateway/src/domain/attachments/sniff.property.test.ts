@@ -6,15 +6,7 @@ import { FILE_KINDS, isPlainText, sniff, zipEntryNames, type FileKind } from './
 const RUNS = { numRuns: 300 };
 const KINDS: readonly FileKind[] = Object.values(FILE_KINDS);
 
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const { concat } = files;
 const startsWith = (bytes: Uint8Array, prefix: readonly number[] | string) => {
   const expected = typeof prefix === 'string' ? [...prefix].map((c) => c.charCodeAt(0)) : prefix;
   return bytes.length >= expected.length && expected.every((b, i) => bytes[i] === b);

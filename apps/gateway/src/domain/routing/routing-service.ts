@@ -183,6 +183,14 @@ export function createRoutingService({
     return new Map(list.map((v) => [v.conversationId, v]));
   }
 
+  /** An offered chat whose last chat offer has just closed waits in its queue again. */
+  async function waitAgainIfUnoffered(tx: Tx, chat: RoutingRow): Promise<RoutingEvent[]> {
+    const { conversationId, workspaceId } = chat;
+    if (chat.state !== 'offered' || (await repo.pendingOffers(tx, conversationId)).some((o) => o.kind === 'chat')) return [];
+    await repo.updateRouting(tx, conversationId, { state: 'waiting' });
+    return [{ type: 'changed', workspaceId, conversationId }];
+  }
+
   /**
    * The visitor left a chat that no agent had yet: it leaves its queue (resolved without a
    * wrap-up) and its offers are withdrawn. A chat an agent owns stays theirs to resolve.
@@ -241,10 +249,7 @@ export function createRoutingService({
           const { conversationId } = chat;
           await repo.setOfferState(tx, offer.id, 'cancelled');
           out.push({ type: 'offer.closed', workspaceId, conversationId, agentId, offerId: offer.id, outcome: 'withdrawn' });
-          if (chat.state === 'offered' && !(await repo.pendingOffers(tx, conversationId)).some((o) => o.kind === 'chat')) {
-            await repo.updateRouting(tx, conversationId, { state: 'waiting' });
-            out.push({ type: 'changed', workspaceId, conversationId });
-          }
+          out.push(...(await waitAgainIfUnoffered(tx, chat)));
           if (chat.queueId) queueIds.add(chat.queueId);
         }
         await repo.upsertPresence(tx, agentId, { status, since: now, lastSeenAt: now });
@@ -472,10 +477,7 @@ export function createRoutingService({
         { type: 'offer.closed', workspaceId, conversationId, agentId: offer.agentId, offerId, outcome: 'expired' },
         { type: 'status', workspaceId, agentId: offer.agentId, status: 'rona' },
       ];
-      if (chat.state === 'offered' && !(await repo.pendingOffers(tx, conversationId)).some((o) => o.kind === 'chat')) {
-        await repo.updateRouting(tx, conversationId, { state: 'waiting' });
-        events.push({ type: 'changed', workspaceId, conversationId });
-      }
+      events.push(...(await waitAgainIfUnoffered(tx, chat)));
       return { events, ...(chat.queueId && { queueId: chat.queueId }) };
     },
 
