@@ -20,7 +20,8 @@ export default defineConfig(({ mode }) => {
       build: {
         ...common.build,
         outDir: 'dist',
-        emptyOutDir: true,
+        // scripts/clean-dist.mjs empties dist/ before the build, keeping the last build's chunks.
+        emptyOutDir: false,
         lib: { entry: 'src/loader/index.ts', formats: ['iife' as const], name: 'ParleyLoader', fileName: () => 'widget.js' },
       },
     };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,5 +138,75 @@ describe('static files', () => {
 
   it('answers 404 for a file that does not exist, whatever the browser accepts', async () => {
     expect((await get('/widget/missing.js', 'br')).statusCode).toBe(404);
+  });
+});
+
+const CLEAN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', '..', 'packages', 'widget', 'scripts', 'clean-dist.mjs');
+
+describe('a new build of the widget', () => {
+  /** Writes what a build of the widget leaves in `dist`: entries, chunks and the manifest naming the chunks. */
+  function build(dist: string, build: number, chunks: string[]) {
+    mkdirSync(join(dist, 'chunks'), { recursive: true });
+    mkdirSync(join(dist, '.vite'), { recursive: true });
+    writeFileSync(join(dist, 'widget.js'), script(`loader${build}`));
+    writeFileSync(join(dist, 'sdk.js'), script(`sdk${build}`));
+    for (const chunk of chunks) writeFileSync(join(dist, 'chunks', chunk), script(chunk.replace(/\W/g, '_')));
+    const manifest = Object.fromEntries(chunks.map((chunk) => [`src/${chunk}`, { file: `chunks/${chunk}` }]));
+    manifest['src/sdk.ts'] = { file: 'sdk.js', imports: chunks.map((chunk) => `src/${chunk}`) } as never;
+    writeFileSync(join(dist, '.vite', 'manifest.json'), JSON.stringify(manifest));
+    precompress(dist);
+  }
+  function clean(dist: string) {
+    const run = spawnSync(process.execPath, [CLEAN_DIST, dist], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    return run.stdout;
+  }
+
+  it("keeps the last build's chunks for browsers that hold its entries, and no older ones", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'parley-builds-'));
+    const dist = join(root, 'widget');
+    const server = Fastify();
+    try {
+      await server.register(staticRoutes, { dirs: { widget: dist, console: join(dir, 'console'), demo: join(dir, 'demo') } });
+      const status = async (url: string) => (await server.inject({ url, headers: { 'accept-encoding': 'br' } })).statusCode;
+
+      build(dist, 1, ['files-One111.js', 'shared-Same00.js']);
+      // Something the manifest does not name (a file put there by hand) goes at the next build.
+      writeFileSync(join(dist, 'chunks', 'stray.js'), script('stray'));
+      expect(clean(dist)).toMatch(/kept the last build's 6 chunk files .*; removed 1 older ones/);
+      expect(existsSync(join(dist, 'sdk.js'))).toBe(false);
+      expect(existsSync(join(dist, '.vite'))).toBe(false);
+      build(dist, 2, ['files-Two222.js', 'shared-Same00.js']);
+      // A browser that loaded the first build's sdk.js a minute ago still gets what it imports.
+      expect(await status('/widget/chunks/files-One111.js')).toBe(200);
+      expect(await status('/widget/chunks/files-Two222.js')).toBe(200);
+      expect(await status('/widget/chunks/stray.js')).toBe(404);
+
+      clean(dist);
+      build(dist, 3, ['files-Three3.js', 'shared-Same00.js']);
+      expect(await status('/widget/chunks/files-One111.js')).toBe(404);
+      expect(existsSync(join(dist, 'chunks', 'files-One111.js.br'))).toBe(false);
+      for (const chunk of ['files-Two222.js', 'files-Three3.js', 'shared-Same00.js']) expect(await status(`/widget/chunks/${chunk}`)).toBe(200);
+      expect((await server.inject({ url: '/widget/sdk.js' })).body).toBe(script('sdk3'));
+    } finally {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('removes every chunk when there is no manifest to say which are the last build', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'parley-builds-'));
+    try {
+      build(dist, 1, ['files-One111.js']);
+      rmSync(join(dist, '.vite'), { recursive: true });
+      expect(clean(dist)).toMatch(/kept the last build's 0 chunk files .*; removed 3 older ones/);
+      expect(readdirSync(join(dist, 'chunks'))).toEqual([]);
+      // A folder that does not exist yet (a fresh clone) is nothing to clean.
+      rmSync(dist, { recursive: true });
+      expect(clean(dist)).toMatch(/kept the last build's 0 chunk files .*; removed 0 older ones/);
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
   });
 });
