@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import type { Database, OpenDatabase } from '../../src/db/database.ts';
-import { agents, queues } from '../../src/db/schema/index.ts';
+import { agentStatus, agents, queues } from '../../src/db/schema/index.ts';
 import { hashPassword } from '../../src/domain/identity/secrets.ts';
 import { createMaskingSettings } from '../../src/domain/masking/masking-settings.ts';
 import { createRoutingService, type RoutingService } from '../../src/domain/routing/routing-service.ts';
@@ -38,17 +39,31 @@ export async function addAgent(gw: RoutingGateway, name: string, role: 'agent' |
     .values({ workspaceId: 'demo', email, name, role, passwordHash: await (hashed ??= hashPassword(PASSWORD)) })
     .returning({ id: agents.id });
   const cookie = await gw.login(email, PASSWORD);
-  const socket = await gw.connectAgent(cookie);
-  await socket.next('hello');
+  const { socket } = await connectConsole(gw, cookie);
   return { id: row!.id, name, email, cookie, socket };
+}
+
+/**
+ * Opens the agent's console socket and waits for its `hello` and for the gateway to have
+ * recorded the console as connected, which it does just after the `hello` (a later read of
+ * the agent's presence would otherwise race that write).
+ */
+async function connectConsole(gw: RoutingGateway, cookie: string): Promise<{ socket: TestSocket; agentId: string }> {
+  const since = Date.now();
+  const socket = await gw.connectAgent(cookie);
+  const agentId = (await socket.next('hello')).principal.id;
+  const seen = async () => (await gw.database.db.select().from(agentStatus).where(eq(agentStatus.agentId, agentId)))[0]?.lastSeenAt?.getTime() ?? 0;
+  for (const until = Date.now() + 10_000; (await seen()) < since; await sleep(20)) {
+    if (Date.now() > until) throw new Error(`the gateway did not record agent ${agentId}'s console as connected within 10 s`);
+  }
+  return { socket, agentId };
 }
 
 /** Signs the demo agent (an admin) in and opens their console socket. */
 export async function demoAgent(gw: RoutingGateway): Promise<TestAgent> {
   const cookie = await gw.login();
-  const socket = await gw.connectAgent(cookie);
-  const hello = await socket.next('hello');
-  const [row] = await gw.database.db.select().from(agents).where(eq(agents.id, hello.principal.id));
+  const { socket, agentId } = await connectConsole(gw, cookie);
+  const [row] = await gw.database.db.select().from(agents).where(eq(agents.id, agentId));
   return { id: row!.id, name: row!.name, email: row!.email, cookie, socket };
 }
 
