@@ -406,6 +406,58 @@ describe.each([
       expect(last().ofType('resume')[0]!.cursors).toEqual([{ conversationId: 'c2', seq: 3 }]);
     });
 
+    it('asks again when resume.done leaves a gap, and resets a conversation whose gap two answers in a row left as it was', () => {
+      const { client, connectOpen, events } = setup();
+      client.setCursor('c1', 3);
+      const socket = connectOpen();
+      const [afterHello] = socket.ofType('resume');
+      // Seq 5 comes live before the answer, whose read may have been before it was stored: it asks again.
+      socket.receive(created(5));
+      socket.receive({ type: 'resume.done', ref: afterHello!.ref as string });
+      const again = socket.ofType('resume')[1]!;
+      expect(again.cursors).toEqual([{ conversationId: 'c1', seq: 3 }]);
+      // The gateway answers with nothing again: it cannot serve that cursor. Seq 5 is not passed on past the gap.
+      socket.receive({ type: 'resume.done', ref: again.ref as string });
+      expect(events.message).toEqual([]);
+      expect(events.reset).toEqual([{ type: 'conversation.reset', conversationId: 'c1', reason: 'not_replayed' }]);
+      expect(client.cursor('c1')).toBeUndefined();
+      expect(socket.ofType('resume')).toHaveLength(2);
+    });
+
+    it('sends a resume the gateway refused for its rate again after a delay, and gets what was missed', () => {
+      const { client, connectOpen, events, timers } = setup();
+      client.setCursor('c1', 3);
+      const socket = connectOpen();
+      const [first] = socket.ofType('resume');
+      socket.receive({ type: 'error', ref: first!.ref as string, frameType: 'resume', code: 'RATE_LIMITED', message: 'Too many frames.' });
+      // Still in flight: a gap meanwhile does not ask a second time.
+      socket.receive(created(5));
+      expect(socket.ofType('resume')).toHaveLength(1);
+      timers.runNext();
+      const second = socket.ofType('resume')[1]!;
+      expect(second.cursors).toEqual([{ conversationId: 'c1', seq: 3 }]);
+      socket.receive(created(4));
+      socket.receive({ type: 'resume.done', ref: second.ref as string });
+      expect(events.message.map((m) => m.seq)).toEqual([4, 5]);
+      expect(events.reset).toEqual([]);
+    });
+
+    it('resets the conversations of a resume refused for good, and one whose cursor the gateway could not serve', () => {
+      const { client, connectOpen, events } = setup();
+      client.setCursor('c1', 3);
+      client.setCursor('c2', 7);
+      client.setCursor('c3', 1);
+      const socket = connectOpen();
+      const [resume] = socket.ofType('resume');
+      // One cursor failed (it carries no ref: the resume goes on with the others).
+      socket.receive({ type: 'error', frameType: 'resume', conversationId: 'c3', code: 'INTERNAL', message: 'Could not read the conversation.' });
+      expect(events.reset).toEqual([{ type: 'conversation.reset', conversationId: 'c3', reason: 'not_replayed' }]);
+      socket.receive({ type: 'error', ref: resume!.ref as string, frameType: 'resume', code: 'INVALID_FRAME', message: 'cursors is invalid' });
+      expect(events.reset.map((r) => r.conversationId)).toEqual(['c3', 'c1', 'c2']);
+      expect([client.cursor('c1'), client.cursor('c2'), client.cursor('c3')]).toEqual([undefined, undefined, undefined]);
+      expect(events.error).toHaveLength(2);
+    });
+
     it('advances the cursor when an ack carries the next seq', () => {
       const { client, connectOpen } = setup();
       client.setCursor('c1', 3);

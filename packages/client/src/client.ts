@@ -13,7 +13,7 @@ import {
 } from '@parley/protocol';
 import { createBackoff, type BackoffOptions } from './backoff.ts';
 import { parseServerFrame, type FrameChecks } from './checks.ts';
-import { createCursorTracker } from './cursors.ts';
+import { createCursorTracker, type Resumed } from './cursors.ts';
 import { createEmitter } from './emitter.ts';
 import { randomId } from './id.ts';
 import { memoryOutboxStore, readEntry, toSendFrame, type OutboxEntry, type OutboxStore } from './outbox.ts';
@@ -116,12 +116,24 @@ export interface ClientEvents {
   /** Each message id at most once, in seq order per conversation, whether it came live or by resume. */
   message: Message;
   ack: AckFrame;
-  reset: ServerFrameOf<'conversation.reset'>;
+  /** The gateway's `conversation.reset`, or the client's own when a resume could not fill a gap: read the history again. */
+  reset: ServerFrameOf<'conversation.reset'> | NotReplayed;
   /** Every server `error` frame, plus the client's own (BAD_FRAME, CONNECT_FAILED, STORE_FAILED, terminal closes, local send rejections). */
   error: ServerFrameOf<'error'> | ClientError;
   reload: ServerFrameOf<'reload'>;
   /** Every valid server frame, before the specific event. */
   frame: ServerFrame;
+}
+
+/**
+ * A gap in a conversation that a resume did not narrow at all (the gateway could not serve the
+ * cursor, or refused the resume): its cursor is dropped, as after `conversation.reset`. Read
+ * the latest page of history and set the cursor from it; nothing is skipped silently.
+ */
+export interface NotReplayed {
+  type: 'conversation.reset';
+  conversationId: string;
+  reason: 'not_replayed';
 }
 
 /** The connection shared by the widget and the console. */
@@ -151,6 +163,8 @@ export interface ParleyClient {
 const FINAL_SEND_CODES = new Set<string>(['CONFLICT', 'MESSAGE_TOO_LONG', 'INVALID_FRAME', 'NOT_FOUND', 'FORBIDDEN', 'PRECHAT_REQUIRED'] satisfies ErrorCode[]);
 /** Error codes after which a message is sent again after a backoff delay. */
 const RETRY_SEND_CODES = new Set<string>(['RATE_LIMITED', 'UNAVAILABLE'] satisfies ErrorCode[]);
+/** Error codes after which a resume is sent again after a backoff delay; any other ends in a reset of its conversations. */
+const RETRY_RESUME_CODES = new Set<string>([...RETRY_SEND_CODES, 'INTERNAL' satisfies ErrorCode]);
 /** The error code reported for each terminal close code. */
 const CLOSE_ERRORS: Record<number, string> = {
   [CloseCode.UNAUTHORIZED]: 'UNAUTHORIZED' satisfies ErrorCode,
@@ -256,6 +270,24 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
     if (transmit({ ...request.frame, ref } as ClientFrame)) return;
     refs.delete(ref);
     queued.push(request);
+  }
+  /** Delivers what a resume's answer released, resumes again where it narrowed a gap, resets where it did not. */
+  function onResumed({ deliver: ready, resume: again, reset }: Resumed): void {
+    deliver(ready);
+    if (again.length) resume(again);
+    reset.forEach(notReplayed);
+  }
+  function notReplayed(conversationId: string): void {
+    cursors.drop(conversationId);
+    emitter.emit('reset', { type: 'conversation.reset', conversationId, reason: 'not_replayed' });
+  }
+  /** Sends the resume of these conversations again after a backoff delay, from their cursors then; they stay in flight meanwhile. */
+  function resumeLater(conversationIds: string[]): void {
+    const timer = setTimer(() => {
+      retryTimers.delete(timer);
+      resume(cursors.list().filter((c) => conversationIds.includes(c.conversationId)));
+    }, retryDelay.next());
+    retryTimers.add(timer);
   }
   function resume(list: { conversationId: string; seq: number }[]): void {
     for (let i = 0; i < list.length; i += MAX_RESUME_CURSORS) {
@@ -378,15 +410,19 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
         for (const ref of refsDone) {
           const done = refs.get(ref);
           refs.delete(ref);
-          if (done?.kind === 'resume') deliver(cursors.resumed(done.conversationIds));
+          if (done?.kind === 'resume') onResumed(cursors.resumed(done.conversationIds));
         }
         return;
       }
       case 'error':
         if (frame.ref !== undefined) refs.delete(frame.ref);
+        // One cursor of a resume the gateway could not serve (NOT_FOUND, INTERNAL): nothing will fill its gap.
+        else if (frame.frameType === 'resume' && frame.conversationId !== undefined && cursors.get(frame.conversationId) !== undefined) notReplayed(frame.conversationId);
         else refusal = frame;
         if (target?.kind === 'request') target.reject(parleyError(frame.code, frame.message));
-        if (target?.kind === 'resume') deliver(cursors.resumed(target.conversationIds));
+        // A resume refused as a whole replayed nothing: ask again later, or start those conversations over.
+        if (target?.kind === 'resume' && RETRY_RESUME_CODES.has(frame.code)) resumeLater(target.conversationIds);
+        else if (target?.kind === 'resume') target.conversationIds.filter((id) => cursors.get(id) !== undefined).forEach(notReplayed);
         if (target?.kind === 'send' && FINAL_SEND_CODES.has(frame.code)) fail(target.clientMessageId, frame);
         if (target?.kind === 'send' && RETRY_SEND_CODES.has(frame.code)) retryLater(target.clientMessageId);
         return emitter.emit('error', frame);

@@ -34,15 +34,17 @@ type Step =
    * frames of newer ones may have reached the client first.
    */
   | { kind: 'answer'; stale?: true }
+  /** The server answers the resume in flight, if there is one, with resume.done alone: it could not serve the cursor. */
+  | { kind: 'fail' }
   /** The socket closes, losing the frames on their way; the client reconnects and resumes from its cursor. */
   | { kind: 'disconnect' };
 
 /**
- * A conversation of 1–30 messages and up to 100 steps; acks and stale answers only when asked for.
+ * A conversation of 1–30 messages and up to 100 steps; acks, stale answers and failed ones only when asked for.
  * Messages are created as often as frames arrive, so several are on their way at once and overtake
  * each other; answers are rarer, so more arrives while a resume is in flight.
  */
-const schedule = ({ acks = false, staleAnswers = false } = {}) =>
+const schedule = ({ acks = false, staleAnswers = false, failures = false } = {}) =>
   fc.noBias(fc.integer({ min: 1, max: 30 })).chain((n) => {
     const pick = fc.noBias(fc.nat()); // Uniform, so any frame on its way may overtake the others.
     const steps: fc.WeightedArbitrary<Step>[] = [
@@ -54,6 +56,7 @@ const schedule = ({ acks = false, staleAnswers = false } = {}) =>
       { weight: 1, arbitrary: fc.constant({ kind: 'disconnect' } as const) },
     ];
     if (staleAnswers) steps.push({ weight: 1, arbitrary: fc.constant({ kind: 'answer', stale: true } as const) });
+    if (failures) steps.push({ weight: 1, arbitrary: fc.constant({ kind: 'fail' } as const) });
     return fc.record({ n: fc.constant(n), steps: fc.array(fc.oneof(...steps), { maxLength: 100, size: 'max' }) });
   });
 
@@ -62,8 +65,8 @@ interface Played {
   delivered: number[];
   /** The visitor's own messages whose ack moved the cursor past them and whose echo never arrived after it. */
   echoMissing: number[];
-  /** Seqs the cursor passed when a stale answer's resume.done accepted a gap. */
-  skipped: number[];
+  /** Seqs the app read from the history after a reset (the tracker's `reset`), in order. */
+  fromHistory: number[];
 }
 
 /**
@@ -72,16 +75,17 @@ interface Played {
  * - no message is delivered twice;
  * - deliveries only go up; each is the seq after the last one the cursor passed, or the echo of
  *   a message whose ack moved the cursor past it (the tracker's promise: that echo is still
- *   delivered, once, before anything after it), or comes after a gap that resume.done accepted;
+ *   delivered, once, before anything after it); after a reset the app reads the rest from the history;
  * - the cursor is the last seq delivered or acked, and the resume a gap asks for starts there;
  * - one resume at a time; a message held behind a gap always has a resume on its way, and the
- *   next message is never held, unless an echo still owed comes first.
+ *   next message is never held, unless an echo still owed comes first;
+ * - a reset only after an answer that moved nothing (the server could not serve the cursor).
  */
 function play(n: number, steps: Step[]): Played {
   const tracker = createCursorTracker();
   tracker.set(ID, 0);
   const delivered: number[] = [];
-  const skipped: number[] = [];
+  const fromHistory: number[] = [];
   let last = 0; // The last seq the cursor passed, by a delivery or an ack.
   let head = 0; // The server's newest message.
   let onTheWay: { kind: 'message' | 'ack'; seq: number }[] = [];
@@ -90,15 +94,12 @@ function play(n: number, steps: Step[]): Played {
   const ackMoved = new Set<number>(); // Acks that moved the cursor: their echo is still to be delivered.
   const echoed = new Set<number>(); // Of those, the ones whose message.created arrived after the ack.
 
-  const deliver = (messages: Message[], gapAccepted = false) => {
+  const deliver = (messages: Message[]) => {
     for (const { seq } of messages) {
       check(!delivered.includes(seq), `seq ${seq} delivered twice`);
       check(seq > (delivered.at(-1) ?? 0), `seq ${seq} delivered after ${delivered.at(-1)}`);
       if (ackMoved.has(seq)) {
         check(echoed.has(seq), `seq ${seq} delivered before its echo arrived`);
-      } else if (gapAccepted) {
-        check(seq > last, `seq ${seq} delivered after ${last}`);
-        for (let gap = last + 1; gap < seq; gap++) skipped.push(gap);
       } else {
         check(seq === last + 1, `seq ${seq} delivered after ${last}`);
       }
@@ -128,12 +129,31 @@ function play(n: number, steps: Step[]): Played {
       last = seq;
     }
   };
-  const answer = (stale = false) => {
+  const answer = (stale = false, failed = false) => {
     if (!pending) return;
-    const newest = stale ? pending.head : head;
+    const newest = failed ? pending.from : stale ? pending.head : head;
     for (let seq = pending.from + 1; seq <= newest; seq++) receive(seq);
-    deliver(tracker.resumed([ID]), stale);
     pending = undefined;
+    const resumed = tracker.resumed([ID]);
+    deliver(resumed.deliver);
+    if (resumed.resume.length) {
+      // A gap is left (newer messages overtook one on its way, or came after the server read): ask again from the cursor.
+      check(resumed.resume.length === 1 && resumed.resume[0]!.seq === last, `resumed again from ${JSON.stringify(resumed.resume)}, not from ${last}`);
+      pending = { from: last, head };
+    }
+    if (resumed.reset.length) {
+      // Only a server that could not serve the cursor leaves it where it was twice in a row.
+      check(failed, 'reset after an answer the server could serve');
+      check(tracker.get(ID) === undefined, 'the cursor outlived its reset');
+      // The app reads the latest page of the history and sets the cursor to its end.
+      for (let seq = last + 1; seq <= head; seq++) {
+        check(!delivered.includes(seq), `seq ${seq} read from the history after it was delivered`);
+        fromHistory.push(seq);
+        delivered.push(seq);
+      }
+      last = head;
+      tracker.set(ID, head);
+    }
   };
   // What the client does on close and on the next hello: resume from what `list()` gives.
   const reconnect = () => {
@@ -170,6 +190,8 @@ function play(n: number, steps: Step[]): Played {
       if (step.seq <= head) receive(step.seq);
     } else if (step.kind === 'answer') {
       answer(step.stale);
+    } else if (step.kind === 'fail') {
+      answer(false, true);
     } else {
       reconnect();
     }
@@ -179,7 +201,7 @@ function play(n: number, steps: Step[]): Played {
   head = n;
   answer();
   invariants();
-  return { delivered, echoMissing: [...ackMoved].filter((seq) => !echoed.has(seq)), skipped };
+  return { delivered, echoMissing: [...ackMoved].filter((seq) => !echoed.has(seq)), fromHistory };
 }
 
 /** Throws `why` unless `ok`: lighter than `expect` for checks made after every frame. */
@@ -213,20 +235,32 @@ describe('createCursorTracker on generated schedules', () => {
     );
   });
 
-  it('delivers in increasing order, each once, up to N when answers are stale, skipping only gaps resume.done accepted', () => {
+  it('delivers exactly 1..N in order, each once, when answers are stale: a gap they leave is asked for again', () => {
     fc.assert(
       fc.property(schedule({ staleAnswers: true }), ({ n, steps }) => {
-        const { delivered, skipped } = play(n, steps);
-        // resume.done accepts the gap a stale answer leaves (see `resumed`): a skipped message whose
-        // frame comes later is never delivered, since delivery stays in order.
-        expect(delivered.at(-1)).toBe(n);
-        expect(ascending([...delivered, ...skipped])).toEqual(oneTo(n));
+        const { delivered, fromHistory } = play(n, steps);
+        expect(fromHistory).toEqual([]);
+        expect(delivered).toEqual(oneTo(n));
       }),
       { numRuns: 300 },
     );
   });
 
-  it('delivers what it holds in increasing order, each once, when a resume is answered without filling the gap', () => {
+  it('never skips a message when the server cannot serve a resume: the gap is a reset, and the history fills it', () => {
+    let resets = 0;
+    fc.assert(
+      fc.property(schedule({ staleAnswers: true, failures: true }), ({ n, steps }) => {
+        const { delivered, fromHistory } = play(n, steps);
+        if (fromHistory.length) resets++;
+        expect(delivered).toEqual(oneTo(n));
+      }),
+      { numRuns: 300 },
+    );
+    // The schedules reach the reset, not only the other paths.
+    expect(resets).toBeGreaterThan(0);
+  });
+
+  it('delivers none of what it holds past a gap no answer fills: it asks once more, then resets', () => {
     fc.assert(
       fc.property(fc.nat({ max: 100 }), fc.array(fc.integer({ min: 2, max: 40 }), { minLength: 1, maxLength: 30 }), (cursor, ahead) => {
         const tracker = createCursorTracker();
@@ -236,9 +270,10 @@ describe('createCursorTracker on generated schedules', () => {
         const answers = held.map((seq) => tracker.receive(message(seq)));
         // Nothing is delivered yet, and only the first asks to resume.
         expect(answers).toEqual(held.map((_, i) => (i === 0 ? { deliver: [], resumeFrom: cursor } : { deliver: [] })));
-        const unique = ascending([...new Set(held)]);
-        expect(tracker.resumed([ID]).map((m) => m.seq)).toEqual(unique);
-        expect(tracker.get(ID)).toBe(unique.at(-1));
+        expect(tracker.resumed([ID])).toEqual({ deliver: [], resume: [{ conversationId: ID, seq: cursor }], reset: [] });
+        expect(tracker.resumed([ID])).toEqual({ deliver: [], resume: [], reset: [ID] });
+        expect(tracker.get(ID)).toBeUndefined();
+        expect(tracker.list()).toEqual([]);
       }),
       { numRuns: 300 },
     );

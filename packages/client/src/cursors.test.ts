@@ -38,14 +38,39 @@ describe('createCursorTracker', () => {
     expect(t.get('c1')).toBe(6);
   });
 
-  it('delivers the buffer in order when the resume is answered without filling the gap', () => {
+  it('resets a conversation whose gap two resumes in a row did not narrow, never passing the missing message', () => {
     const t = createCursorTracker();
     t.set('c1', 3);
-    t.receive(msg(7));
+    t.set('c2', 1);
+    expect(t.receive(msg(7)).resumeFrom).toBe(3);
     t.receive(msg(5));
-    expect(seqs(t.resumed(['c1']))).toEqual([5, 7]);
-    expect(t.get('c1')).toBe(7);
-    expect(t.receive(msg(9)).resumeFrom).toBe(7);
+    expect(t.receive(msg(3, 'c2')).resumeFrom).toBe(1);
+    // The gateway answered resume.done with nothing for c1, and c2's seq 2 came. The server may
+    // have read before seq 4 was stored: c1 asks once more.
+    expect(seqs(t.receive(msg(2, 'c2')).deliver)).toEqual([2, 3]);
+    expect(t.resumed(['c1', 'c2'])).toEqual({ deliver: [], resume: [{ conversationId: 'c1', seq: 3 }], reset: [] });
+    // Nothing again: the server cannot serve the cursor.
+    expect(t.resumed(['c1'])).toEqual({ deliver: [], resume: [], reset: ['c1'] });
+    expect(t.get('c1')).toBeUndefined();
+    expect(t.list()).toEqual([{ conversationId: 'c2', seq: 3 }]);
+    // The app reads the history and sets the cursor; the conversation goes on from there.
+    t.set('c1', 8);
+    expect(seqs(t.receive(msg(9)).deliver)).toEqual([9]);
+  });
+
+  it('asks again when the answer moved the cursor but left a gap: newer messages overtook a lost one', () => {
+    const t = createCursorTracker();
+    t.set('c1', 3);
+    expect(t.receive(msg(5)).resumeFrom).toBe(3);
+    // Seq 6 was lost on the way and 7 came live while the resume was answered with what the server had then.
+    t.receive(msg(7));
+    expect(seqs(t.receive(msg(4)).deliver)).toEqual([4, 5]);
+    expect(t.resumed(['c1'])).toEqual({ deliver: [], resume: [{ conversationId: 'c1', seq: 5 }], reset: [] });
+    // Still in flight: another gap does not ask a second time.
+    expect(t.receive(msg(9)).resumeFrom).toBeUndefined();
+    expect(seqs(t.receive(msg(6)).deliver)).toEqual([6, 7]);
+    expect(seqs(t.receive(msg(8)).deliver)).toEqual([8, 9]);
+    expect(t.resumed(['c1'])).toEqual({ deliver: [], resume: [], reset: [] });
   });
 
   it('does not ask again while a resume sent after hello is in flight', () => {
@@ -90,7 +115,7 @@ describe('createCursorTracker', () => {
     t.ack('c1', 2, 'c1-m2');
     expect(t.receive(msg(4)).deliver).toEqual([]);
     expect(seqs(t.receive(msg(2)).deliver)).toEqual([2, 3, 4]);
-    expect(t.resumed(['c1'])).toEqual([]);
+    expect(t.resumed(['c1'])).toEqual({ deliver: [], resume: [], reset: [] });
     expect(t.get('c1')).toBe(4);
   });
 
@@ -108,7 +133,7 @@ describe('createCursorTracker', () => {
     t.receive(msg(3));
     t.drop('c1');
     expect(t.get('c1')).toBeUndefined();
-    expect(t.resumed(['c1'])).toEqual([]);
+    expect(t.resumed(['c1'])).toEqual({ deliver: [], resume: [], reset: [] });
     expect(seqs(t.receive(msg(8)).deliver)).toEqual([8]);
   });
 });

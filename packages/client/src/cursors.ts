@@ -7,9 +7,18 @@ export interface Received {
   resumeFrom?: number;
 }
 
+/** What to do after a resume was answered: the messages now deliverable, and what is still missing. */
+export interface Resumed {
+  deliver: Message[];
+  /** Gaps the answer left (newer messages overtook a lost one, or came after the server read): resume these again. */
+  resume: { conversationId: string; seq: number }[];
+  /** Gaps two answers in a row did not narrow: these conversations' cursors are dropped; read their history again. */
+  reset: string[];
+}
+
 /**
  * Per-conversation cursors (last seq seen) with in-order delivery: a message past a gap waits
- * until the resume fills the gap or is answered without filling it.
+ * until a resume fills the gap. Never skips a message: a gap that resumes cannot fill is a reset.
  */
 export interface CursorTracker {
   /** The last seq delivered for the conversation. */
@@ -28,10 +37,16 @@ export interface CursorTracker {
    * what follows it waits for that: delivery stays in seq order.
    */
   ack(conversationId: string, seq: number, messageId: string): void;
-  /** Marks resumes as in flight so further gaps in these conversations do not ask again. */
+  /** Marks resumes as in flight (unless they already are) so further gaps in these conversations do not ask again. */
   resuming(conversationIds: string[]): void;
-  /** A resume was answered: clears in-flight and delivers whatever is still buffered, accepting the gap. */
-  resumed(conversationIds: string[]): Message[];
+  /**
+   * A resume was answered (`resume.done`): clears in-flight and delivers what now follows the
+   * cursor. A gap still open asks for another resume (the server answered with what it had when
+   * it read, and newer messages came live past one still on its way), unless this answer and
+   * the one before both left the cursor where it was: then the server cannot serve it, and the
+   * conversation is reset.
+   */
+  resumed(conversationIds: string[]): Resumed;
   /** The socket closed: in-flight resumes and buffers are void (the next resume replays them). */
   disconnected(): void;
 }
@@ -43,7 +58,9 @@ const MAX_ECHOES = 1000;
 export function createCursorTracker(): CursorTracker {
   const cursors = new Map<string, number>();
   const buffers = new Map<string, Map<number, Message>>();
-  const inFlight = new Set<string>();
+  // Conversations with a resume in flight: their cursor when it was asked for, and whether it asks
+  // again after an answer that left the cursor where it was.
+  const inFlight = new Map<string, { asked: number; again: boolean }>();
   // Messages whose cursor an ack advanced, by id: their own message.created (the echo) is still
   // delivered once, in seq order; `message` holds an echo that came while an older one is owed.
   const echoes = new Map<string, { conversationId: string; seq: number; message?: Message }>();
@@ -90,18 +107,20 @@ export function createCursorTracker(): CursorTracker {
     return out;
   };
 
+  function drop(id: string): void {
+    cursors.delete(id);
+    buffers.delete(id);
+    inFlight.delete(id);
+    for (const [messageId, echo] of echoes) if (echo.conversationId === id) echoes.delete(messageId);
+  }
+
   return {
     get: (id) => cursors.get(id),
     set(id, seq) {
       cursors.set(id, seq);
       for (const buffered of buffers.get(id)?.keys() ?? []) if (buffered <= seq) buffers.get(id)!.delete(buffered);
     },
-    drop(id) {
-      cursors.delete(id);
-      buffers.delete(id);
-      inFlight.delete(id);
-      for (const [messageId, echo] of echoes) if (echo.conversationId === id) echoes.delete(messageId);
-    },
+    drop,
     list: () => [...cursors].map(([conversationId, cursor]) => ({ conversationId, seq: resumePoint(conversationId, cursor) })),
     receive(m) {
       const id = m.conversationId;
@@ -118,7 +137,7 @@ export function createCursorTracker(): CursorTracker {
       buffers.set(id, buffer.set(m.seq, m));
       // The next one, behind an echo on its way (live after its ack, or in the replay a resume asks for): it waits.
       if (m.seq === cursor + 1 || inFlight.has(id)) return { deliver: [] };
-      inFlight.add(id);
+      inFlight.set(id, { asked: cursor, again: false });
       return { deliver: [], resumeFrom: resumePoint(id, cursor) };
     },
     ack(id, seq, messageId) {
@@ -128,18 +147,25 @@ export function createCursorTracker(): CursorTracker {
       if (echoes.size > MAX_ECHOES) echoes.delete(echoes.keys().next().value!);
     },
     resuming(ids) {
-      for (const id of ids) inFlight.add(id);
+      for (const id of ids) if (!inFlight.has(id)) inFlight.set(id, { asked: cursors.get(id) ?? 0, again: false });
     },
     resumed(ids) {
-      const out: Message[] = [];
+      const out: Resumed = { deliver: [], resume: [], reset: [] };
       for (const id of ids) {
+        const flight = inFlight.get(id);
         inFlight.delete(id);
-        // Behind an echo still on its way, the buffer waits for it rather than pass it.
-        if (owes(id)) continue;
-        const buffer = buffers.get(id);
-        buffers.delete(id);
-        for (const m of [...(buffer?.values() ?? [])].sort((a, b) => a.seq - b.seq)) {
-          if (m.seq > (cursors.get(id) ?? -1)) out.push(take(m));
+        // Behind an echo still on its way, the buffer waits for it (it comes live, or in the replay after a drop).
+        if (owes(id) || !buffers.has(id)) continue;
+        out.deliver.push(...drain(id));
+        if (!buffers.has(id)) continue;
+        const cursor = cursors.get(id)!;
+        const stuck = flight !== undefined && cursor === flight.asked;
+        if (stuck && flight.again) {
+          drop(id);
+          out.reset.push(id);
+        } else {
+          inFlight.set(id, { asked: cursor, again: stuck });
+          out.resume.push({ conversationId: id, seq: resumePoint(id, cursor) });
         }
       }
       return out;

@@ -7,6 +7,7 @@ export {
   type ClientEvents,
   type ClientOptions,
   type ClientState,
+  type NotReplayed,
   type ParleyClient,
   type ParleyError,
   type RequestFrame,

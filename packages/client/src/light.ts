@@ -4,7 +4,7 @@
 import { structuralChecks } from './checks.ts';
 import { createClient as create, type ClientOptions, type ParleyClient } from './client.ts';
 
-export type { AckFrame, ClientError, ClientEvents, ClientOptions, ClientState, ParleyClient, ParleyError, RequestFrame, RequestResults, SendInput, SocketEvent, WebSocketLike } from './client.ts';
+export type { AckFrame, ClientError, ClientEvents, ClientOptions, ClientState, NotReplayed, ParleyClient, ParleyError, RequestFrame, RequestResults, SendInput, SocketEvent, WebSocketLike } from './client.ts';
 export { localStorageOutboxStore, memoryOutboxStore, type OutboxEntry, type OutboxStore } from './outbox.ts';
 export type { FrameChecks } from './checks.ts';
 
