@@ -2,7 +2,7 @@ import { ErrorCode, MAX_BODY_CHARS, PROTOCOL_VERSION, TERMINAL_CLOSE_CODES, type
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { structuralChecks, type FrameChecks } from './checks.ts';
 import { createClient, type ClientEvents, type ClientOptions, type SocketEvent } from './client.ts';
-import { memoryOutboxStore, type OutboxStore } from './outbox.ts';
+import { localStorageOutboxStore, memoryOutboxStore, type OutboxStore } from './outbox.ts';
 import { protocolChecks } from './validate.ts';
 
 /** An in-memory socket: the test plays the server through open(), hello(), receive() and drop(). */
@@ -228,6 +228,30 @@ describe.each([
       expect(after.client.pending()).toEqual([]);
       expect(store.load()).toEqual([]);
       expect(after.events.ack).toHaveLength(1);
+    });
+
+    it("shares a stored outbox between tabs: a tab closed offline leaves its message to another, which sends it on reconnect", () => {
+      const storage = new Map<string, string>();
+      const shared = () =>
+        localStorageOutboxStore({ getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) }, 'parley:a1:outbox');
+      const tabA = setup({ outbox: shared(), idPrefix: 'a' });
+      const tabB = setup({ outbox: shared(), idPrefix: 'b' });
+      // Both offline: each writes a message; neither save drops the other's.
+      tabB.client.send({ conversationId: 'c1', body: 'from tab B' });
+      tabA.client.send({ conversationId: 'c1', body: 'from tab A' });
+      expect(shared().load().map((e) => e.clientMessageId)).toEqual(['b1', 'a1']);
+      tabB.client.close();
+      // Tab A comes back online: it sends its own message and the one tab B left.
+      tabA.client.connect();
+      tabA.socket().open();
+      tabA.socket().hello();
+      const sent = tabA.socket().ofType('message.send');
+      expect(sent.map((f) => f.clientMessageId)).toEqual(['a1', 'b1']);
+      tabA.socket().receive(ack('a1', 1, sent[0]!.ref as string));
+      expect(shared().load().map((e) => e.clientMessageId)).toEqual(['b1']);
+      tabA.socket().receive(ack('b1', 2, sent[1]!.ref as string));
+      expect(shared().load()).toEqual([]);
+      expect(storage.has('parley:a1:outbox')).toBe(false);
     });
 
     it('never sends a stored entry that breaks the message rules (an empty body, a bad id, an unknown version)', () => {

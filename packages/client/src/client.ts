@@ -223,6 +223,8 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
   let lastRef = 0;
   // The last error frame that answered no request: the gateway says why before a terminal close (BLOCKED before 4012).
   let refusal: { code: string; message: string } | undefined;
+  // What was loaded is this page's to send, and to remove from a store shared with other tabs once acknowledged.
+  if (outbox.length) save();
 
   function load(): OutboxEntry[] {
     try {
@@ -442,6 +444,14 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
     const wasOpen = state === 'open';
     state = 'open'; // Flush before listeners run, so a send() from a listener is not sent twice.
     resume(cursors.list());
+    // Messages another tab left in a shared store (closed before it could send them) go too; a
+    // resend of one that tab did send gets its original ack.
+    const known = new Set(outbox.map((e) => e.clientMessageId));
+    const left = load().filter((e) => !known.has(e.clientMessageId));
+    if (left.length) {
+      outbox.push(...left);
+      save();
+    }
     outbox.forEach(transmitEntry);
     const waiting = queued;
     queued = [];

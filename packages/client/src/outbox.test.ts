@@ -112,6 +112,26 @@ describe('localStorageOutboxStore', () => {
     expect(storage.data.has('parley.outbox')).toBe(false);
   });
 
+  it('keeps what other tabs saved under the same key, and removes only what it saved itself', () => {
+    const storage = fakeStorage();
+    const tabA = localStorageOutboxStore(storage, 'k');
+    const tabB = localStorageOutboxStore(storage, 'k');
+    const ids = () => localStorageOutboxStore(storage, 'k').load().map((e) => e.clientMessageId);
+    tabA.save([entry({ clientMessageId: 'a1' })]);
+    tabB.save([entry({ clientMessageId: 'b1' })]);
+    tabA.save([entry({ clientMessageId: 'a1' }), entry({ clientMessageId: 'a2' })]);
+    expect(ids()).toEqual(['b1', 'a1', 'a2']);
+    // a1 acknowledged in tab A: tab B's message stays.
+    tabA.save([entry({ clientMessageId: 'a2' })]);
+    expect(ids()).toEqual(['b1', 'a2']);
+    // A changed entry replaces the stored one with its id (the widget points waiting messages at a new conversation).
+    tabB.save([entry({ clientMessageId: 'b1', body: 'changed' })]);
+    expect(localStorageOutboxStore(storage, 'k').load().find((e) => e.clientMessageId === 'b1')?.body).toBe('changed');
+    tabB.save([]);
+    tabA.save([]);
+    expect(storage.data.has('k')).toBe(false);
+  });
+
   it('loads an empty outbox when the stored value is garbage', () => {
     for (const garbage of ['{not json', '"a string"', '{"v":1}', 'null', '42']) {
       expect(localStorageOutboxStore(fakeStorage({ k: garbage }), 'k').load()).toEqual([]);

@@ -14,7 +14,10 @@ export interface OutboxEntry {
   createdAt: number;
 }
 
-/** Where the outbox lives between page loads; `save` gets the whole outbox every time. */
+/**
+ * Where the outbox lives between page loads; `save` gets the page's whole outbox every time. A
+ * store shared by several pages (tabs) keeps the entries the others saved.
+ */
 export interface OutboxStore {
   load(): OutboxEntry[];
   save(entries: OutboxEntry[]): void;
@@ -30,21 +33,30 @@ const isEntry = (value: unknown): value is OutboxEntry => {
  * An outbox kept as JSON under `key`; never throws: corrupt data loads as empty, values without
  * the shape of an entry are left out, failed writes are skipped. The client checks every entry
  * against its frame rules when it loads them (`readEntry`), and sends only valid ones.
+ *
+ * Every tab of a site shares the key, so a save never drops what another tab saved: it writes
+ * the entries it is given and keeps the stored entries of other tabs, leaving out only the ones
+ * this store saved before and is not given now (acknowledged or refused here).
  */
 export function localStorageOutboxStore(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>, key: string): OutboxStore {
+  // Every id this page has saved: only these are its to remove.
+  const mine = new Set<string>();
+  const load = (): OutboxEntry[] => {
+    try {
+      const parsed: unknown = JSON.parse(storage.getItem(key) ?? '[]');
+      return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
+    } catch {
+      return [];
+    }
+  };
   return {
-    load() {
-      try {
-        const parsed: unknown = JSON.parse(storage.getItem(key) ?? '[]');
-        return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
-      } catch {
-        return [];
-      }
-    },
+    load,
     save(entries) {
+      for (const e of entries) mine.add(e.clientMessageId);
+      const all = [...load().filter((e) => !mine.has(e.clientMessageId)), ...entries];
       try {
-        if (entries.length === 0) storage.removeItem(key);
-        else storage.setItem(key, JSON.stringify(entries));
+        if (all.length) storage.setItem(key, JSON.stringify(all));
+        else storage.removeItem(key);
       } catch {
         // Quota exceeded or storage disabled: the entries stay in memory and are still sent.
       }
