@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cid, DEMO_PASSWORD, startGateway, type TestGateway } from '../support/gateway.ts';
 import { launchBrowser, recordTraffic, SHOTS, signIn } from './support.ts';
@@ -116,6 +116,51 @@ describe('the first conversation in a browser', () => {
     await again.getByRole('button', { name: 'Open chat' }).click();
     await again.getByText('typed just before the tab closed').waitFor();
     expect((await messagesOf(target.id)).filter((m) => m.body === 'typed just before the tab closed')).toHaveLength(1);
+    await context.close();
+  });
+
+  it('keeps what two tabs wrote offline: the tab that stays sends the message of the tab that closed', async () => {
+    const context = await browser.newContext();
+    // Each tab's sockets are held (open, but no gateway behind them) until `online`.
+    let online = false;
+    const held: WebSocketRoute[] = [];
+    const tab = async () => {
+      const page = await context.newPage();
+      await page.routeWebSocket(/\/ws\/visitor/, (ws) => {
+        if (online) ws.connectToServer();
+        else held.push(ws);
+      });
+      await page.goto(`${gw.url}/`);
+      await page.getByRole('button', { name: 'Open chat' }).click();
+      return page;
+    };
+    const write = async (page: Page, body: string) => {
+      const box = page.getByRole('textbox', { name: 'Message' });
+      await box.fill(body);
+      await box.press('Enter');
+      await page.getByText('Sending…').first().waitFor();
+    };
+    const stored = async () => {
+      const bodies: string[] = [];
+      for (const { id } of await conversations()) bodies.push(...(await messagesOf(id)).map((m) => m.body));
+      return bodies.filter((body) => body.startsWith('offline in tab')).sort();
+    };
+    // Both tabs are open before either writes, so neither read the other's message at start.
+    const a = await tab();
+    const b = await tab();
+    await write(a, 'offline in tab A');
+    await write(b, 'offline in tab B');
+    const kept = await b.evaluate(() => Object.entries(localStorage).filter(([k]) => k.includes('outbox')).map(([, v]) => v).join(''));
+    expect(kept).toContain('offline in tab A');
+    expect(kept).toContain('offline in tab B');
+    await a.close();
+
+    // Back online: tab B's socket closes, it reconnects and sends both.
+    online = true;
+    for (const ws of held.splice(0)) await ws.close().catch(() => {});
+    await expect.poll(stored, { timeout: 20_000 }).toEqual(['offline in tab A', 'offline in tab B']);
+    await expect.poll(() => b.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('outbox')).length), { timeout: 10_000 }).toBe(0);
+    expect(await stored()).toEqual(['offline in tab A', 'offline in tab B']);
     await context.close();
   });
 
