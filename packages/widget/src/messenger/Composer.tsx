@@ -40,11 +40,8 @@ export const Composer = reactive(function Composer({ value, maxLength, focused, 
       }}
     >
       {files && <files.AttachButton />}
-      <label class="visually-hidden" for="parley-message">
-        {t('message')}
-      </label>
       <textarea
-        id="parley-message"
+        aria-label={t('message')}
         ref={box}
         rows={1}
         placeholder={t('placeholder')}

@@ -473,6 +473,41 @@ describe('createMessengerModel', () => {
     });
   });
 
+  it('stops offering to take an e-mail once an agent answered, whatever the team status; a bot reply does not count', async () => {
+    create().setOpen(true);
+    await settle();
+    const socket = gateway.socket();
+    socket.hello();
+    socket.serverSend({ type: 'availability', status: 'away' });
+    model.draft.value = 'Anyone?';
+    model.send();
+    const [frame] = socket.frames('message.send');
+    socket.serverSend({
+      type: 'message.ack',
+      ref: frame!.ref as string,
+      conversationId: 'conv-1',
+      clientConversationId: 'cc-1',
+      clientMessageId: frame!.clientMessageId as string,
+      messageId: 'm-conv-1-1',
+      seq: 1,
+      createdAt: new Date().toISOString(),
+      duplicate: false,
+    });
+    // Its echo, then the bot's auto-reply.
+    socket.serverSend({ type: 'message.created', message: message({ conversationId: 'conv-1', seq: 1, body: 'Anyone?', author: { kind: 'visitor', id: 'v' }, clientMessageId: frame!.clientMessageId as string }) });
+    socket.serverSend({ type: 'message.created', message: message({ conversationId: 'conv-1', seq: 2, body: 'Thanks, we will be in touch.', author: { kind: 'system', id: 'bot', name: 'Bot' } }) });
+    expect(model.items.value.map((i) => i.from)).toEqual(['me', 'system']);
+    expect(model.asksEmail.value).toBe(true);
+    // The agent signed in without going Online answers: they are here.
+    socket.serverSend({ type: 'message.created', message: message({ conversationId: 'conv-1', seq: 3, body: 'Hi! How can I help?' }) });
+    expect(model.items.value.map((i) => i.from)).toEqual(['me', 'system', 'agent']);
+    expect(model.asksEmail.value).toBe(false);
+    // The visitor writes again and nobody answers yet: the offer comes back.
+    model.draft.value = 'Is it in stock?';
+    model.send();
+    expect(model.asksEmail.value).toBe(true);
+  });
+
   it("asks the SDK's session for a new token after 4001, and never stores one itself", async () => {
     const asked: unknown[] = [];
     const session = (options?: { renew?: boolean }) => (asked.push(options), Promise.resolve(`sdk-token-${asked.length}-abcdefghijklmnopqrstuvwxyz`));

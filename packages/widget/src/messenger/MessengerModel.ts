@@ -89,7 +89,7 @@ export interface MessengerModel {
   readonly app: ReadonlySignal<MessengerApp | null>;
   /** Whether the pre-chat form comes before the first message of a new conversation. */
   readonly needsPreChat: ReadonlySignal<boolean>;
-  /** Whether to offer "leave your e-mail" (nobody online and no e-mail known). */
+  /** Whether to offer "leave your e-mail": nobody online, no e-mail known, and the visitor's last message not yet answered by an agent. */
   readonly asksEmail: ReadonlySignal<boolean>;
   /** Whether the visitor is asked to confirm ending the chat. */
   readonly confirmingEnd: Signal<boolean>;
@@ -303,7 +303,8 @@ export function createMessengerModel({
   });
   const asksEmail = computed(() => {
     const a = app.value;
-    return !!a && !!availability.value && availability.value !== 'online' && !a.visitor.email && items.value.some((i) => i.from === 'me');
+    // An agent who answered is here, whatever the team's status: no need to ask until the visitor writes again.
+    return !!a && !!availability.value && availability.value !== 'online' && !a.visitor.email && items.value.filter((i) => i.from != 'system').pop()?.from == 'me';
   });
   /** Whether the visitor sees the current conversation's latest messages right now. */
   const reading = computed(() => open.value && pageVisible.value && view.value === 'conversation' && status.value === 'online');
