@@ -16,6 +16,19 @@ function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
   };
 }
 
+/** The gateway's ack of a new conversation's first message (`conv-1`, started as `cc-1`), sent as `frame`. */
+const firstAck = (frame: Record<string, unknown>, messageId: string) => ({
+  type: 'message.ack' as const,
+  ref: frame.ref as string,
+  conversationId: 'conv-1',
+  clientConversationId: 'cc-1',
+  clientMessageId: frame.clientMessageId as string,
+  messageId,
+  seq: 1,
+  createdAt: new Date().toISOString(),
+  duplicate: false,
+});
+
 describe('createMessengerModel', () => {
   let gateway: FakeGateway;
   let storage: ReturnType<typeof memoryStorage>;
@@ -74,17 +87,7 @@ describe('createMessengerModel', () => {
     expect(JSON.parse(storedWhenSent!)).toEqual({ clientConversationId: 'cc-1' });
     expect(model.items.value).toMatchObject([{ body: 'Hello there', from: 'me', state: 'sending' }]);
 
-    socket.serverSend({
-      type: 'message.ack',
-      ref: frame!.ref as string,
-      conversationId: 'conv-1',
-      clientConversationId: 'cc-1',
-      clientMessageId: frame!.clientMessageId as string,
-      messageId: 'm-1',
-      seq: 1,
-      createdAt: new Date().toISOString(),
-      duplicate: false,
-    });
+    socket.serverSend(firstAck(frame!, 'm-1'));
     expect(model.items.value).toMatchObject([{ key: 'm-1', body: 'Hello there', from: 'me', state: 'sent' }]);
     expect(JSON.parse(storage.getItem(keys.conversation)!)).toEqual({ id: 'conv-1', clientConversationId: 'cc-1' });
     expect(outbox.load()).toEqual([]);
@@ -482,17 +485,7 @@ describe('createMessengerModel', () => {
     model.draft.value = 'Anyone?';
     model.send();
     const [frame] = socket.frames('message.send');
-    socket.serverSend({
-      type: 'message.ack',
-      ref: frame!.ref as string,
-      conversationId: 'conv-1',
-      clientConversationId: 'cc-1',
-      clientMessageId: frame!.clientMessageId as string,
-      messageId: 'm-conv-1-1',
-      seq: 1,
-      createdAt: new Date().toISOString(),
-      duplicate: false,
-    });
+    socket.serverSend(firstAck(frame!, 'm-conv-1-1'));
     // Its echo, then the bot's auto-reply.
     socket.serverSend({ type: 'message.created', message: message({ conversationId: 'conv-1', seq: 1, body: 'Anyone?', author: { kind: 'visitor', id: 'v' }, clientMessageId: frame!.clientMessageId as string }) });
     socket.serverSend({ type: 'message.created', message: message({ conversationId: 'conv-1', seq: 2, body: 'Thanks, we will be in touch.', author: { kind: 'system', id: 'bot', name: 'Bot' } }) });
