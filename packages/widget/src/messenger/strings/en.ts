@@ -31,7 +31,6 @@ const en = {
   'error.session': 'The chat session could not be started. Please try again later.',
   'error.tooLong': 'Messages can be at most {max} characters.',
   'error.notSent': 'A message could not be sent. Please try again.',
-  'error.action': 'That did not work. Please try again.',
   'error.blocked': 'You cannot chat here: the support team of this website has blocked this chat.',
 };
 

@@ -34,7 +34,6 @@ const it: Translation<MessengerStrings> = {
   'error.session': 'Impossibile avviare la sessione di chat. Riprova più tardi.',
   'error.tooLong': 'I messaggi possono avere al massimo {max} caratteri.',
   'error.notSent': 'Non è stato possibile inviare un messaggio. Riprova.',
-  'error.action': 'Operazione non riuscita. Riprova.',
   'error.blocked': 'Non puoi chattare qui: il team di assistenza di questo sito ha bloccato questa chat.',
 };
 

@@ -34,7 +34,6 @@ const nl: Translation<MessengerStrings> = {
   'error.session': 'De chatsessie kon niet worden gestart. Probeer het later opnieuw.',
   'error.tooLong': 'Berichten mogen hoogstens {max} tekens lang zijn.',
   'error.notSent': 'Een bericht kon niet worden verstuurd. Probeer het opnieuw.',
-  'error.action': 'Dat lukte niet. Probeer het opnieuw.',
   'error.blocked': 'Je kunt hier niet chatten: het supportteam van deze website heeft deze chat geblokkeerd.',
 };
 

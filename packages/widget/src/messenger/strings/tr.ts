@@ -34,7 +34,6 @@ const tr: Translation<MessengerStrings> = {
   'error.session': 'Sohbet oturumu başlatılamadı. Lütfen daha sonra tekrar deneyin.',
   'error.tooLong': 'Mesajlar en fazla {max} karakter olabilir.',
   'error.notSent': 'Bir mesaj gönderilemedi. Lütfen tekrar deneyin.',
-  'error.action': 'Bu işlem yapılamadı. Lütfen tekrar deneyin.',
   'error.blocked': 'Burada sohbet edemezsiniz: bu web sitesinin destek ekibi bu sohbeti engelledi.',
 };
 

@@ -24,6 +24,7 @@ const en = {
   'offline.email': 'Your e-mail',
   'offline.submit': 'Notify me',
   'offline.thanks': 'Thanks! We’ll reply to {email}.',
+  'error.action': 'That did not work. Please try again.',
 };
 
 export default en;

@@ -23,6 +23,7 @@ const it: Translation<ExtraStrings> = {
   'offline.email': 'La tua e-mail',
   'offline.submit': 'Avvisami',
   'offline.thanks': 'Grazie! Risponderemo a {email}.',
+  'error.action': 'Operazione non riuscita. Riprova.',
 };
 
 export default it;

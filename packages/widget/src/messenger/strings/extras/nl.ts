@@ -23,6 +23,7 @@ const nl: Translation<ExtraStrings> = {
   'offline.email': 'Je e-mailadres',
   'offline.submit': 'Houd me op de hoogte',
   'offline.thanks': 'Bedankt! We antwoorden naar {email}.',
+  'error.action': 'Dat lukte niet. Probeer het opnieuw.',
 };
 
 export default nl;

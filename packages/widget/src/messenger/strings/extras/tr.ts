@@ -23,6 +23,7 @@ const tr: Translation<ExtraStrings> = {
   'offline.email': 'E-posta adresiniz',
   'offline.submit': 'Bana haber ver',
   'offline.thanks': 'Teşekkürler! {email} adresine yanıt vereceğiz.',
+  'error.action': 'Bu işlem yapılamadı. Lütfen tekrar deneyin.',
 };
 
 export default tr;
