@@ -187,6 +187,25 @@ describe('createMessengerModel', () => {
     expect(gateway.socket().frames('message.send')[0]).not.toHaveProperty('conversationId');
   });
 
+  it('forgets what the visitor typed when their session is signed out (4010, shutdown in another tab), and starts over as a new visitor', async () => {
+    storage.setItem(keys.session, 'signed-out-token-abcdefghijklmnopqrstuvwxyz');
+    storage.setItem(keys.conversation, JSON.stringify({ id: 'conv-old' }));
+    create().setOpen(true);
+    await settle();
+    model.draft.value = 'My card number is private';
+    model.send();
+    expect(outbox.load()).toHaveLength(1);
+    gateway.socket().serverClose(4010, 'session ended');
+    await settle();
+    await settle();
+    expect(outbox.load()).toEqual([]);
+    expect(model.items.value).toEqual([]);
+    expect(storage.getItem(keys.conversation)).toBeNull();
+    expect(gateway.sessionsCreated).toBe(1);
+    gateway.socket().hello();
+    expect(gateway.socket().frames('message.send')).toEqual([]);
+  });
+
   it('stops instead of looping when a brand-new session is refused too', async () => {
     create().setOpen(true);
     await settle();

@@ -394,7 +394,7 @@ export function createMessengerModel({
   function onError(error: ServerFrameOf<'error'> | ClientError): void {
     refreshPending();
     const closeCode = 'closeCode' in error ? error.closeCode : undefined;
-    if (closeCode === CloseCode.UNAUTHORIZED || closeCode === CloseCode.SESSION_ENDED) return renewSession();
+    if (closeCode === CloseCode.UNAUTHORIZED || closeCode === CloseCode.SESSION_ENDED) return renewSession(closeCode === CloseCode.SESSION_ENDED);
     if (closeCode === CloseCode.RELOAD) return void (status.value = 'reload');
     if (closeCode === CloseCode.BLOCKED) return block(error);
     // A message the gateway (or the client, before sending) refused for good; retried ones are not news.
@@ -514,11 +514,13 @@ export function createMessengerModel({
     renew = false;
     return token;
   }
-  function forgetSession(): void {
+  /** Starts over as a new visitor: a session the gateway no longer knows, or one signed out (`signedOut`, 4010, `shutdown` in another tab). */
+  function forgetSession(signedOut: boolean): void {
     token = null;
     renew = true;
-    // The old conversation belonged to the old visitor; whatever is still in the outbox goes to a new one.
-    const waiting = outbox.load();
+    // The old conversation belonged to the old visitor; whatever is still in the outbox goes to a
+    // new one. Not after a sign-out: the next person in this browser must not send the last one's words.
+    const waiting = signedOut ? [] : outbox.load();
     const fresh: CurrentConversation = waiting.length > 0 ? { clientConversationId: newId() } : {};
     outbox.save(waiting.map(({ conversationId: _old, ...entry }) => ({ ...entry, clientConversationId: fresh.clientConversationId! })));
     batch(() => {
@@ -579,14 +581,14 @@ export function createMessengerModel({
     events.error?.({ code, message });
   }
 
-  function renewSession(): void {
+  function renewSession(signedOut: boolean): void {
     const now = Date.now();
     dropConnection();
     starting = undefined;
     // A brand-new session refused again: stop instead of looping.
     if (now - lastRenewal < SESSION_RENEWAL_MIN_MS) return fail('error.session');
     lastRenewal = now;
-    forgetSession();
+    forgetSession(signedOut);
     void start();
   }
 
