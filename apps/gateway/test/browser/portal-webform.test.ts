@@ -43,6 +43,9 @@ async function axeViolations(page: Page, include: (string | string[])[]): Promis
   }, include);
 }
 
+/** A ticket subject far wider than the console's list. */
+const LONG_SUBJECT = 'Olive tree delivery: the pot arrived cracked and the soil is all over the box';
+
 describe('the support page: web form and portal mounted inline', () => {
   it('refuses a bad form field by field, sends a good one with its number, lists it in the portal, and carries replies both ways', async () => {
     const canary = `CANARY-${cid()}`;
@@ -167,9 +170,14 @@ describe('the support page: web form and portal mounted inline', () => {
     const created = await fetch(`${gw.url}/api/visitor/tickets`, {
       method: 'POST',
       headers: { authorization: `Bearer ${visitor.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Marco', email: 'marco@example.it', subject: 'Olive tree delivery', description: 'When does it arrive?' }),
+      body: JSON.stringify({ name: 'Marco', email: 'marco@example.it', subject: LONG_SUBJECT, description: 'When does it arrive?' }),
     }).then((r) => r.json());
-    await list.getByRole('link', { name: new RegExp(`#${created.ticket.number} Olive tree delivery`) }).waitFor({ timeout: 15_000 });
+    const olive = list.getByRole('link', { name: new RegExp(`#${created.ticket.number} ${LONG_SUBJECT}`) });
+    await olive.waitFor({ timeout: 15_000 });
+    // A subject longer than the list is wide ends in an ellipsis: the list never scrolls sideways, also once opened.
+    await olive.click();
+    const sidebar = agent.locator('.sidebar');
+    expect(await sidebar.evaluate((el) => [el.scrollWidth <= el.clientWidth, el.scrollLeft])).toEqual([true, 0]);
     await context.close();
   });
 
