@@ -178,6 +178,10 @@ describe('the support page: web form and portal mounted inline', () => {
     await olive.click();
     const sidebar = agent.locator('.sidebar');
     expect(await sidebar.evaluate((el) => [el.scrollWidth <= el.clientWidth, el.scrollLeft])).toEqual([true, 0]);
+    // On a phone's width nothing runs off the side either: the composer's modes and buttons wrap.
+    await agent.setViewportSize({ width: 390, height: 844 });
+    await agent.getByRole('textbox', { name: 'Reply' }).waitFor();
+    expect(await agent.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await context.close();
   });
 
