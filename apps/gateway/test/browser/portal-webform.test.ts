@@ -178,6 +178,16 @@ describe('the support page: web form and portal mounted inline', () => {
     await olive.click();
     const sidebar = agent.locator('.sidebar');
     expect(await sidebar.evaluate((el) => [el.scrollWidth <= el.clientWidth, el.scrollLeft])).toEqual([true, 0]);
+    // On a small laptop's width the top bar stays one row of whole labels (the agent's name makes way).
+    await agent.setViewportSize({ width: 1024, height: 768 });
+    const rows = () =>
+      agent.locator('.topbar').evaluate((bar) => {
+        const shown = [...bar.children].map((item) => item.getBoundingClientRect()).filter((box) => box.height > 0);
+        const middles = shown.map((box) => box.top + box.height / 2);
+        return { spread: Math.round(Math.max(...middles) - Math.min(...middles)), tallest: Math.round(Math.max(...shown.map((box) => box.height))) };
+      });
+    expect((await rows()).spread).toBeLessThanOrEqual(2);
+    expect((await rows()).tallest).toBeLessThan(50);
     // On a phone's width nothing runs off the side either: the composer's modes and buttons wrap.
     await agent.setViewportSize({ width: 390, height: 844 });
     await agent.getByRole('textbox', { name: 'Reply' }).waitFor();
