@@ -188,6 +188,10 @@ describe('the support page: web form and portal mounted inline', () => {
       });
     expect((await rows()).spread).toBeLessThanOrEqual(2);
     expect((await rows()).tallest).toBeLessThan(50);
+    // Its Settings menu still wraps its own text inside its box.
+    await agent.locator('.topbar summary', { hasText: 'Settings' }).click();
+    expect(await agent.locator('.menu__panel').evaluate((panel) => panel.scrollWidth <= panel.clientWidth)).toBe(true);
+    await agent.keyboard.press('Escape');
     // On a phone's width nothing runs off the side either: the composer's modes and buttons wrap.
     await agent.setViewportSize({ width: 390, height: 844 });
     await agent.getByRole('textbox', { name: 'Reply' }).waitFor();
