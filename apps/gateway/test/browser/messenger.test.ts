@@ -83,6 +83,16 @@ describe('the messenger on a phone', () => {
     expect(await page.evaluate(() => getComputedStyle(document.body).position)).toBe('fixed');
     await page.screenshot({ path: join(SHOTS, 'messenger-phone.png') });
 
+    // "End chat" asks first; while it asks (aria-expanded) the button keeps its look: the open
+    // launcher's style, in the same shadow root, is for the launcher alone.
+    const end = page.getByRole('button', { name: 'End chat' }).first();
+    const closed = await end.boundingBox();
+    await end.click();
+    await page.getByRole('button', { name: 'Keep chatting' }).waitFor();
+    expect(await end.getAttribute('aria-expanded')).toBe('true');
+    expect(await end.boundingBox()).toEqual(closed);
+    await page.getByRole('button', { name: 'Keep chatting' }).click();
+
     // The keyboard opens: the visual viewport shrinks; the text box stays in view above it.
     await page.setViewportSize({ width: 390, height: 480 });
     await expect.poll(async () => (await panelBox(page))?.height).toBe(480);
