@@ -283,14 +283,16 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
     cursors.drop(conversationId);
     emitter.emit('reset', { type: 'conversation.reset', conversationId, reason: 'not_replayed' });
   }
-  /** Sends the resume of these conversations again after a backoff delay, from their cursors then; they stay in flight meanwhile. */
-  function resumeLater(conversationIds: string[]): void {
+  /** Runs `retry` after a backoff delay, unless the socket closes first (the next connect sends everything again anyway). */
+  function later(retry: () => void): void {
     const timer = setTimer(() => {
       retryTimers.delete(timer);
-      resume(cursors.list().filter((c) => conversationIds.includes(c.conversationId)));
+      retry();
     }, retryDelay.next());
     retryTimers.add(timer);
   }
+  /** Sends the resume of these conversations again after a backoff delay, from their cursors then; they stay in flight meanwhile. */
+  const resumeLater = (conversationIds: string[]) => later(() => resume(cursors.list().filter((c) => conversationIds.includes(c.conversationId))));
   function resume(list: { conversationId: string; seq: number }[]): void {
     for (let i = 0; i < list.length; i += MAX_RESUME_CURSORS) {
       const chunk = list.slice(i, i + MAX_RESUME_CURSORS);
@@ -308,12 +310,10 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
     acks.delete(clientMessageId);
   }
   function retryLater(clientMessageId: string): void {
-    const timer = setTimer(() => {
-      retryTimers.delete(timer);
+    later(() => {
       const entry = outbox.find((e) => e.clientMessageId === clientMessageId);
       if (entry) transmitEntry(entry);
-    }, retryDelay.next());
-    retryTimers.add(timer);
+    });
   }
   /** Forgets everything tied to the current socket; requests already sent are rejected. */
   function detach(error: ParleyError): void {

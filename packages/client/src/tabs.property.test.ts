@@ -1,8 +1,8 @@
-import { PROTOCOL_VERSION, type ServerFrame } from '@parley/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { structuralChecks } from './checks.ts';
-import { createClient, type ParleyClient, type SocketEvent } from './client.ts';
+import { createClient, type ParleyClient } from './client.ts';
+import { FakeSocket } from './fake-socket.ts';
 import { localStorageOutboxStore } from './outbox.ts';
 
 // Generated schedules, many runs: several tabs of one site share the outbox's storage key, write
@@ -10,34 +10,6 @@ import { localStorageOutboxStore } from './outbox.ts';
 // one the server has not stored is always in storage, and a tab opened at the end sends them all.
 
 const KEY = 'parley:app:outbox';
-
-/** A socket the test plays the server on: frames sent are kept until the server acks them. */
-class TabSocket {
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  private listeners = new Map<string, ((event: SocketEvent) => void)[]>();
-  addEventListener(type: string, listener: (event: SocketEvent) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  send(data: string) {
-    if (this.readyState !== 1) throw new Error('InvalidStateError');
-    this.sent.push(JSON.parse(data));
-  }
-  close() {
-    this.drop();
-  }
-  fire(type: string, event: SocketEvent) {
-    for (const listener of this.listeners.get(type) ?? []) listener(event);
-  }
-  receive(frame: ServerFrame) {
-    this.fire('message', { data: JSON.stringify(frame) });
-  }
-  drop() {
-    if (this.readyState === 3) return;
-    this.readyState = 3;
-    this.fire('close', { code: 1006, reason: '' });
-  }
-}
 
 type Step =
   | { kind: 'open' }
@@ -59,7 +31,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 interface Tab {
   client: ParleyClient;
-  sockets: TabSocket[];
+  sockets: FakeSocket[];
   /** The client's timers (its reconnect after a drop), run when a step says so. */
   timers: (() => void)[];
 }
@@ -74,15 +46,15 @@ function play(steps: Step[]) {
   let ids = 0;
 
   const open = (): Tab => {
-    const sockets: TabSocket[] = [];
+    const sockets: FakeSocket[] = [];
     const timers: (() => void)[] = [];
     const client = createClient({
       checks: structuralChecks,
       url: 'ws://parley.test/ws',
       outbox: localStorageOutboxStore(storage, KEY),
-      WebSocket: class extends TabSocket {
-        constructor() {
-          super();
+      WebSocket: class extends FakeSocket {
+        constructor(url: string, protocols?: string[]) {
+          super(url, protocols);
           sockets.push(this);
         }
       },
@@ -102,9 +74,8 @@ function play(steps: Step[]) {
     else timers.splice(0).forEach((fire) => fire());
     const socket = sockets.at(-1);
     if (!socket || socket === last) return;
-    socket.readyState = 1;
-    socket.fire('open', {});
-    socket.receive({ type: 'hello', protocol: PROTOCOL_VERSION, versions: [PROTOCOL_VERSION], principal: { kind: 'visitor', id: 'v1' }, heartbeatMs: 30_000, limits: { maxMessageLength: 1000, maxFrameBytes: 65_536 } });
+    socket.open();
+    socket.hello();
   };
   const ack = ({ sockets }: Tab, count: number) => {
     const socket = sockets.at(-1);
@@ -131,7 +102,10 @@ function play(steps: Step[]) {
     else if (s.kind === 'send') written.push(at.client.send({ conversationId: 'c1', body: `message ${written.length + 1}` }).clientMessageId);
     else if (s.kind === 'connect') connect(at);
     else if (s.kind === 'ack') ack(at, s.count);
-    else if (s.kind === 'drop') at.sockets.at(-1)?.drop();
+    else if (s.kind === 'drop') {
+      const socket = at.sockets.at(-1);
+      if (socket && socket.readyState !== 3) socket.drop();
+    }
     else {
       at.client.close();
       tabs.splice(tabs.indexOf(at), 1);

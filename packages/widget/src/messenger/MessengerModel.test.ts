@@ -167,13 +167,18 @@ describe('createMessengerModel', () => {
     expect(model.open.value).toBe(false);
   });
 
-  it('replaces a session the socket no longer knows (4001) and keeps what the visitor typed', async () => {
-    storage.setItem(keys.session, 'gone-token-abcdefghijklmnopqrstuvwxyz');
+  /** A returning visitor (stored session and conversation `conv-old`) opens the messenger and sends `text`. */
+  async function writeWithStoredSession(token: string, text: string) {
+    storage.setItem(keys.session, token);
     storage.setItem(keys.conversation, JSON.stringify({ id: 'conv-old' }));
     create().setOpen(true);
     await settle();
-    model.draft.value = 'Anyone?';
+    model.draft.value = text;
     model.send();
+  }
+
+  it('replaces a session the socket no longer knows (4001) and keeps what the visitor typed', async () => {
+    await writeWithStoredSession('gone-token-abcdefghijklmnopqrstuvwxyz', 'Anyone?');
     gateway.socket().serverClose(4001, 'unauthorized');
     await settle();
     await settle();
@@ -188,12 +193,7 @@ describe('createMessengerModel', () => {
   });
 
   it('forgets what the visitor typed when their session is signed out (4010, shutdown in another tab), and starts over as a new visitor', async () => {
-    storage.setItem(keys.session, 'signed-out-token-abcdefghijklmnopqrstuvwxyz');
-    storage.setItem(keys.conversation, JSON.stringify({ id: 'conv-old' }));
-    create().setOpen(true);
-    await settle();
-    model.draft.value = 'My card number is private';
-    model.send();
+    await writeWithStoredSession('signed-out-token-abcdefghijklmnopqrstuvwxyz', 'My card number is private');
     expect(outbox.load()).toHaveLength(1);
     gateway.socket().serverClose(4010, 'session ended');
     await settle();
