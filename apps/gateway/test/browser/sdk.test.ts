@@ -241,6 +241,34 @@ describe('the SDK in a real page', () => {
     await context.close();
   });
 
+  it('a sign-out in one tab empties the messenger in the others, which make a new session only when the next person writes', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const first = await openPage(context, snippetPage({ appId: 'demo' }));
+    const secret = `private ${cid()}`;
+    await chat(first, secret);
+    const before = (await token(first))!;
+    const second = await openPage(context, snippetPage({ appId: 'demo' }));
+    await second.getByRole('button', { name: 'Open chat' }).click();
+    await second.getByText(secret).waitFor();
+
+    await parley(first, 'shutdown');
+    // The gateway closes the other tab's socket (4010): its messenger forgets the last person.
+    await expect.poll(() => second.getByText(secret).count()).toBe(0);
+    await second.waitForTimeout(1000);
+    expect(await stored(second)).toEqual([]);
+
+    // The next person writes in that tab: a new session, which holds only their conversation.
+    const box = second.getByRole('textbox', { name: 'Message' });
+    await box.fill('Someone else now');
+    await box.press('Enter');
+    await expect.poll(() => second.getByText('Sent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const after = (await token(second))!;
+    expect(after).not.toBe(before);
+    expect(await conversationIds(after)).toHaveLength(1);
+    expect(await second.evaluate(() => document.querySelector('parley-widget')!.shadowRoot!.innerHTML)).not.toContain(secret);
+    await context.close();
+  });
+
   it('with consent denied the chat works and nothing is written to the browser\'s storage', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await openPage(context, snippetPage({ appId: 'demo', consent: 'denied' }));

@@ -192,18 +192,42 @@ describe('createMessengerModel', () => {
     expect(gateway.socket().frames('message.send')[0]).not.toHaveProperty('conversationId');
   });
 
-  it('forgets what the visitor typed when their session is signed out (4010, shutdown in another tab), and starts over as a new visitor', async () => {
+  it('forgets what the visitor typed when their session is signed out (4010, shutdown in another tab), and makes a new session only when the visitor acts', async () => {
     await writeWithStoredSession('signed-out-token-abcdefghijklmnopqrstuvwxyz', 'My card number is private');
     expect(outbox.load()).toHaveLength(1);
     gateway.socket().serverClose(4010, 'session ended');
+    // The other tab's shutdown clears the stored session.
+    storage.removeItem(keys.session);
     await settle();
     await settle();
     expect(outbox.load()).toEqual([]);
     expect(model.items.value).toEqual([]);
     expect(storage.getItem(keys.conversation)).toBeNull();
+    expect(model.status.value).toBe('idle');
+    // No new session and no socket until the next person writes (or opens the messenger).
+    expect(gateway.sessionsCreated).toBe(0);
+    expect(gateway.sockets).toHaveLength(1);
+    model.draft.value = 'Hello, I am someone else';
+    model.send();
+    await settle();
     expect(gateway.sessionsCreated).toBe(1);
+    expect(gateway.sockets).toHaveLength(2);
+    expect(gateway.socket().protocols).toContain(`parley-token.${gateway.tokens[0]}`);
     gateway.socket().hello();
-    expect(gateway.socket().frames('message.send')).toEqual([]);
+    expect(gateway.socket().frames('message.send')).toEqual([expect.objectContaining({ body: 'Hello, I am someone else', clientConversationId: 'cc-1' })]);
+  });
+
+  it('after a sign-out in another tab, opening the messenger again starts a session', async () => {
+    await writeWithStoredSession('signed-out-token-abcdefghijklmnopqrstuvwxyz', 'Hi');
+    model.setOpen(false);
+    gateway.socket().serverClose(4010, 'session ended');
+    storage.removeItem(keys.session);
+    await settle();
+    expect(gateway.sockets).toHaveLength(1);
+    model.setOpen(true);
+    await settle();
+    expect(gateway.sessionsCreated).toBe(1);
+    expect(gateway.sockets).toHaveLength(2);
   });
 
   it('stops instead of looping when a brand-new session is refused too', async () => {

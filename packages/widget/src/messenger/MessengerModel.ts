@@ -514,25 +514,6 @@ export function createMessengerModel({
     renew = false;
     return token;
   }
-  /** Starts over as a new visitor: a session the gateway no longer knows, or one signed out (`signedOut`, 4010, `shutdown` in another tab). */
-  function forgetSession(signedOut: boolean): void {
-    token = null;
-    renew = true;
-    // The old conversation belonged to the old visitor; whatever is still in the outbox goes to a
-    // new one. Not after a sign-out: the next person in this browser must not send the last one's words.
-    const waiting = signedOut ? [] : outbox.load();
-    const fresh: CurrentConversation = waiting.length > 0 ? { clientConversationId: newId() } : {};
-    outbox.save(waiting.map(({ conversationId: _old, ...entry }) => ({ ...entry, clientConversationId: fresh.clientConversationId! })));
-    batch(() => {
-      setConversation(fresh);
-      confirmed.value = [];
-      summaries.value = [];
-      unread.value = {};
-      app.value = null;
-      refreshPending();
-    });
-  }
-
   async function run(): Promise<void> {
     status.value = 'starting';
     notice.value = null;
@@ -581,15 +562,35 @@ export function createMessengerModel({
     events.error?.({ code, message });
   }
 
+  /**
+   * Starts over as a new visitor: at once after a session the gateway no longer knows (4001);
+   * after a sign-out (`signedOut`, 4010: `shutdown` in another tab) only when the visitor next
+   * opens the messenger or writes, as on a first visit, with whatever session the site has by then.
+   */
   function renewSession(signedOut: boolean): void {
     const now = Date.now();
     dropConnection();
     starting = undefined;
     // A brand-new session refused again: stop instead of looping.
-    if (now - lastRenewal < SESSION_RENEWAL_MIN_MS) return fail('error.session');
+    if (!signedOut && now - lastRenewal < SESSION_RENEWAL_MIN_MS) return fail('error.session');
     lastRenewal = now;
-    forgetSession(signedOut);
-    void start();
+    token = null;
+    renew = !signedOut;
+    // The old conversation belonged to the old visitor; whatever is still in the outbox goes to a
+    // new one. Not after a sign-out: the next person in this browser must not send the last one's words.
+    const waiting = signedOut ? [] : outbox.load();
+    const fresh: CurrentConversation = waiting.length > 0 ? { clientConversationId: newId() } : {};
+    outbox.save(waiting.map(({ conversationId: _old, ...entry }) => ({ ...entry, clientConversationId: fresh.clientConversationId! })));
+    batch(() => {
+      setConversation(fresh);
+      confirmed.value = [];
+      summaries.value = [];
+      unread.value = {};
+      app.value = null;
+      status.value = 'idle';
+      refreshPending();
+    });
+    if (!signedOut) void start();
   }
 
   function sendTyping(state: 'start' | 'stop'): void {
