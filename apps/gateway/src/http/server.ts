@@ -1,3 +1,5 @@
+import { constants as zlib } from 'node:zlib';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import { CloseCode } from '@parley/protocol';
@@ -50,6 +52,10 @@ export async function buildGateway({
   // its option is newer than its published types, hence the separate object).
   const socketOptions = { maxPayload: config.maxFrameBytes * 4, handleProtocols, closeTimeout: 5_000 };
   await app.register(cookie);
+  // Answers of 1 KB and more (lists, histories) go out compressed when the browser accepts it;
+  // brotli at a quality meant for answers made per request (the build's files come precompressed
+  // at the highest). Only over HTTP: frames on the socket are small and many.
+  await app.register(compress, { encodings: ['br', 'gzip'], brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } } });
   await app.register(websocket, {
     options: socketOptions,
     // A frame the socket library refuses (over that cap, or breaking the protocol) is an error
