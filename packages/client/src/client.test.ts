@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { structuralChecks, type FrameChecks } from './checks.ts';
 import { createClient, type ClientEvents, type ClientOptions, type SocketEvent } from './client.ts';
 import { FakeSocket } from './fake-socket.ts';
+import type { Network } from './network.ts';
 import { localStorageOutboxStore, memoryOutboxStore, type OutboxStore } from './outbox.ts';
 import { protocolChecks } from './validate.ts';
 
@@ -28,6 +29,27 @@ function fakeTimers() {
     },
   };
 }
+
+/** A device network the test takes offline and back, as a browser's `offline` / `online` events do. */
+function fakeNetwork() {
+  let online = true;
+  const listeners: ((online: boolean) => void)[] = [];
+  const network: Network = {
+    isOnline: () => online,
+    watch(listener) {
+      listeners.push(listener);
+      return () => void listeners.splice(listeners.indexOf(listener), 1);
+    },
+  };
+  const set = (next: boolean) => {
+    online = next;
+    [...listeners].forEach((listener) => listener(next));
+  };
+  /** The network is gone, and the browser has not fired `offline` yet. */
+  const lose = () => void (online = false);
+  return { network, listeners, lose, offline: () => set(false), online: () => set(true) };
+}
+type FakeNetwork = ReturnType<typeof fakeNetwork>;
 
 const EVENTS: (keyof ClientEvents)[] = ['state', 'hello', 'message', 'ack', 'reset', 'error', 'reload', 'frame'];
 
@@ -554,6 +576,109 @@ describe.each([
       await expect(acked).rejects.toMatchObject({ code: 'CLOSED' });
       expect(client.pending()).toHaveLength(1);
       await expect(client.request({ type: 'ping' })).rejects.toMatchObject({ code: 'CLOSED' });
+    });
+  });
+
+  describe('going offline', () => {
+    it('closes the socket and leaves open at once when the device goes offline, keeping what is sent meanwhile', async () => {
+      const net = fakeNetwork();
+      const { client, connectOpen, events } = setup({ network: net.network });
+      const socket = connectOpen();
+      const ping = client.request({ type: 'ping' });
+      net.offline();
+      expect(client.state).toBe('connecting');
+      expect(events.state).toEqual(['connecting', 'open', 'connecting']);
+      expect(socket.closedWith).toBe(1000);
+      await expect(ping).rejects.toMatchObject({ code: 'DISCONNECTED' });
+      client.send({ conversationId: 'c1', body: 'written offline' });
+      expect(socket.ofType('message.send')).toEqual([]);
+      expect(client.pending()).toEqual([expect.objectContaining({ body: 'written offline' })]);
+    });
+
+    it.each([
+      ['after the offline event', (net: FakeNetwork) => net.offline()],
+      // A browser may close the socket before it fires `offline`; `navigator.onLine` is false by then.
+      ['before the offline event', (net: FakeNetwork) => net.lose()],
+    ])('makes no reconnect attempt when the socket closes offline %s', (_when, goOffline) => {
+      const net = fakeNetwork();
+      const { client, connectOpen, sockets, timers } = setup({ network: net.network });
+      const socket = connectOpen();
+      goOffline(net);
+      socket.drop(1006);
+      expect(client.state).toBe('connecting');
+      expect(timers.pending.size).toBe(0);
+      expect(sockets).toHaveLength(1);
+    });
+
+    it('opens no socket when connect() is called offline, and opens one when the device is back online', () => {
+      const net = fakeNetwork();
+      net.offline();
+      const { client, sockets, timers } = setup({ network: net.network });
+      client.connect();
+      expect(client.state).toBe('connecting');
+      expect(sockets).toEqual([]);
+      expect(timers.pending.size).toBe(0);
+      net.online();
+      expect(sockets).toHaveLength(1);
+    });
+
+    it('reconnects at once when the device is back online and sends the outbox once after resume', () => {
+      const net = fakeNetwork();
+      const { client, connectOpen, socket, sockets, timers } = setup({ network: net.network });
+      client.setCursor('c1', 4);
+      connectOpen();
+      client.send({ conversationId: 'c1', body: 'sent, not acknowledged' });
+      net.online(); // Already connected: nothing to do.
+      expect(sockets).toHaveLength(1);
+      net.offline();
+      client.send({ conversationId: 'c1', body: 'written offline' });
+      net.online();
+      expect(sockets).toHaveLength(2);
+      expect(timers.delays).toEqual([]);
+      socket().open();
+      socket().hello();
+      expect(client.state).toBe('open');
+      expect(socket().sent.map((f) => f.type)).toEqual(['resume', 'message.send', 'message.send']);
+      expect(socket().ofType('message.send').map((f) => f.clientMessageId)).toEqual(['m1', 'm2']);
+      socket().receive(ack('m1', 5));
+      socket().receive(ack('m2', 6));
+      expect(client.pending()).toEqual([]);
+    });
+
+    it('cuts a backoff wait short and starts the delays over when the device is back online', () => {
+      const net = fakeNetwork();
+      const { client, socket, sockets, timers } = setup({ network: net.network, backoff: { initialMs: 100, maxMs: 400 } });
+      client.connect();
+      for (let i = 0; i < 3; i++) {
+        socket().drop(1006);
+        timers.runNext();
+      }
+      socket().drop(1006);
+      expect(timers.delays).toEqual([50, 100, 200, 200]);
+      net.offline();
+      expect(timers.pending.size).toBe(0);
+      net.online();
+      expect(sockets).toHaveLength(5);
+      socket().drop(1006);
+      expect(timers.delays.at(-1)).toBe(50);
+    });
+
+    it('listens to the network only from connect() until the client stops', () => {
+      const net = fakeNetwork();
+      const { client, connectOpen, sockets } = setup({ network: net.network });
+      expect(net.listeners).toHaveLength(0);
+      connectOpen();
+      expect(net.listeners).toHaveLength(1);
+      client.close();
+      expect(net.listeners).toHaveLength(0);
+      net.offline();
+      net.online();
+      expect(sockets).toHaveLength(1);
+      expect(client.state).toBe('closed');
+
+      const blocked = setup({ network: net.network });
+      blocked.connectOpen().drop(4012);
+      expect(net.listeners).toHaveLength(0);
     });
   });
 

@@ -16,6 +16,7 @@ import { parseServerFrame, type FrameChecks } from './checks.ts';
 import { createCursorTracker, type Resumed } from './cursors.ts';
 import { createEmitter } from './emitter.ts';
 import { randomId } from './id.ts';
+import { browserNetwork, type Network } from './network.ts';
 import { memoryOutboxStore, readEntry, toSendFrame, type OutboxEntry, type OutboxStore } from './outbox.ts';
 import { socketUrl } from './url.ts';
 
@@ -55,6 +56,8 @@ export interface ClientOptions {
   setTimeout?: (callback: () => void, ms: number) => unknown;
   /** Cancels a timer made by `setTimeout`. */
   clearTimeout?(handle: unknown): void;
+  /** Tells the client when the device goes offline and comes back (default `browserNetwork()`: none on Node). */
+  network?: Network;
   /** Makes client message ids (default `crypto.randomUUID()`). */
   newId?: () => string;
   /**
@@ -64,7 +67,10 @@ export interface ClientOptions {
   checks?: FrameChecks;
 }
 
-/** `idle` before connect(), `closed` once stopped for good (close(), a terminal close code, or reload). */
+/**
+ * `idle` before connect(), `connecting` until hello (also while waiting to reconnect, or for the
+ * device to be back online), `closed` once stopped for good (close(), a terminal close code, or reload).
+ */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'closed';
 
 /**
@@ -207,6 +213,7 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
   const setTimer = options.setTimeout ?? ((callback, ms) => globalThis.setTimeout(callback, ms));
   const clearTimer = (handle: unknown) => (options.clearTimeout ? options.clearTimeout(handle) : globalThis.clearTimeout(handle as number));
   const newId = options.newId ?? (() => randomId());
+  const network = options.network ?? browserNetwork();
   const reconnectDelay = createBackoff(options.backoff, options.random);
   const retryDelay = createBackoff(options.backoff, options.random);
   const emitter = createEmitter<ClientEvents>();
@@ -219,6 +226,7 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
   let state: ClientState = 'idle';
   let socket: WebSocketLike | undefined;
   let reconnectTimer: unknown;
+  let unwatchNetwork: (() => void) | undefined;
   let maxFrameBytes = Infinity;
   let lastRef = 0;
   // The last error frame that answered no request: the gateway says why before a terminal close (BLOCKED before 4012).
@@ -317,7 +325,13 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
   }
   /** Forgets everything tied to the current socket; requests already sent are rejected. */
   function detach(error: ParleyError): void {
-    socket = undefined;
+    const ws = socket;
+    socket = undefined; // First: the events of a closing socket no longer reach the client.
+    try {
+      ws?.close(CloseCode.NORMAL);
+    } catch {
+      // Already closed.
+    }
     for (const target of refs.values()) if (target.kind === 'request') target.reject(error);
     refs.clear();
     retryTimers.forEach(clearTimer);
@@ -326,23 +340,39 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
   }
   /** Stops for good: state `closed`, no timers, every pending promise rejected. */
   function shutdown(error: ParleyError): void {
-    const ws = socket;
     clearTimer(reconnectTimer);
+    unwatchNetwork?.();
+    unwatchNetwork = undefined;
     detach(error);
     for (const request of queued) request.reject(error);
     queued = [];
     for (const settle of acks.values()) settle.reject(error);
     acks.clear();
-    try {
-      ws?.close(CloseCode.NORMAL);
-    } catch {
-      // Already closed.
-    }
     setState('closed');
+  }
+  const disconnected = () => parleyError('DISCONNECTED', 'The connection closed before an answer arrived.');
+  /** Whether a socket could reach the gateway now; without a network to ask, always. */
+  const online = () => network?.isOnline() ?? true;
+  /** Follows the device's network between connect() and the end: see `Network`. */
+  function onNetwork(isOnline: boolean): void {
+    if (isOnline) {
+      // Back online: connect now rather than at the next backoff attempt, from the first delay again.
+      if (state !== 'connecting' || socket) return;
+      clearTimer(reconnectTimer);
+      reconnectDelay.reset();
+      return open();
+    }
+    // The socket may look open for a minute or more, until the gateway's heartbeat drops it: let it go
+    // now, so messages wait in the outbox and the page shows it is not connected.
+    clearTimer(reconnectTimer);
+    detach(disconnected());
+    setState('connecting');
   }
 
   function open(): void {
     setState('connecting');
+    // Offline, a socket could only fail and spend a backoff attempt: the `online` event opens it.
+    if (!online()) return;
     refusal = undefined;
     let ws: WebSocketLike;
     try {
@@ -372,11 +402,11 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
   }
   function reconnect(): void {
     setState('connecting');
-    reconnectTimer = setTimer(open, reconnectDelay.next());
+    if (online()) reconnectTimer = setTimer(open, reconnectDelay.next());
   }
   function onClose(code: number, reason: string): void {
     if (!TERMINAL_CLOSE_CODES.includes(code)) {
-      detach(parleyError('DISCONNECTED', 'The connection closed before an answer arrived.'));
+      detach(disconnected());
       return reconnect();
     }
     const errorCode = CLOSE_ERRORS[code] ?? `CLOSE_${code}`;
@@ -488,6 +518,7 @@ export function createClient(options: ClientOptions & { checks: FrameChecks }): 
     connect() {
       if (state !== 'idle') return;
       if (!Socket) throw new TypeError('No WebSocket implementation: pass options.WebSocket (e.g. the `ws` package on Node 20).');
+      unwatchNetwork = network?.watch(onNetwork);
       open();
     },
     close() {

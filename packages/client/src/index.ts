@@ -20,6 +20,7 @@ export { localStorageOutboxStore, memoryOutboxStore, type OutboxEntry, type Outb
 export { structuralChecks, type FrameChecks } from './checks.ts';
 export { protocolChecks } from './validate.ts';
 export type { BackoffOptions } from './backoff.ts';
+export type { Network } from './network.ts';
 
 /**
  * Creates the client (see `client.ts`), checking every frame with the protocol's schemas unless

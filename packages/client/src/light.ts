@@ -7,6 +7,7 @@ import { createClient as create, type ClientOptions, type ParleyClient } from '.
 export type { AckFrame, ClientError, ClientEvents, ClientOptions, ClientState, NotReplayed, ParleyClient, ParleyError, RequestFrame, RequestResults, SendInput, SocketEvent, WebSocketLike } from './client.ts';
 export { localStorageOutboxStore, memoryOutboxStore, type OutboxEntry, type OutboxStore } from './outbox.ts';
 export type { FrameChecks } from './checks.ts';
+export type { Network } from './network.ts';
 
 /**
  * Creates the client, checking frames by shape alone unless `options.checks` says otherwise.
