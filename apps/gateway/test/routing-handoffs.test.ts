@@ -1,7 +1,9 @@
+import type { ServerFrame } from '@parley/protocol';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversations, jobs, offers, queues, routing } from '../src/db/schema/index.ts';
-import { ARCHIVE_RESOLVED, CHAT_ENDED } from '../src/domain/routing/routing-service.ts';
+import { ARCHIVE_RESOLVED } from '../src/domain/routing/routing-service.ts';
+import { CHAT_ENDED } from '../src/domain/routing/system-messages.ts';
 import { cid, startGateway, type TestGateway } from './support/gateway.ts';
 import { addAgent, api, call, demoAgent, demoQueue, type TestAgent, visitorChat } from './support/routing.ts';
 
@@ -238,7 +240,7 @@ describe('conference', () => {
     expect(await ugo.socket.next('routing.access.lost')).toMatchObject({ conversationId: chat.conversationId, reason: 'ended' });
     expect(await val.socket.next('routing.offer.closed', (f) => f.offerId === toVal.offer.id)).toMatchObject({ outcome: 'withdrawn' });
     expect(await api(gw, val.cookie, 'POST', `/api/agent/offers/${toVal.offer.id}/accept`)).toMatchObject({ status: 409, body: { error: { code: 'OFFER_GONE' } } });
-    expect(await chat.socket.next('message.created', (f) => f.message.body === 'Ugo left the conversation.')).toBeTruthy();
+    expect(await chat.socket.next('message.created', (f) => f.message.body === 'Ugo left the conversation.')).toMatchObject({ message: { event: { type: 'left', name: 'Ugo' } } });
     expect(await call(ugo.socket, { type: 'conversation.history', conversationId: chat.conversationId })).toMatchObject({ code: 'NOT_FOUND' });
     expect((await gw.app.parley.routing.routingOf(chat.conversationId))?.ownerAgentId).toBe(owner.id);
     for (const s of [owner.socket, ugo.socket, val.socket, chat.socket]) s.close();
@@ -259,7 +261,7 @@ describe('resolve', () => {
 
     const resolved = await api(gw, wyn.cookie, 'POST', `/api/agent/conversations/${one.conversationId}/resolve`, { wrapUp: 'Solved' });
     expect(resolved.body.conversation).toMatchObject({ status: 'closed', routing: { state: 'resolved', wrapUp: 'Solved', ownerAgentId: wyn.id } });
-    expect(await one.socket.next('message.created', (f) => f.message.body === CHAT_ENDED)).toMatchObject({ message: { author: { kind: 'system' } } });
+    expect(await one.socket.next('message.created', (f) => f.message.body === CHAT_ENDED)).toMatchObject({ message: { author: { kind: 'system' }, event: { type: 'ended' } } });
     expect(await one.socket.next('conversation.updated', (f) => f.conversation.status === 'closed')).toBeTruthy();
     // The next waiting chat is Wyn's at once.
     expect(await wyn.socket.next('routing.conversation', (f) => f.conversationId === two.conversationId && f.routing.ownerAgentId === wyn.id)).toBeTruthy();
@@ -321,6 +323,24 @@ describe('resolve', () => {
     expect(conversation).toMatchObject({ status: 'open', archivedAt: null });
     expect(await listed(hap, '/api/agent/views/open')).toContain(id);
     for (const s of [hap.socket, chat.socket]) s.close();
+  });
+
+  it('tells a visitor who ended the chat nothing more when an agent resolves it: no message, no new preview', async () => {
+    const zia = await addAgent(gw, 'Zia');
+    await queueFor('least_busy', [zia]);
+    await goOnline(zia);
+    const chat = await visitorChat(gw, 'Where is my parcel?');
+    await zia.socket.next('routing.conversation', (f) => f.conversationId === chat.conversationId && f.routing.ownerAgentId === zia.id);
+    expect(await call(chat.socket, { type: 'conversation.end', conversationId: chat.conversationId })).toMatchObject({ type: 'ok' });
+    await chat.socket.next('conversation.updated', (f) => f.conversation.status === 'closed');
+    expect((await api(gw, zia.cookie, 'POST', `/api/agent/conversations/${chat.conversationId}/resolve`, { wrapUp: 'Solved' })).status).toBe(200);
+    // The agents keep the record of the end.
+    expect(await zia.socket.next('message.created', (f) => f.message.body === CHAT_ENDED)).toMatchObject({ message: { internal: true } });
+    const listed = (await call(chat.socket, { type: 'conversation.list' })) as Extract<ServerFrame, { type: 'conversation.list.result' }>;
+    expect(listed.conversations.find((c: { id: string }) => c.id === chat.conversationId)).toMatchObject({ status: 'closed', preview: 'Where is my parcel?', unread: 0 });
+    const history = (await call(chat.socket, { type: 'conversation.history', conversationId: chat.conversationId })) as Extract<ServerFrame, { type: 'conversation.history.result' }>;
+    expect(history.messages.map((m: { body: string }) => m.body)).toEqual(['Where is my parcel?']);
+    for (const s of [zia.socket, chat.socket]) s.close();
   });
 
   it('resolves a conversation that was never routed (a ticket, an older chat) for any agent who sees it', async () => {

@@ -174,6 +174,16 @@ export const AttachmentSchema = v.object({
   type: v.string(),
 });
 
+/**
+ * What one of the gateway's own messages says, for a visitor's widget to put in the visitor's
+ * language (the message's `body` holds the same in English): the chat ended, or an agent, by
+ * name, joined or left the conversation.
+ */
+export const SystemEventSchema = v.variant('type', [
+  v.object({ type: v.literal('ended') }),
+  v.object({ type: v.picklist(['joined', 'left']), name: v.string() }),
+]);
+
 /** A message as its audience sees it. `internal` is only ever present for agents. */
 export const MessageSchema = v.object({
   id: v.string(),
@@ -186,6 +196,8 @@ export const MessageSchema = v.object({
   createdAt: v.string(),
   /** Files sent with the message, in the order the sender gave them; absent when there are none. */
   attachments: v.optional(v.array(AttachmentSchema)),
+  /** On the gateway's own messages to a visitor: what the message says, to be shown in the visitor's language. */
+  event: v.optional(SystemEventSchema),
 });
 
 /** One row of a conversation list. */
@@ -307,6 +319,7 @@ export type Message = v.InferOutput<typeof MessageSchema>;
 export type ConversationSummary = v.InferOutput<typeof ConversationSummarySchema>;
 /** Who wrote a message. */
 export type Author = v.InferOutput<typeof AuthorSchema>;
+export type SystemEvent = v.InferOutput<typeof SystemEventSchema>;
 /** A file attached to a message. */
 export type Attachment = v.InferOutput<typeof AttachmentSchema>;
 /** Whether anyone can answer now. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConversationRow, MessageRow } from '../db/schema/index.ts';
 import { toAgentMessage, toAgentRead, toAgentSummary, toAgentTyping, toVisitorMessage, toVisitorRead, toVisitorSummary, toVisitorTyping } from './audience.ts';
 import { UNMASKED } from './masking/personal-data.ts';
+import { CHAT_ENDED, joinedText, leftText, ROUTING_SENDER } from './routing/system-messages.ts';
 
 const row = (over: Partial<MessageRow> = {}): MessageRow => ({
   id: 'm1',
@@ -61,6 +62,18 @@ describe('audience serializers', () => {
     expect(toVisitorMessage(row({ internal: true, publicSeq: null, attachments: stored }))).toBeUndefined();
     expect(toAgentMessage(row({ internal: true, attachments: stored }), UNMASKED).attachments).toEqual([file]);
     expect('attachments' in toVisitorMessage(row())!).toBe(false);
+  });
+
+  it("tell a visitor what routing's messages say, for their widget to say it in their language", () => {
+    const said = (clientMessageId: string, body: string) => toVisitorMessage(row({ senderKind: 'system', senderId: ROUTING_SENDER, senderName: null, clientMessageId, body }))!.event;
+    expect(said('resolved-7', CHAT_ENDED)).toEqual({ type: 'ended' });
+    expect(said('joined-3b1f', joinedText('Ann Agent'))).toEqual({ type: 'joined', name: 'Ann Agent' });
+    expect(said('left-9c2e-12', leftText('Ann (left-handed) joined the conversation.'))).toEqual({ type: 'left', name: 'Ann (left-handed) joined the conversation.' });
+    // Only routing's own: not the bot's auto-reply, an agent's or a visitor's words alike.
+    expect(toVisitorMessage(row({ senderKind: 'system', senderId: 'bot', clientMessageId: 'resolved-1', body: CHAT_ENDED }))!).not.toHaveProperty('event');
+    expect(toVisitorMessage(row({ clientMessageId: 'joined-1', body: joinedText('Mallory') }))!).not.toHaveProperty('event');
+    expect(said('joined-1', 'Something else.')).toBeUndefined();
+    expect(toAgentMessage(row({ senderKind: 'system', senderId: ROUTING_SENDER, clientMessageId: 'resolved-1', body: CHAT_ENDED }), UNMASKED)).not.toHaveProperty('event');
   });
 
   it('give agents everything, with the full seq', () => {

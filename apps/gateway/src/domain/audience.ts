@@ -4,6 +4,7 @@ import type { ConversationRow, MessageRow } from '../db/schema/index.ts';
 import type { AgentTicket, VisitorTicket } from '@parley/protocol';
 import type { TicketRow } from '../db/schema/index.ts';
 import { UNMASKED, type Masker } from './masking/personal-data.ts';
+import { systemEventOf } from './routing/system-messages.ts';
 
 // Every payload leaves through one of these serializers. The visitor ones are allowlists: a field
 // reaches a visitor only when it is named here, and an internal message never does (DESIGN.md).
@@ -30,6 +31,7 @@ export function toAgentMessage(row: MessageRow, mask: Masker): Message {
 /** A message as its visitor sees it, numbered by public seq; undefined for an internal note. */
 export function toVisitorMessage(row: MessageRow): Message | undefined {
   if (row.internal || row.publicSeq == null) return undefined;
+  const event = systemEventOf(row);
   return {
     id: row.id,
     conversationId: row.conversationId,
@@ -40,6 +42,7 @@ export function toVisitorMessage(row: MessageRow): Message | undefined {
     createdAt: row.createdAt.toISOString(),
     // Only here, after the internal check: an internal note's files never reach a visitor.
     ...attachmentsOf(row, UNMASKED),
+    ...(event && { event }),
   };
 }
 

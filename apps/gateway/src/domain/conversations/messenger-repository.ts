@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { NotifyChannel } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
 import { apps, appSettings, conversationReads, conversations, messages, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
+import { ROUTING_SENDER } from '../routing/system-messages.ts';
 import type { CommittedBatch } from './message-writer.ts';
 
 /** A transaction handle. */
@@ -221,7 +222,8 @@ export async function appendSystemMessageIn(tx: Tx, message: SystemMessage, chan
       lastMessageAt: now,
       ...(!message.internal && { lastPublicMessageAt: now }),
       preview,
-      ...(!message.internal && { publicPreview: preview }),
+      // A visitor's list previews what people wrote; routing's notes (joined, ended) are in English.
+      ...(!message.internal && message.senderId !== ROUTING_SENDER && { publicPreview: preview }),
       status: message.status ?? 'open',
     })
     .where(eq(conversations.id, conversation.id))

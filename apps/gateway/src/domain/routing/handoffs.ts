@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors.ts';
 import { atChatLimit, isId, offerGone, type Actor, type RoutingContext, type Say } from './routing-context.ts';
 import type { RoutingEvent, TransferTarget } from './routing-events.ts';
 import type { Candidate, Tx } from './routing-repository.ts';
+import { joinedText, leftText } from './system-messages.ts';
 
 /** The job that expires an offer (chat, transfer or invitation). */
 export const OFFER_EXPIRE = 'offer.expire';
@@ -12,9 +13,6 @@ export const OFFER_EXPIRE = 'offer.expire';
 /** How long a transfer or an invitation waits for an answer when the chat has no queue to say. */
 const DEFAULT_ANSWER_MS = 30_000;
 
-/** What the visitor and the agents read when an agent joins or leaves a conference. */
-export const joinedText = (name: string) => `${name} joined the conversation.`;
-export const leftText = (name: string) => `${name} left the conversation.`;
 /** The note the inviter (and everyone working the chat, never the visitor) reads when an invitation is refused or runs out. */
 export const inviteClosedText = (name: string, outcome: 'declined' | 'expired') =>
   outcome === 'declined' ? `${name} declined the invitation to join.` : `${name} did not answer the invitation to join in time.`;

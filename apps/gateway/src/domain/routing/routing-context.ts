@@ -7,6 +7,7 @@ import type { CommittedBatch } from '../conversations/message-writer.ts';
 import { AppError, notFound } from '../errors.ts';
 import { UNOWNED_STATES } from './routing-access.ts';
 import { createRoutingRepository, type Tx } from './routing-repository.ts';
+import { ROUTING_SENDER } from './system-messages.ts';
 
 /** Who acts: an agent of a workspace, with their role. `AgentPrincipal` is one. */
 export interface Actor {
@@ -14,9 +15,6 @@ export interface Actor {
   workspaceId: string;
   role: 'agent' | 'admin';
 }
-
-/** The sender id of the gateway's own messages in a conversation (joined, left, ended). */
-export const ROUTING_SENDER = 'parley';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -11,13 +11,11 @@ import { agentMaySee, UNOWNED_STATES, type RoutingView, type Viewer } from './ro
 import { atChatLimit, createRoutingContext, isId, offerGone, type Actor, type Say } from './routing-context.ts';
 import type { AgentStatus, ChosenStatus, RoutingEvent } from './routing-events.ts';
 import type { Candidate, Tx } from './routing-repository.ts';
+import { CHAT_ENDED } from './system-messages.ts';
 
 export { OFFER_EXPIRE } from './handoffs.ts';
 export type { AgentStatus, ChosenStatus, RoutingEvent } from './routing-events.ts';
 export type { Actor } from './routing-context.ts';
-
-/** What the visitor reads when an agent resolves their chat. */
-export const CHAT_ENDED = 'This chat has ended. Send a message any time to start a new one.';
 
 /** The job that moves a resolved chat from the Closed view to the archive when its time comes. */
 export const ARCHIVE_RESOLVED = 'conversation.archive';
@@ -441,7 +439,9 @@ export function createRoutingService({
         }
         // Before the message, so the conversation.updated it brings carries archivedAt.
         await archiveLater(tx, conversationId, now);
-        await say(tx, { conversationId, clientMessageId: `resolved-${conversation.lastSeq}`, body: CHAT_ENDED, internal: false, status: 'closed' });
+        // A visitor who ended the chat themselves saw it end: for them nothing new (no unread
+        // message, no move up their list); the agents' record of the end stays.
+        await say(tx, { conversationId, clientMessageId: `resolved-${conversation.lastSeq}`, body: CHAT_ENDED, internal: conversation.status === 'closed', status: 'closed' });
         return [
           ...out,
           { type: 'resolved', workspaceId: actor.workspaceId, conversationId, agentId: owner, wrapUp: reason } as RoutingEvent,
