@@ -108,6 +108,52 @@ describe('the messenger on a phone', () => {
     expect(await page.evaluate(() => ({ y: window.scrollY, body: document.body.getAttribute('style'), html: document.documentElement.getAttribute('style') }))).toEqual(before);
     await context.close();
   });
+
+  it('keeps text boxes at 16px, the composer in view under many refused files, and the close button visible over the web form', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    // The launcher on the left: the web form's "Back to the chat" is in that corner too.
+    await sitePage(page, { position: 'left' });
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const widget = page.locator('parley-widget');
+    const fontSize = (locator: ReturnType<Page['locator']>) => locator.evaluate((el) => getComputedStyle(el).fontSize);
+    // Below 16px, iOS Safari zooms the page into a text box when it gets focus.
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.waitFor();
+    expect(await fontSize(box)).toBe('16px');
+    await box.fill('Anyone there?');
+    await box.press('Enter');
+    await page.getByText('Nobody can answer right now', { exact: false }).waitFor({ timeout: 15_000 });
+    const email = widget.getByRole('textbox', { name: 'Your e-mail' });
+    expect(await fontSize(email)).toBe('16px');
+    // "Notify me" sits beside the input, not beside its label.
+    expect((await widget.getByRole('button', { name: 'Notify me' }).boundingBox())!.y).toBeCloseTo((await email.boundingBox())!.y, 0);
+
+    // Files the messenger refuses, each with its reason: their list scrolls, the text box and Send stay in view.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Attach a file' }).click()]);
+    await chooser.setFiles([1, 2, 3, 4, 5, 6].map((n) => ({ name: `setup-${n}.exe`, mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') })));
+    await widget.getByRole('alert').filter({ hasText: 'setup-6.exe can’t be sent.' }).waitFor();
+    const pending = widget.locator('.pending');
+    expect(await pending.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+    const send = await page.getByRole('button', { name: 'Send', exact: true }).boundingBox();
+    expect(send!.y + send!.height).toBeLessThanOrEqual(844);
+    await page.screenshot({ path: join(SHOTS, 'messenger-phone-refused-files.png') });
+
+    // The web form over the messenger: the close button keeps the header's colour on the white form, clear of "Back to the chat".
+    await page.getByRole('button', { name: 'Your conversations' }).click();
+    await page.getByRole('button', { name: 'Send a request' }).click();
+    const form = widget.locator('[part="webform"]');
+    await form.getByRole('heading', { name: 'Send us a request' }).waitFor();
+    const close = page.getByRole('button', { name: 'Close chat' });
+    const header = await widget.locator('.header').evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(await close.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(header);
+    const [closeBox, back] = [await close.boundingBox(), await form.getByRole('button', { name: /Back to the chat/ }).boundingBox()];
+    expect(back!.y >= closeBox!.y + closeBox!.height || back!.x >= closeBox!.x + closeBox!.width).toBe(true);
+    expect(await fontSize(form.getByLabel('Your name'))).toBe('16px');
+    expect(await fontSize(form.getByLabel('How can we help?'))).toBe('16px');
+    await page.screenshot({ path: join(SHOTS, 'messenger-phone-webform.png') });
+    await context.close();
+  });
 });
 
 describe('the messenger on a desktop, with an agent in the console', () => {
