@@ -328,14 +328,21 @@ describe('archive, unarchive and delete', () => {
     socket.send({ type: 'message.send', ref: 'a', clientConversationId, clientMessageId: cid(), body: 'First question' });
     const { conversationId } = await socket.next('message.ack', (f) => f.ref === 'a');
     const demoAdmin = await gw.login();
+    const agent = await gw.connectAgent(demoAdmin);
+    await agent.next('hello');
     expect((await api(demoAdmin, 'POST', `/api/agent/conversations/${conversationId}/archive`)).status).toBe(200);
     expect(ids(await view(demoAdmin, 'open', '?limit=200'))).not.toContain(conversationId);
+    await agent.next('conversation.updated', (f) => f.conversation.id === conversationId && !!f.conversation.archivedAt);
 
     socket.send({ type: 'message.send', ref: 'b', conversationId, clientMessageId: cid(), body: 'One more thing' });
     await socket.next('message.ack', (f) => f.ref === 'b');
     expect(ids(await view(demoAdmin, 'open', '?limit=200'))).toContain(conversationId);
     const [row] = await gw.database.db.select().from(conversations).where(eq(conversations.id, conversationId));
     expect(row!.archivedAt).toBeNull();
+    // The consoles are told live: the row that comes with the message is out of the archive.
+    const live = await agent.next('conversation.updated', (f) => f.conversation.id === conversationId && f.conversation.preview === 'One more thing');
+    expect(live.conversation.archivedAt).toBeUndefined();
+    agent.close();
     socket.close();
   });
 

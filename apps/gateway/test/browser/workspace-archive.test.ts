@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents, conversations } from '../../src/db/schema/index.ts';
 import { hashPassword } from '../../src/domain/identity/secrets.ts';
 import { archiveConversation } from '../../src/domain/views/view-repository.ts';
-import { DEMO_PASSWORD, startGateway, type TestGateway } from '../support/gateway.ts';
+import { agentRequest, cid, DEMO_PASSWORD, startGateway, type TestGateway } from '../support/gateway.ts';
 import { seedConversation } from '../support/workspace.ts';
 import { launchBrowser, recordTraffic, SHOTS, signIn } from './support.ts';
 
@@ -14,6 +14,7 @@ import { launchBrowser, recordTraffic, SHOTS, signIn } from './support.ts';
 // dates are archived; the demo admin archives one more from the Closed view, filters the archive
 // by agent and by date range and sees exactly the expected ones, keeps the filters over a reload,
 // saves them as a view, unarchives one (it returns to Closed) and deletes one after confirming.
+// Then a chat archived from its header comes back to Open, live, when its customer writes again.
 
 const JOURNEY = 120_000;
 
@@ -165,6 +166,38 @@ describe('the archive in the console', () => {
     const [row] = await gw.database.db.select().from(conversations).where(eq(conversations.id, ids.get('Dan')!));
     expect(row).toBeUndefined();
 
+    expect(errors).toEqual([]);
+  });
+
+  it('brings a chat archived from its header back to Open, live, when the customer writes again', { timeout: JOURNEY }, async () => {
+    const { token } = await gw.visitor();
+    const visitor = await gw.connectVisitor(token);
+    await visitor.next('hello');
+    visitor.send({ type: 'message.send', ref: 'first', clientConversationId: cid(), clientMessageId: cid(), body: 'Where is my parcel?' });
+    const { conversationId } = await visitor.next('message.ack', (f) => f.ref === 'first');
+    // The demo admin, Online, takes it.
+    const admin = await gw.login();
+    expect((await agentRequest(gw, admin, 'PUT', '/api/agent/status', { status: 'online' })).status).toBe(200);
+    expect((await agentRequest(gw, admin, 'POST', `/api/agent/conversations/${conversationId}/take`)).status).toBe(200);
+
+    await choose('Open');
+    const row = list().locator(`[data-conversation-id="${conversationId}"]`);
+    await row.click();
+    await page.getByRole('log', { name: 'Messages' }).getByText('Where is my parcel?').waitFor();
+    const actions = page.getByRole('group', { name: 'Archive', exact: true });
+    await actions.getByRole('button', { name: 'Archive', exact: true }).click();
+    await actions.getByText(/^Archived/).waitFor();
+    await expect.poll(() => row.count()).toBe(0);
+
+    visitor.send({ type: 'message.send', ref: 'again', conversationId, clientMessageId: cid(), body: 'Any news about it?' });
+    await visitor.next('message.ack', (f) => f.ref === 'again');
+    await page.getByRole('log', { name: 'Messages' }).getByText('Any news about it?').waitFor();
+    // Back in Open and out of the archive, without a reload.
+    await expect.poll(() => row.count()).toBe(1);
+    await expect(row.textContent()).resolves.toContain('Any news about it?');
+    await actions.getByRole('button', { name: 'Archive', exact: true }).waitFor();
+    expect(await actions.getByText(/^Archived/).count()).toBe(0);
+    visitor.close();
     expect(errors).toEqual([]);
   });
 });

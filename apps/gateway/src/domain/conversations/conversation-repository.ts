@@ -248,6 +248,7 @@ function batchStatement() {
         min(n.seq) as first_seq,
         max(n.at) as at,
         max(n.at) filter (where not n.internal) as public_at,
+        max(n.at) filter (where n.kind = 'visitor') as visitor_at,
         (array_agg(left(${preview}, 140) order by n.i desc))[1] as preview,
         (array_agg(left(${preview}, 140) order by n.i desc) filter (where not n.internal))[1] as public_preview
       from numbered n group by n.conv
@@ -256,7 +257,10 @@ function batchStatement() {
       update ${conversations} c set
         last_seq = v.last_seq, last_public_seq = v.last_public_seq, last_message_at = v.at,
         last_public_message_at = coalesce(v.public_at, c.last_public_message_at),
-        preview = v.preview, public_preview = coalesce(v.public_preview, c.public_preview), status = 'open'
+        preview = v.preview, public_preview = coalesce(v.public_preview, c.public_preview), status = 'open',
+        -- A customer who writes brings an archived conversation back, as migration 0011's trigger
+        -- does; cleared here too, so the row this statement returns (and the consoles get) says so.
+        archived_at = case when v.visitor_at >= c.archived_at then null else c.archived_at end
       from counters v where c.id = v.conv
       returning c.*
     ),
