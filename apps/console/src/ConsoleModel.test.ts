@@ -144,6 +144,23 @@ describe('createConsoleModel', () => {
     expect(api.calls.filter((c) => c === 'GET /api/agent/views/open')).toHaveLength(2);
   });
 
+  it('reads the list and the open conversation again when an accepted offer is for a chat it shows as archived', async () => {
+    let head = summary('c3', { archivedAt: '2024-05-01T11:00:00.000Z' });
+    const { model, api, clients } = setup({}, { 'GET /api/agent/conversations/c3': () => ({ conversation: head }) });
+    await model.start();
+    await flush();
+    model.open('c3');
+    await flush();
+    clients[0]!.emit('frame', { type: 'conversation.updated', conversation: head });
+    expect(model.conversation.value?.summary.value?.archivedAt).toBe('2024-05-01T11:00:00.000Z');
+    // The customer wrote again, so the gateway took it out of the archive.
+    head = summary('c3', { lastSeq: 2 });
+    await model.desk.value!.offers.accept('o1');
+    await flush();
+    expect(api.calls.filter((c) => c === 'GET /api/agent/views/open')).toHaveLength(2);
+    expect(model.conversation.value?.summary.value?.archivedAt).toBeUndefined();
+  });
+
   it('closes the open conversation with a notice saying why when access to it is lost', async () => {
     const { model, clients } = setup();
     await model.start();

@@ -161,8 +161,10 @@ export function createConsoleModel({ api, createClient, reload = () => location.
       ...(now && { clock: now }),
       onArrive: (offer) => alertsModel?.announce(offer),
       onAccepted: (offer) => {
-        // The chat (or the conference) is this agent's now: it opens, and joins the list if new.
-        if (!list.find(offer.conversationId)) void list.load();
+        // The chat (or the conference) is this agent's now: it opens, and joins the list if the
+        // list does not show it (new, or known only as archived: the gateway may have brought it back).
+        if (!list.rows.value.some((row) => row.conversation.id === offer.conversationId)) void list.load();
+        if (conversation.value?.conversationId === offer.conversationId) void conversation.value.load();
         openConversation(offer.conversationId);
       },
       onNotice: (text, key) => notices.add(text, key),

@@ -166,6 +166,25 @@ describe('createInboxModel over views', () => {
     expect(ids(inbox)).toEqual(['c1', 'c2']);
   });
 
+  it('brings an archived conversation back to the Open view live when its customer writes', async () => {
+    let open = [summary('c1'), summary('c2')];
+    const api = fakeApi({ 'GET /api/agent/views/open': () => page(open)() });
+    const client = fakeClient();
+    const inbox = createInboxModel({ api, client, tick: () => () => {} });
+    await inbox.load();
+    client.emit('frame', { type: 'conversation.updated', conversation: summary('c1', { archivedAt: '2024-05-01T11:00:00.000Z' }) });
+    // Read again while it was archived: the Open view's page no longer has it.
+    open = [summary('c2')];
+    await inbox.load();
+    expect(ids(inbox)).toEqual(['c2']);
+    // An agent's reply leaves it in the archive; the customer's message brings it back.
+    client.emit('message', message('c1', 2, { author: { kind: 'agent', id: 'a1' }, createdAt: '2024-05-01T11:01:00.000Z' }));
+    expect(ids(inbox)).toEqual(['c2']);
+    client.emit('message', message('c1', 3, { createdAt: '2024-05-01T11:02:00.000Z' }));
+    expect(ids(inbox)).toEqual(['c1', 'c2']);
+    expect(inbox.find('c1')?.archivedAt).toBeUndefined();
+  });
+
   it('lets a conversation join the archive live when it is archived, and leave it when it comes back', async () => {
     const api = fakeApi({ 'GET /api/agent/views/archive': page([summary('c-old', { archivedAt: '2024-05-01T08:00:00.000Z' })]) });
     const client = fakeClient();

@@ -229,6 +229,16 @@ function rowFromMessage(message: Message): InboxConversation {
   };
 }
 
+/**
+ * A known conversation after one of its messages: open, with the message as its last. A customer
+ * who writes brings it back from the archive, as the gateway does (docs/protocol.md, archive).
+ */
+function afterMessage(known: InboxConversation, message: Message): InboxConversation {
+  const { archivedAt, ...rest } = known;
+  const back = !archivedAt || (message.author.kind === 'visitor' && Date.parse(message.createdAt) >= Date.parse(archivedAt));
+  return { ...rest, ...(!back && { archivedAt }), status: 'open', lastSeq: message.seq, lastMessageAt: message.createdAt, preview: message.body };
+}
+
 /** A view's conversation as the list holds it: not archived is no `archivedAt`, as in summaries. */
 function fromGateway(c: ConversationSummary | ViewConversation): InboxConversation {
   const { archivedAt, ...rest } = c;
@@ -320,7 +330,7 @@ export function createInboxModel({ api, client, me, source: initial = OPEN_VIEW,
       const before = facts.value.get(message.conversationId) ?? {};
       const told: Facts = message.internal ? { ...before, internal: true } : { awaiting: message.author.kind === 'visitor', internal: false };
       facts.value = new Map(facts.value).set(message.conversationId, told);
-      put(known ? { ...known, status: 'open', lastSeq: message.seq, lastMessageAt: message.createdAt, preview: message.body } : rowFromMessage(message));
+      put(known ? afterMessage(known, message) : rowFromMessage(message));
       if (message.author.kind === 'visitor') markUnread(message.conversationId);
     });
   }
