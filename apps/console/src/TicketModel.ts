@@ -6,6 +6,8 @@ import { explainError, type Api } from './api.ts';
 export interface TicketTransport {
   api: Pick<Api, 'get' | 'patch'>;
   number: number;
+  /** Told the ticket after its status changed here (the tickets list shows it). */
+  onChange?: (ticket: AgentTicket) => void;
 }
 
 /** One ticket as an agent works on it: its details and its status (MISSION.md T2, A15). */
@@ -23,7 +25,7 @@ export interface TicketModel {
 }
 
 /** Creates a ticket's model; call `load()` when it is shown. */
-export function createTicketModel({ api, number }: TicketTransport): TicketModel {
+export function createTicketModel({ api, number, onChange }: TicketTransport): TicketModel {
   const ticket = signal<AgentTicket | null>(null);
   const status = signal<'loading' | 'ready' | 'error'>('loading');
   const error = signal<string | null>(null);
@@ -56,7 +58,9 @@ export function createTicketModel({ api, number }: TicketTransport): TicketModel
       busy.value = true;
       error.value = null;
       try {
-        ticket.value = (await api.patch<{ ticket: AgentTicket }>(path, { status: next })).ticket;
+        const changed = (await api.patch<{ ticket: AgentTicket }>(path, { status: next })).ticket;
+        ticket.value = changed;
+        onChange?.(changed);
         return true;
       } catch (e) {
         error.value = explainError(e, 'The ticket’s status could not be changed.');

@@ -69,6 +69,26 @@ describe('TicketsModel', () => {
     expect(model.tickets.value.map((t) => t.number)).toEqual([1002, 1001]);
   });
 
+  it('shows a ticket changed here at once, and reads again after a read that left before the change', async () => {
+    const first = deferred<{ tickets: AgentTicket[] }>();
+    let reads = 0;
+    const api = fakeApi({ 'GET /api/agent/tickets?limit=50': () => (++reads === 2 ? first.promise : { tickets: [agentTicket(1002), agentTicket(1001, { status: 'pending' })] }) });
+    const model = createTicketsModel({ api });
+    await model.load();
+    const loading = model.load();
+    model.update(agentTicket(1001, { status: 'pending' }));
+    expect(model.tickets.value.map((t) => t.status)).toEqual(['open', 'pending']);
+    // The read that left before the change still says "open"; the one after it says "pending".
+    first.resolve({ tickets: [agentTicket(1002), agentTicket(1001)] });
+    await loading;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(reads).toBe(3);
+    expect(model.tickets.value.map((t) => t.status)).toEqual(['open', 'pending']);
+    // A ticket the list does not show is not added by a change.
+    model.update(agentTicket(999, { status: 'closed' }));
+    expect(model.tickets.value.map((t) => t.number)).toEqual([1002, 1001]);
+  });
+
   it('shows why the list could not be read', async () => {
     const api = fakeApi({
       'GET /api/agent/tickets?limit=50': () => {

@@ -12,6 +12,8 @@ export interface TicketsModel {
   load(): Promise<void>;
   /** A ticket made in this console (a chat turned into one): listed at once, then the list is read again. */
   add(ticket: AgentTicket): void;
+  /** A ticket changed in this console (its status): its row shows the change at once. */
+  update(ticket: AgentTicket): void;
   /** Stops watching for new conversations. */
   dispose(): void;
 }
@@ -89,5 +91,12 @@ export function createTicketsModel({ api, conversationIds }: TicketsModelOptions
     void load();
   }
 
-  return { tickets, status, error, load, add, dispose: stop };
+  function update(ticket: AgentTicket): void {
+    if (!tickets.value.some((t) => t.number === ticket.number)) return;
+    tickets.value = tickets.value.map((t) => (t.number === ticket.number ? ticket : t));
+    // A read on its way may have left before the change: read once more after it.
+    if (loading) again = true;
+  }
+
+  return { tickets, status, error, load, add, update, dispose: stop };
 }

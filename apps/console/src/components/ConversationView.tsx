@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api.ts';
 import type { Desk } from '../ConsoleModel.ts';
 import type { ConversationModel } from '../ConversationModel.ts';
@@ -13,6 +13,7 @@ import { CustomerPanel } from './CustomerPanel.tsx';
 import { MessageList } from './MessageList.tsx';
 import { OwnershipBar } from './OwnershipBar.tsx';
 import { TicketDetails } from './TicketDetails.tsx';
+import { TicketsContext } from './TicketList.tsx';
 
 /**
  * The open conversation: who it is with, who owns it, its messages and the composer; with the
@@ -44,7 +45,11 @@ export function ConversationView({
   const customer = useMemo(() => (api ? createCustomerModel({ api, conversationId: model.conversationId }) : null), [api, model.conversationId]);
   const templates = useMemo(() => (api ? createTemplatesModel({ api }) : null), [api]);
   const [ticketNumber, setTicketNumber] = useState<number | null>(null);
-  const ticket = useMemo(() => (api && ticketNumber !== null ? createTicketModel({ api, number: ticketNumber }) : null), [api, ticketNumber]);
+  const ticketList = useContext(TicketsContext);
+  const ticket = useMemo(
+    () => (api && ticketNumber !== null ? createTicketModel({ api, number: ticketNumber, onChange: (changed) => ticketList?.update(changed) }) : null),
+    [api, ticketNumber, ticketList],
+  );
   useEffect(() => void customer?.load(), [customer]);
   useEffect(() => () => templates?.dispose(), [templates]);
   useEffect(() => void ticket?.load(), [ticket]);

@@ -60,6 +60,6 @@ export function TicketList({ tickets, now, onOpen }: { tickets: Pick<TicketsMode
 
 /**
  * The console's tickets list, for whatever makes tickets (a chat turned into one, MISSION.md A15):
- * a ticket given to `add` shows in the sidebar's list at once.
+ * a ticket given to `add` shows in the sidebar's list at once, and so does a change given to `update`.
  */
-export const TicketsContext = createContext<Pick<TicketsModel, 'add'> | null>(null);
+export const TicketsContext = createContext<Pick<TicketsModel, 'add' | 'update'> | null>(null);
