@@ -122,12 +122,12 @@ describe('createTemplatesModel', () => {
 
   it('renders a template for a conversation, and says why one could not be', async () => {
     const { model, api } = setup({
-      'POST /api/agent/templates/t1/render': () => ({ text: 'Hi Vera!', unfilled: [] }),
+      'POST /api/agent/templates/t1/render': () => ({ text: 'Hi Vera!', unfilled: [], masked: [] }),
       'POST /api/agent/templates/t2/render': () => {
         throw new ApiError(404, 'NOT_FOUND', 'The template does not exist.');
       },
     });
-    expect(await model.render('t1', 'c1')).toEqual({ text: 'Hi Vera!', unfilled: [] });
+    expect(await model.render('t1', 'c1')).toEqual({ text: 'Hi Vera!', unfilled: [], masked: [] });
     expect(api.bodies).toContainEqual({ call: 'POST /api/agent/templates/t1/render', body: { conversationId: 'c1' } });
     expect(await model.render('t2', 'c1')).toBeNull();
     expect(model.error.value).toBe('The template does not exist.');

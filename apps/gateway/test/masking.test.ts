@@ -242,7 +242,8 @@ describe('masking personal data for agents', () => {
     for (const raw of [...Object.values(RAW), 'melissa', '4111111111111111', 'NL91ABNA0417164300', '447966197542']) expect(agentText).not.toContain(raw);
     for (const masked of Object.values(MASKED)) expect(agentText).toContain(masked);
     expect(agentText).toContain(`Melissa ${MASKED.phone}`);
-    expect(agentText).toContain(`We write to ${MASKED.email}.`);
+    // A template leaves the e-mail for the agent to write: masked, it would reach the customer as their address.
+    expect(agentText).toContain('"text":"We write to <email>.","unfilled":["email"],"masked":["email"]');
     // The pop-over, the archive view and the list of blocks show the customer, masked.
     expect(seen.offer).toMatchObject({ customerName: `Melissa ${MASKED.phone}`, preview: expect.stringContaining(MASKED.card) });
     expect(seen.archived).toMatchObject({ visitor: { name: `Melissa ${MASKED.phone}` }, preview: expect.stringContaining(MASKED.card) });

@@ -267,7 +267,7 @@ describe('POST /api/agent/templates/:id/render', () => {
     const conversationId = await conversationWith({ name: 'Ayşe Yılmaz', email: 'ayse@example.com' });
     const { status, json } = await render(greeting, conversationId);
     expect(status).toBe(200);
-    expect(json).toEqual({ text: 'Hi Ayşe Yılmaz, thanks for contacting Demo site! I am Demo Agent; how can I help you today?', unfilled: [] });
+    expect(json).toEqual({ text: 'Hi Ayşe Yılmaz, thanks for contacting Demo site! I am Demo Agent; how can I help you today?', unfilled: [], masked: [] });
     const followUp = (await list('?q=follow-up')).json.templates[0].id;
     expect((await render(followUp, conversationId)).json.text).toBe(
       `Thanks, Ayşe. I will send the details to ayse@example.com. If you write to us again, mention the reference ${conversationId}.`,
@@ -291,9 +291,9 @@ describe('POST /api/agent/templates/:id/render', () => {
 
     it('fills <name>, <first_name> and <email> from the details the agent typed', async () => {
       const conversationId = await conversationWith({});
-      expect(await rendered(conversationId)).toEqual({ text: '<name>|<first_name>|<email>', unfilled: ['name', 'first_name', 'email'] });
+      expect(await rendered(conversationId)).toEqual({ text: '<name>|<first_name>|<email>', unfilled: ['name', 'first_name', 'email'], masked: [] });
       expect((await addContact(conversationId, { name: 'Rob Stone', email: 'rob@example.com' })).status).toBe(200);
-      expect(await rendered(conversationId)).toEqual({ text: 'Rob Stone|Rob|rob@example.com', unfilled: [] });
+      expect(await rendered(conversationId)).toEqual({ text: 'Rob Stone|Rob|rob@example.com', unfilled: [], masked: [] });
     });
 
     it('prefers the agent’s details to what the visitor typed, and keeps the visitor’s for what the agent left out', async () => {
@@ -349,6 +349,52 @@ describe('POST /api/agent/templates/:id/render', () => {
     expect((await render(json.template.id, conversationId)).json).toEqual({
       text: 'Dear <agent_name> $& <b>, order <order_id> goes to <email>.',
       unfilled: ['order_id', 'email'],
+      masked: [],
+    });
+  });
+
+  describe('with masking on', () => {
+    const setMasking = (on: boolean) => call(admin, 'PATCH', '/api/admin/workspace', { maskPersonalData: on });
+    beforeAll(async () => {
+      expect((await setMasking(true)).status).toBe(200);
+    });
+    afterAll(async () => {
+      await setMasking(false);
+    });
+
+    it('leaves the contact’s e-mail for the agent to write, never filled in masked, in the demo follow-up', async () => {
+      const conversationId = await conversationWith({});
+      expect((await call(admin, 'POST', `/api/agent/conversations/${conversationId}/customer/contact`, { name: 'Melissa Stone', email: 'melissa@gmail.com' })).status).toBe(200);
+      const followUp = (await list('?q=follow-up')).json.templates[0].id;
+      const { status, json } = await render(followUp, conversationId);
+      expect(status).toBe(200);
+      expect(json).toEqual({
+        text: `Thanks, Melissa. I will send the details to <email>. If you write to us again, mention the reference ${conversationId}.`,
+        unfilled: ['email'],
+        masked: ['email'],
+      });
+      expect(JSON.stringify(json)).not.toMatch(/\*|melissa@/);
+    });
+
+    it('leaves a name masking would change, and fills one it would not', async () => {
+      const { json } = await create({ title: `Masked name ${cid()}`, body: '<name>|<first_name>|<agent_name>|<app_name>', language: 'en' });
+      const phoneInName = await conversationWith({ name: '+447966197542 Mel' });
+      expect((await render(json.template.id, phoneInName)).json).toEqual({
+        text: '<name>|<first_name>|Demo Agent|Demo site',
+        unfilled: ['name', 'first_name'],
+        masked: ['name', 'first_name'],
+      });
+      const plain = await conversationWith({ name: 'Mel Stone', email: 'mel@example.com' });
+      expect((await render(json.template.id, plain)).json).toEqual({ text: 'Mel Stone|Mel|Demo Agent|Demo site', unfilled: [], masked: [] });
+    });
+
+    it('fills the conversation id as it is, even where masking would take it for a phone number', async () => {
+      // A conversation id whose last group masking reads as a national phone number.
+      const id = '28087123-68ed-4e89-b1c5-046503770714';
+      const [visitor] = await gw.database.db.insert(visitors).values({ appId: 'demo', name: 'Nina' }).returning();
+      await gw.database.db.insert(conversations).values({ id, workspaceId: 'demo', appId: 'demo', visitorId: visitor!.id });
+      const { json } = await create({ title: `Reference ${cid()}`, body: 'Reference <conversation_id>', language: 'en' });
+      expect((await render(json.template.id, id)).json).toEqual({ text: `Reference ${id}`, unfilled: [], masked: [] });
     });
   });
 

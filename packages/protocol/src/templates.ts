@@ -96,9 +96,15 @@ export interface TemplatePage {
 
 /**
  * A template rendered for a conversation: `text` for the composer, and the parameters that were
- * left as written (unknown ones, and known ones the conversation has no value for).
+ * left as written (unknown ones, known ones the conversation has no value for, and contact values
+ * masking hides from the agent). The agent fills each in before the message is sent.
  */
 export interface TemplateRendered {
   text: string;
   unfilled: string[];
+  /**
+   * The parameters of `unfilled` whose value masking hides from the agent: a masked value is
+   * never filled in, since the customer would get it as if it were their data.
+   */
+  masked: string[];
 }

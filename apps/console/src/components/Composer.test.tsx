@@ -13,6 +13,7 @@ import { Composer } from './Composer.tsx';
 const greeting = template('t1', { title: 'Greeting', body: 'Hi <name>, I am <agent_name>.', category: 'Greetings' });
 const refund = template('t2', { title: 'Refund', body: 'Your refund is on its way.', category: 'Billing', language: 'nl' });
 const ship = template('t3', { title: 'Shipping', body: 'We ship in two days.' });
+const followUp = template('t4', { title: 'Follow-up by e-mail', body: 'Thanks, <first_name>. I will send the details to <email>.', category: 'Follow-up' });
 const ALL = { templates: [greeting, refund, ship], nextCursor: null };
 
 let unmount = () => {};
@@ -25,10 +26,13 @@ async function setup({ limit = 0, withTemplates = true } = {}) {
     'GET /api/agent/templates?q=gre&limit=50': () => ({ templates: [greeting], nextCursor: null }),
     'GET /api/agent/templates?q=refund&limit=50': () => ({ templates: [refund], nextCursor: null }),
     'GET /api/agent/templates?q=zzz&limit=50': () => ({ templates: [], nextCursor: null }),
+    'GET /api/agent/templates?q=follow&limit=50': () => ({ templates: [followUp], nextCursor: null }),
     'GET /api/agent/templates?category=Billing&limit=50': () => ({ templates: [refund], nextCursor: null }),
     'GET /api/agent/templates/facets': () => ({ categories: ['Billing', 'Greetings'], languages: ['en', 'nl'] }),
-    'POST /api/agent/templates/t1/render': () => ({ text: 'Hi Vera, I am <agent_name>.', unfilled: ['agent_name'] }),
-    'POST /api/agent/templates/t2/render': () => ({ text: 'Your refund is on its way.', unfilled: [] }),
+    'POST /api/agent/templates/t1/render': () => ({ text: 'Hi Vera, I am <agent_name>.', unfilled: ['agent_name'], masked: [] }),
+    'POST /api/agent/templates/t2/render': () => ({ text: 'Your refund is on its way.', unfilled: [], masked: [] }),
+    // Masking on: the contact's e-mail is left for the agent, never filled in masked.
+    'POST /api/agent/templates/t4/render': () => ({ text: 'Thanks, Vera. I will send the details to <email>.', unfilled: ['email'], masked: ['email'] }),
   });
   const client = fakeClient();
   const model = createConversationModel({ api, client, conversationId: 'c1', me: { id: 'a1' }, maxLength: signal(limit) });
@@ -125,6 +129,17 @@ describe('Composer', () => {
     expect(screen.queryByText(/Fill in/)).toBeNull();
     await user.keyboard('{Enter}');
     expect(client.sent.map((m) => m.body)).toEqual(['Hi Vera, I am Ada.']);
+  });
+
+  it('says that a parameter masking hides is the agent’s to fill in, not that the conversation has no value for it', async () => {
+    const { screen, box, user } = await setup();
+    await user.type(box, '/follow');
+    await settle();
+    await user.keyboard('{Enter}');
+    await settle();
+    expect(box.value).toBe('Thanks, Vera. I will send the details to <email>.');
+    expect(screen.getByText('Fill in <email> before sending: personal data is masked, so the template does not fill it in for you.')).toBeTruthy();
+    expect(box.getAttribute('aria-describedby')).toContain(screen.getByText(/Fill in <email>/).id);
   });
 
   it('takes a template from the / list with a click too', async () => {

@@ -18,6 +18,9 @@ const WARN_SHARE = 0.9;
 
 const count = (n: number) => n.toLocaleString('en');
 
+/** Parameter names as the agent sees them in the box: `<name>, <email>`. */
+const placeholders = (names: string[]) => names.map((name) => `<${name}>`).join(', ');
+
 /**
  * The reply box: reply or internal note, with files; Enter sends and Shift+Enter breaks the line.
  * A counter shows the length against the limit. With templates, a Templates button opens the
@@ -53,8 +56,10 @@ export function Composer({
   const [picker, setPicker] = useState(false);
   // Escape closes the `/` list until the box no longer starts with `/`.
   const [slashClosed, setSlashClosed] = useState(false);
-  // Parameters an inserted template left as written, for the agent to fill in.
+  // Parameters an inserted template left as written, for the agent to fill in; `masked`: those
+  // whose value masking hides, which the gateway never fills in (the customer would get the mask).
   const [unfilled, setUnfilled] = useState<string[]>([]);
+  const [masked, setMasked] = useState<string[]>([]);
 
   const slash = templates && !picker ? SLASH.exec(draft) : null;
   const slashOpen = slash !== null && !slashClosed;
@@ -92,6 +97,7 @@ export function Composer({
     const next = current.slice(0, start) + rendered.text + current.slice(end);
     caret.current = start + rendered.text.length;
     setUnfilled(rendered.unfilled);
+    setMasked(rendered.masked);
     model.setDraft(next);
     // The same text again does not re-render: place the caret now.
     if (next === current && box.current) {
@@ -117,6 +123,8 @@ export function Composer({
   const max = model.maxLength.value;
   const tooLong = model.tooLong.value;
   const open = unfilled.filter((name) => draft.includes(`<${name}>`));
+  const openMasked = open.filter((name) => masked.includes(name));
+  const openEmpty = open.filter((name) => !masked.includes(name));
   const active = slashOpen ? templates?.activeTemplate.value : null;
   const describedBy = [counterId, open.length ? hintId : ''].filter(Boolean).join(' ');
 
@@ -178,7 +186,12 @@ export function Composer({
       />
       {open.length > 0 && (
         <p id={hintId} class="composer__unfilled">
-          Fill in {open.map((name) => `<${name}>`).join(', ')} before sending: the conversation has no value for {open.length === 1 ? 'it' : 'them'}.
+          {[
+            openEmpty.length > 0 && `Fill in ${placeholders(openEmpty)} before sending: the conversation has no value for ${openEmpty.length === 1 ? 'it' : 'them'}.`,
+            openMasked.length > 0 && `Fill in ${placeholders(openMasked)} before sending: personal data is masked, so the template does not fill ${openMasked.length === 1 ? 'it' : 'them'} in for you.`,
+          ]
+            .filter(Boolean)
+            .join(' ')}
         </p>
       )}
       {templates?.error.value && !slashOpen && !picker && (

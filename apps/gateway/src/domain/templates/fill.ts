@@ -14,7 +14,7 @@ const PARAMETER = /<([a-z][a-z0-9_]{0,31})>/g;
  * fillTemplate('Hi <name>, I am <agent_name>.', new Map([['name', 'Ayşe']]));
  * // { text: 'Hi Ayşe, I am <agent_name>.', unfilled: ['agent_name'] }
  */
-export function fillTemplate(body: string, values: ReadonlyMap<string, string | null | undefined>): TemplateRendered {
+export function fillTemplate(body: string, values: ReadonlyMap<string, string | null | undefined>): Pick<TemplateRendered, 'text' | 'unfilled'> {
   const unfilled = new Set<string>();
   // A replacer function's result is used as is: `$&` and the like in a value mean nothing.
   const text = body.replace(PARAMETER, (whole, name: string) => {

@@ -67,7 +67,7 @@ export function createTemplateService({
   db: Database;
   /** The access check every conversation route makes: the conversation, or NOT_FOUND when the agent may not see it. */
   conversations: { readable(principal: AgentPrincipal, conversationId: string): Promise<ConversationRow> };
-  /** How a workspace's agents get free text: rendered values are masked like any other agent-bound text. Required: no agent-bound path may forget it. */
+  /** How a workspace's agents get free text: a contact value masking would change is left out of a render. Required: no agent-bound path may forget it. */
   masking: (workspaceId: string) => Promise<Masker>;
   clock?: () => Date;
 }) {
@@ -134,8 +134,8 @@ export function createTemplateService({
      * A template's text for the composer, its parameters filled from a conversation the agent may
      * see (else NOT_FOUND, like every conversation route). The contact parameters come from the
      * contact the conversation is linked to, verified or added by an agent (`contactDetails`, as
-     * the customer panel shows it). With masking on, filled values are masked like all text sent
-     * to agents.
+     * the customer panel shows it). With masking on, a contact value that masking would change is
+     * not filled in: it stays as written, listed in `unfilled` and `masked`, for the agent to write.
      */
     async render(agent: AgentPrincipal, id: string, conversationId: string): Promise<TemplateRendered> {
       const template = await find(agent, id);
@@ -144,16 +144,30 @@ export function createTemplateService({
       if (!context) throw notFound();
       const mask = await masking(agent.workspaceId);
       const { name, email } = contactDetails(context);
-      const values = new Map<string, string | null>([
+      const contact = new Map<string, string | null>([
         ['name', name],
         ['first_name', name?.trim().split(/\s+/)[0] ?? null],
         ['email', email],
+      ]);
+      // The composer's text is what the customer gets, so a masked value must never go into it:
+      // it would reach them as if it were their data. The parameter is left for the agent to
+      // write or reword. The workspace's own values are not the customer's data and go in as
+      // they are (masking can take part of a conversation id for a phone number).
+      const hidden = new Set<string>();
+      for (const [key, value] of contact) {
+        if (value != null && mask.text(value) !== value) {
+          contact.set(key, null);
+          hidden.add(key);
+        }
+      }
+      const values = new Map<string, string | null>([
+        ...contact,
         ['agent_name', agent.name],
         ['conversation_id', context.conversationId],
         ['app_name', context.appName],
       ]);
-      for (const [key, value] of values) if (value != null) values.set(key, mask.text(value));
-      return fillTemplate(template.body, values);
+      const filled = fillTemplate(template.body, values);
+      return { ...filled, masked: filled.unfilled.filter((key) => hidden.has(key)) };
     },
   };
 }
