@@ -32,6 +32,14 @@ export function MessageText({ text }: { text: string }) {
   );
 }
 
+/** What a message says: the gateway's own notes (ended, joined, left) in the visitor's language once those strings have loaded, else its text. */
+function textOf(item: MessageItem, t: Translate): string {
+  const event = item.message?.event;
+  if (!event) return item.body;
+  const said = t(event.type, event);
+  return said == event.type ? item.body : said;
+}
+
 /**
  * The conversation as a live log (`role="log"`, announced politely): messages in order, the
  * visitor's own with their delivery state (the last one "Sent" or "Seen"), and who is typing.
@@ -48,7 +56,7 @@ export function MessageList({ items, typing, t, files }: MessageListProps) {
           {item.from === 'me' ? <span class="visually-hidden">{t('you')}: </span> : item.authorName && <span class="author">{item.authorName}</span>}
           {(item.body || !(item.message?.attachments ?? item.files)) && (
             <p class="bubble">
-              <MessageText text={item.body} />
+              <MessageText text={textOf(item, t)} />
             </p>
           )}
           {files && (item.message?.attachments ?? item.files) && <files.MessageFiles files={(item.message?.attachments ?? item.files)!} />}

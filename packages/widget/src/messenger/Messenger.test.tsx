@@ -146,6 +146,23 @@ describe('Messenger', () => {
     expect(rows().at(-1)).toBe('You: Do you ship to Norway?Seen');
   });
 
+  it("says the gateway's notes (an agent joined or left, the chat ended) in the visitor's language, and their English text until those strings load", async () => {
+    const system = { kind: 'system' as const, id: 'parley' };
+    returning([
+      message({ conversationId: 'c', seq: 1, body: 'Ann joined the conversation.', author: system, event: { type: 'joined', name: 'Ann' } }),
+      message({ conversationId: 'c', seq: 2, body: 'Ann left the conversation.', author: system, event: { type: 'left', name: 'Ann' } }),
+      message({ conversationId: 'c', seq: 3, body: 'This chat has ended.', author: system, event: { type: 'ended' } }),
+      message({ conversationId: 'c', seq: 4, body: 'Thanks for writing! We reply within a day.', author: { kind: 'system', id: 'bot', name: 'Shop' } }),
+    ]);
+    i18n = createI18n({ ...en, ...extrasEn }, { ...tr, ...extrasTr }, 'tr');
+    await openMessenger();
+    expect(rows()).toEqual(['Ann sohbete katıldı.', 'Ann sohbetten ayrıldı.', 'Bu sohbet sona erdi.', 'ShopThanks for writing! We reply within a day.']);
+    // The first open's strings alone (the later views' not loaded yet): the note as the gateway wrote it.
+    i18n = createI18n(en, tr, 'tr') as typeof i18n;
+    await act(draw);
+    expect(rows().slice(0, 2)).toEqual(['Ann joined the conversation.', 'Ann left the conversation.']);
+  });
+
   it('sends on Enter and clears the text box, but not on Shift+Enter', async () => {
     await openMessenger();
     type('First line');

@@ -358,7 +358,11 @@ describe('createMessengerModel', () => {
 
       socket.serverSend({ type: 'message.created', message: message({ conversationId: 'old', seq: 5, body: 'Are you still there?', createdAt: '2025-03-03T09:00:00Z' }) });
       expect(model.unreadTotal.value).toBe(3);
+      expect(model.conversations.value[0]).toMatchObject({ id: 'old', lastSeq: 5 });
+      // The gateway's list row follows every message, with its preview.
+      socket.serverSend({ type: 'conversation.updated', conversation: { ...model.conversations.value[0]!, preview: 'Are you still there?' } });
       expect(model.conversations.value[0]).toMatchObject({ id: 'old', preview: 'Are you still there?', lastSeq: 5 });
+      expect(model.unreadTotal.value).toBe(3);
       expect(model.items.value.map((i) => i.body)).toEqual(['Hi', 'Hello!']);
 
       model.showConversation('old');

@@ -354,7 +354,8 @@ export function createMessengerModel({
     batch(() => {
       merge([message]);
       const id = message.conversationId;
-      upsertSummary({ id, lastSeq: message.seq, lastMessageAt: message.createdAt, preview: message.body.slice(0, 140) });
+      // The preview comes with the conversation.updated that follows (what people wrote, not the gateway's notes).
+      upsertSummary({ id, lastSeq: message.seq, lastMessageAt: message.createdAt });
       if (message.author.kind === 'visitor') return;
       if (typingIn.value?.conversationId === id) typingIn.value = null;
       // Counted unless the visitor is looking at it (then it is marked read at once).

@@ -8,6 +8,8 @@ const en = {
   'end.confirm': 'End this chat? You can start a new one any time.',
   'end.cancel': 'Keep chatting',
   ended: 'This chat has ended.',
+  joined: '{name} joined the conversation.',
+  left: '{name} left the conversation.',
   new: 'New conversation',
   'list.empty': 'No messages yet',
   'list.ended': 'Ended',

@@ -7,6 +7,8 @@ const it: Translation<ExtraStrings> = {
   'end.confirm': 'Terminare questa chat? Puoi iniziarne una nuova in qualsiasi momento.',
   'end.cancel': 'Continua a chattare',
   ended: 'Questa chat è terminata.',
+  joined: '{name} si è unito alla conversazione.',
+  left: '{name} ha lasciato la conversazione.',
   new: 'Nuova conversazione',
   'list.empty': 'Ancora nessun messaggio',
   'list.ended': 'Terminata',

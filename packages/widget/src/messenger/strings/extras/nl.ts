@@ -7,6 +7,8 @@ const nl: Translation<ExtraStrings> = {
   'end.confirm': 'Deze chat beëindigen? Je kunt altijd een nieuwe beginnen.',
   'end.cancel': 'Verder chatten',
   ended: 'Deze chat is beëindigd.',
+  joined: '{name} neemt deel aan het gesprek.',
+  left: '{name} heeft het gesprek verlaten.',
   new: 'Nieuw gesprek',
   'list.empty': 'Nog geen berichten',
   'list.ended': 'Beëindigd',

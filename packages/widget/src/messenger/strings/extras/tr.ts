@@ -7,6 +7,8 @@ const tr: Translation<ExtraStrings> = {
   'end.confirm': 'Bu sohbet sonlandırılsın mı? İstediğiniz zaman yenisini başlatabilirsiniz.',
   'end.cancel': 'Sohbete devam et',
   ended: 'Bu sohbet sona erdi.',
+  joined: '{name} sohbete katıldı.',
+  left: '{name} sohbetten ayrıldı.',
   new: 'Yeni sohbet',
   'list.empty': 'Henüz mesaj yok',
   'list.ended': 'Sona erdi',
