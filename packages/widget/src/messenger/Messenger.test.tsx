@@ -255,9 +255,20 @@ describe('Messenger', () => {
     await openMessenger();
     await act(() => button('End chat')!.click());
     expect($('.confirm')!.textContent).toContain('End this chat?');
-    expect(document.activeElement).toBe($('.confirm .primary'));
+    // The safe answer is focused: Enter twice keeps the chat.
+    expect(document.activeElement).toBe(button('Keep chatting'));
     await act(() => button('Keep chatting')!.click());
     expect($('.confirm')).toBeNull();
+    expect(document.activeElement).toBe(button('End chat'));
+    // Escape takes the question back, and goes no further (the launcher closes the messenger on an Escape that reaches it).
+    const escapes: KeyboardEvent[] = [];
+    container.addEventListener('keydown', (event) => escapes.push(event));
+    await act(() => button('End chat')!.click());
+    await act(() => void document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
+    expect($('.confirm')).toBeNull();
+    expect(escapes).toEqual([]);
+    expect(document.activeElement).toBe(button('End chat'));
+    expect(model.open.value).toBe(true);
     await act(() => button('End chat')!.click());
     await act(() => $<HTMLButtonElement>('.confirm .primary')!.click());
     await flush();

@@ -231,14 +231,29 @@ const Back = reactive(function Back({ model, t }: ViewProps) {
 
 /** "End this chat?" with the two answers; focus goes to the confirming one. */
 function EndConfirm({ model, t }: ViewProps) {
-  const first = useAutoFocus<HTMLButtonElement>();
+  // The safe answer has the focus, so Enter twice does not end the chat.
+  const keep = useAutoFocus<HTMLButtonElement>();
+  /** Back to the chat, with the focus back on "End chat" (Escape does this too, and closes nothing else). */
+  const cancel = (event: Event) => {
+    model.confirmingEnd.value = false;
+    ((event.currentTarget as Element).getRootNode() as ParentNode).querySelector<HTMLElement>('.end')?.focus();
+  };
   return (
-    <div class="confirm" role="group" aria-label={t('end')}>
+    <div
+      class="confirm"
+      role="group"
+      aria-label={t('end')}
+      onKeyDown={(event) => {
+        if (event.key != 'Escape' || event.isComposing) return;
+        event.stopPropagation();
+        cancel(event);
+      }}
+    >
       <p>{t('end.confirm')}</p>
-      <button type="button" class="primary" ref={first} onClick={() => void model.end()}>
+      <button type="button" class="primary" onClick={() => void model.end()}>
         {t('end')}
       </button>
-      <button type="button" class="secondary" onClick={() => (model.confirmingEnd.value = false)}>
+      <button type="button" class="secondary" ref={keep} onClick={cancel}>
         {t('end.cancel')}
       </button>
     </div>
