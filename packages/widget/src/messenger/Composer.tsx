@@ -7,7 +7,6 @@ import { AfterRender, reactive } from '../shared/reactive.ts';
 /** Props of the composer. */
 export interface ComposerProps {
   value: string;
-  maxLength: number;
   /** Moves focus into the text box when this turns true (the messenger opened). */
   focused: boolean;
   onInput(value: string): void;
@@ -18,8 +17,12 @@ export interface ComposerProps {
   t: Translate;
 }
 
-/** The text box and Send button. Enter sends; Shift+Enter adds a line break. */
-export const Composer = reactive(function Composer({ value, maxLength, focused, onInput, onSend, t, files }: ComposerProps) {
+/**
+ * The text box and Send button. Enter sends; Shift+Enter adds a line break. The box takes text
+ * of any length (a `maxlength` would cut a paste without a word): a message over the limit is
+ * not sent, and the messenger says what the limit is.
+ */
+export const Composer = reactive(function Composer({ value, focused, onInput, onSend, t, files }: ComposerProps) {
   const box = createRef<HTMLTextAreaElement>();
   const ready = files?.ready.value ?? [];
   // Files go with the message once they have uploaded.
@@ -45,7 +48,6 @@ export const Composer = reactive(function Composer({ value, maxLength, focused, 
         ref={box}
         rows={1}
         placeholder={t('placeholder')}
-        maxLength={maxLength}
         value={value}
         onInput={(event) => onInput(event.currentTarget.value)}
         onKeyDown={(event) => {

@@ -176,6 +176,19 @@ describe('Messenger', () => {
     expect(textbox().value).toBe('');
   });
 
+  it('keeps a pasted text over the length limit whole, and says the limit instead of sending it', async () => {
+    await openMessenger();
+    const long = 'x'.repeat(1153);
+    type(long);
+    expect(textbox().value).toHaveLength(1153);
+    expect(textbox().hasAttribute('maxlength')).toBe(false);
+    press({ key: 'Enter' });
+    await flush();
+    expect(gateway.socket().frames('message.send')).toEqual([]);
+    expect(textbox().value).toBe(long);
+    expect($('.status')!.textContent).toContain('1000');
+  });
+
   it('sends with the Send button too', async () => {
     await openMessenger();
     type('Via button');

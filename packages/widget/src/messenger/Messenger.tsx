@@ -97,7 +97,7 @@ export const Messenger = reactive(function Messenger({ model, t, lang, dir, size
           ) : status === 'blocked' ? null : model.needsPreChat.value ? (
             extras && <extras.PreChatForm model={model} t={t} focused={open} />
           ) : (
-            <Composer value={model.draft.value} maxLength={model.maxLength.value} focused={open && view === 'conversation'} onInput={model.setDraft} onSend={(attached) => model.send(attached)} t={t} files={files} />
+            <Composer value={model.draft.value} focused={open && view === 'conversation'} onInput={model.setDraft} onSend={(attached) => model.send(attached)} t={t} files={files} />
           )}
         </>
       )}

@@ -201,7 +201,7 @@ describe('the composer with files', () => {
     const sent: (Attachment[] | undefined)[] = [];
     const view = await show(
       root,
-      <Composer value="" maxLength={1000} focused={false} onInput={() => {}} onSend={(f) => (sent.push(f), true)} t={(k) => k} files={files} />,
+      <Composer value="" focused={false} onInput={() => {}} onSend={(f) => (sent.push(f), true)} t={(k) => k} files={files} />,
     );
     const attach = view.querySelector<HTMLButtonElement>('button.attach')!;
     expect(attach.getAttribute('aria-label')).toBe('Attach a file');
