@@ -1,4 +1,5 @@
-import { ErrorCode, FieldErrorCode, issueText, type FieldError } from '@parley/protocol';
+import { checkForm, ErrorCode, FieldErrorCode, issueText, type FieldError } from '@parley/protocol';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import * as v from 'valibot';
 import { AppError } from '../domain/errors.ts';
 
@@ -85,4 +86,28 @@ export function parseInput<S extends v.GenericSchema>(schema: S, input: unknown)
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
   throw new AppError(ErrorCode.INVALID_REQUEST, `${issueText(result.issues)}.`, { status: 400 });
+}
+
+/**
+ * Parses a form's body, answering 400 `INVALID_REQUEST` with one entry per bad field in
+ * `error.fields` (`{ field, code, message, max? }`); a rule about the whole body (e.g. exactly
+ * one of two fields) is named in the message. Answer its errors with `fieldErrorHandler`.
+ */
+export function parseForm<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  refuseArrayForObject(schema, input ?? {});
+  const result = checkForm(schema, input ?? {});
+  if (result.ok) return result.value;
+  const { fields } = result;
+  const whole = v.safeParse(schema, input ?? {});
+  const message = fields.length ? `${fields.map((f) => f.message).join('; ')}.` : `${whole.issues?.[0]?.message ?? 'The body must be a JSON object'}.`;
+  throw Object.assign(new AppError(ErrorCode.INVALID_REQUEST, message, { status: 400 }), { fields });
+}
+
+/** The error handler of routes that parse forms: field errors travel with the error body; everything else goes on to the one error handler. */
+export function fieldErrorHandler(error: FastifyError | AppError, _request: FastifyRequest, reply: FastifyReply) {
+  const fields = (error as { fields?: unknown }).fields;
+  if (error instanceof AppError && Array.isArray(fields)) {
+    return reply.status(error.status).send({ error: { code: error.code, message: error.message, fields } });
+  }
+  throw error;
 }

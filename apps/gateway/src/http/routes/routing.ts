@@ -1,6 +1,5 @@
 import {
   AgentLimitSchema,
-  checkForm,
   ErrorCode,
   IdSchema,
   InviteSchema,
@@ -17,24 +16,9 @@ import * as v from 'valibot';
 import { AppError, notFound } from '../../domain/errors.ts';
 import type { RoutingEvent } from '../../domain/routing/routing-service.ts';
 import { requireAgent } from '../auth.ts';
-import { parseInput, refuseArrayForObject } from '../validate.ts';
+import { fieldErrorHandler, parseForm, parseInput } from '../validate.ts';
 
 const ParamsSchema = v.object({ id: IdSchema });
-
-/**
- * Parses a body, answering 400 `INVALID_REQUEST` with one entry per bad field in `error.fields`
- * (`{ field, code, message, max? }`), as the other forms do; a rule about the whole body (e.g.
- * exactly one of two fields) is named in the message.
- */
-function parseBody<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
-  refuseArrayForObject(schema, input ?? {});
-  const result = checkForm(schema, input ?? {});
-  if (result.ok) return result.value;
-  const { fields } = result;
-  const whole = v.safeParse(schema, input ?? {});
-  const message = fields.length ? `${fields.map((f) => f.message).join('; ')}.` : `${whole.issues?.[0]?.message ?? 'The body must be a JSON object'}.`;
-  throw Object.assign(new AppError(ErrorCode.INVALID_REQUEST, message, { status: 400 }), { fields });
-}
 
 /** preHandler: admins only. */
 async function requireAdmin(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
@@ -55,13 +39,7 @@ export async function routingRoutes(app: FastifyInstance): Promise<void> {
   const publish = (events: RoutingEvent[]) => routingFanout.publish(events);
 
   // Field errors travel with the error body; everything else goes to the one error handler.
-  app.setErrorHandler((error, _request, reply) => {
-    const fields = (error as { fields?: unknown }).fields;
-    if (error instanceof AppError && Array.isArray(fields)) {
-      return reply.status(error.status).send({ error: { code: error.code, message: error.message, fields } });
-    }
-    throw error;
-  });
+  app.setErrorHandler(fieldErrorHandler);
 
   app.register(async (agent) => {
     agent.addHook('preHandler', requireAgent);
@@ -69,7 +47,7 @@ export async function routingRoutes(app: FastifyInstance): Promise<void> {
     agent.get('/api/agent/routing', async (request) => routing.snapshot(request.agent!));
 
     agent.put('/api/agent/status', async (request) => {
-      const { status } = parseBody(StatusChangeSchema, request.body);
+      const { status } = parseForm(StatusChangeSchema, request.body);
       const me = request.agent!;
       await publish(await routing.setStatus(me.agentId, status));
       const [view] = await routing.agentViews(me.workspaceId, [me.agentId]);
@@ -101,7 +79,7 @@ export async function routingRoutes(app: FastifyInstance): Promise<void> {
 
     agent.post('/api/agent/conversations/:id/transfer', async (request, reply) => {
       const { id } = parseInput(ParamsSchema, request.params);
-      const target = parseBody(TransferSchema, request.body);
+      const target = parseForm(TransferSchema, request.body);
       const { pending, events } = await routing.transfer(request.agent!, id, target);
       await publish(events);
       // Accepted for an answer: the sender hears it as routing.transfer.result.
@@ -110,7 +88,7 @@ export async function routingRoutes(app: FastifyInstance): Promise<void> {
 
     agent.post('/api/agent/conversations/:id/invite', async (request, reply) => {
       const { id } = parseInput(ParamsSchema, request.params);
-      const { agentId } = parseBody(InviteSchema, request.body);
+      const { agentId } = parseForm(InviteSchema, request.body);
       await publish(await routing.invite(request.agent!, id, agentId));
       return reply.status(202).send({ pending: true });
     });
@@ -129,7 +107,7 @@ export async function routingRoutes(app: FastifyInstance): Promise<void> {
 
     agent.post('/api/agent/conversations/:id/resolve', async (request) => {
       const { id } = parseInput(ParamsSchema, request.params);
-      const { wrapUp } = parseBody(ResolveSchema, request.body);
+      const { wrapUp } = parseForm(ResolveSchema, request.body);
       const me = request.agent!;
       await publish(await routing.resolve(me, id, wrapUp));
       return { conversation: await conversations.get(me, id) };
@@ -149,7 +127,7 @@ export async function routingRoutes(app: FastifyInstance): Promise<void> {
     admin.get('/api/admin/queues', async (request) => ({ queues: await routing.queueViews(request.agent!.workspaceId) }));
 
     admin.post('/api/admin/queues', async (request, reply) => {
-      const input = parseBody(QueueInputSchema, request.body);
+      const input = parseForm(QueueInputSchema, request.body);
       const { workspaceId } = request.agent!;
       const row = await routing.createQueue(workspaceId, input);
       await publish([{ type: 'changed', workspaceId }]);
@@ -158,7 +136,7 @@ export async function routingRoutes(app: FastifyInstance): Promise<void> {
 
     admin.patch('/api/admin/queues/:id', async (request) => {
       const { id } = parseInput(ParamsSchema, request.params);
-      const input = parseBody(QueuePatchSchema, request.body);
+      const input = parseForm(QueuePatchSchema, request.body);
       const { workspaceId } = request.agent!;
       await routing.updateQueue(workspaceId, id, input);
       // A queue that now hands out differently may hand out its waiting chats.
@@ -168,7 +146,7 @@ export async function routingRoutes(app: FastifyInstance): Promise<void> {
 
     admin.put('/api/admin/queues/:id/agents', async (request) => {
       const { id } = parseInput(ParamsSchema, request.params);
-      const { agentIds } = parseBody(QueueAgentsSchema, request.body);
+      const { agentIds } = parseForm(QueueAgentsSchema, request.body);
       const { workspaceId } = request.agent!;
       await publish(await routing.setQueueAgents(workspaceId, id, agentIds));
       return { queue: await queueView(workspaceId, id) };
@@ -177,7 +155,7 @@ export async function routingRoutes(app: FastifyInstance): Promise<void> {
     admin.get('/api/admin/wrap-up-reasons', async (request) => ({ wrapUpReasons: await routing.wrapUpReasons(request.agent!.workspaceId) }));
 
     admin.post('/api/admin/wrap-up-reasons', async (request, reply) => {
-      const { label } = parseBody(WrapUpReasonInputSchema, request.body);
+      const { label } = parseForm(WrapUpReasonInputSchema, request.body);
       return reply.status(201).send({ wrapUpReason: await routing.addWrapUpReason(request.agent!.workspaceId, label) });
     });
 
@@ -189,7 +167,7 @@ export async function routingRoutes(app: FastifyInstance): Promise<void> {
 
     admin.patch('/api/admin/agents/:id', async (request) => {
       const { id } = parseInput(ParamsSchema, request.params);
-      const { maxChats } = parseBody(AgentLimitSchema, request.body);
+      const { maxChats } = parseForm(AgentLimitSchema, request.body);
       const { workspaceId } = request.agent!;
       await publish(await routing.setAgentLimit(workspaceId, id, maxChats));
       const [agent] = await routing.agentViews(workspaceId, [id]);
