@@ -49,6 +49,14 @@ async function setup({ limit = 0, withTemplates = true } = {}) {
   return { api, client, model, templates, screen, box, user: userEvent.setup(), container: view.container };
 }
 
+/** Types `/` and the words, then takes the first template listed with Enter, as an agent does. */
+async function insertWithSlash(user: ReturnType<typeof userEvent.setup>, box: HTMLTextAreaElement, words: string) {
+  await user.type(box, `/${words}`);
+  await settle();
+  await user.keyboard('{Enter}');
+  await settle();
+}
+
 /** The templates listed (the listbox's options, not the filters' choices). */
 const listed = (screen: ReturnType<typeof within>) => within(screen.getByRole('listbox', { name: 'Templates' })).queryAllByRole('option');
 const options = (screen: ReturnType<typeof within>) => listed(screen).map((o) => o.querySelector('.template-option__title')!.textContent);
@@ -131,12 +139,48 @@ describe('Composer', () => {
     expect(client.sent.map((m) => m.body)).toEqual(['Hi Vera, I am Ada.']);
   });
 
-  it('says that a parameter masking hides is the agent’s to fill in, not that the conversation has no value for it', async () => {
-    const { screen, box, user } = await setup();
-    await user.type(box, '/follow');
-    await settle();
+  it('sends nothing, with Enter or the Send button, while a template parameter is unfilled, and says again what to fill in', async () => {
+    const { screen, box, user, client } = await setup();
+    await insertWithSlash(user, box, 'gre');
+    expect(box.value).toBe('Hi Vera, I am <agent_name>.');
+    const send = screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement;
+    expect(send.disabled).toBe(true);
+    expect(box.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.queryByRole('alert')).toBeNull();
     await user.keyboard('{Enter}');
     await settle();
+    expect(client.sent).toEqual([]);
+    expect(box.value).toBe('Hi Vera, I am <agent_name>.');
+    expect(screen.getByRole('alert').textContent).toBe('Fill in <agent_name> before sending: the conversation has no value for it.');
+    expect(document.activeElement).toBe(box);
+
+    // Filled in: it goes.
+    box.setSelectionRange(box.value.indexOf('<'), box.value.indexOf('>') + 1);
+    await user.keyboard('Ada');
+    expect(box.value).toBe('Hi Vera, I am Ada.');
+    expect(send.disabled).toBe(false);
+    expect(box.hasAttribute('aria-invalid')).toBe(false);
+    await user.click(send);
+    expect(client.sent.map((m) => m.body)).toEqual(['Hi Vera, I am Ada.']);
+  });
+
+  it('still holds the message back for an earlier template’s parameter after another template is inserted', async () => {
+    const { screen, box, user, client } = await setup();
+    await insertWithSlash(user, box, 'gre');
+    await user.type(box, ' ');
+    await user.click(screen.getByRole('button', { name: 'Templates' }));
+    await settle();
+    await user.click(screen.getByRole('option', { name: /Refund/ }));
+    await settle();
+    expect(box.value).toBe('Hi Vera, I am <agent_name>. Your refund is on its way.');
+    await user.keyboard('{Enter}');
+    expect(client.sent).toEqual([]);
+    expect(screen.getByRole('alert').textContent).toContain('Fill in <agent_name> before sending');
+  });
+
+  it('says that a parameter masking hides is the agent’s to fill in, not that the conversation has no value for it', async () => {
+    const { screen, box, user } = await setup();
+    await insertWithSlash(user, box, 'follow');
     expect(box.value).toBe('Thanks, Vera. I will send the details to <email>.');
     expect(screen.getByText('Fill in <email> before sending: personal data is masked, so the template does not fill it in for you.')).toBeTruthy();
     expect(box.getAttribute('aria-describedby')).toContain(screen.getByText(/Fill in <email>/).id);

@@ -25,7 +25,8 @@ const placeholders = (names: string[]) => names.map((name) => `<${name}>`).join(
  * The reply box: reply or internal note, with files; Enter sends and Shift+Enter breaks the line.
  * A counter shows the length against the limit. With templates, a Templates button opens the
  * picker, and `/` at the start of the box lists the templates that match the words after it;
- * the chosen template is rendered for the conversation and put into the box for editing.
+ * the chosen template is rendered for the conversation and put into the box for editing. Nothing
+ * is sent while a parameter the template left unfilled is still in the box.
  */
 export function Composer({
   model,
@@ -60,6 +61,17 @@ export function Composer({
   // whose value masking hides, which the gateway never fills in (the customer would get the mask).
   const [unfilled, setUnfilled] = useState<string[]>([]);
   const [masked, setMasked] = useState<string[]>([]);
+  // How often a send was refused for them: each time the hint is announced again.
+  const [refused, setRefused] = useState(0);
+  // The ones still in the box: while there is one, nothing is sent.
+  const open = unfilled.filter((name) => draft.includes(`<${name}>`));
+  useEffect(() => {
+    setUnfilled([]);
+    setMasked([]);
+  }, [model.conversationId]);
+  useEffect(() => {
+    if (!open.length) setRefused(0);
+  }, [open.length === 0]);
 
   const slash = templates && !picker ? SLASH.exec(draft) : null;
   const slashOpen = slash !== null && !slashClosed;
@@ -80,9 +92,12 @@ export function Composer({
   const submit = () => {
     // A message waits for its files to finish uploading; then they go with it.
     if (files.busy.value || model.tooLong.value) return;
+    // A parameter would go out as written (`Hi <name>`): the agent fills it in first.
+    if (open.length) return void setRefused((n) => n + 1);
     if (model.send(files.ready.value)) {
       files.clear();
       setUnfilled([]);
+      setMasked([]);
     }
   };
 
@@ -96,8 +111,9 @@ export function Composer({
     const [start, end] = via === 'slash' ? [0, current.length] : (at ?? [current.length, current.length]);
     const next = current.slice(0, start) + rendered.text + current.slice(end);
     caret.current = start + rendered.text.length;
-    setUnfilled(rendered.unfilled);
-    setMasked(rendered.masked);
+    // Added to what earlier templates left: those still in the box hold the message back too.
+    setUnfilled((before) => [...new Set([...before, ...rendered.unfilled])]);
+    setMasked((before) => [...new Set([...before, ...rendered.masked])]);
     model.setDraft(next);
     // The same text again does not re-render: place the caret now.
     if (next === current && box.current) {
@@ -122,7 +138,6 @@ export function Composer({
   const length = model.length.value;
   const max = model.maxLength.value;
   const tooLong = model.tooLong.value;
-  const open = unfilled.filter((name) => draft.includes(`<${name}>`));
   const openMasked = open.filter((name) => masked.includes(name));
   const openEmpty = open.filter((name) => !masked.includes(name));
   const active = slashOpen ? templates?.activeTemplate.value : null;
@@ -168,7 +183,7 @@ export function Composer({
         class="composer__input"
         aria-label="Reply"
         aria-describedby={describedBy}
-        aria-invalid={tooLong || undefined}
+        aria-invalid={tooLong || open.length > 0 || undefined}
         {...(templates && { 'aria-autocomplete': 'list' as const })}
         {...(slashOpen && { 'aria-controls': listId })}
         {...(active && { 'aria-activedescendant': optionId(listId, active) })}
@@ -185,7 +200,7 @@ export function Composer({
         }}
       />
       {open.length > 0 && (
-        <p id={hintId} class="composer__unfilled">
+        <p id={hintId} key={refused} class="composer__unfilled" {...(refused > 0 && { role: 'alert' })}>
           {[
             openEmpty.length > 0 && `Fill in ${placeholders(openEmpty)} before sending: the conversation has no value for ${openEmpty.length === 1 ? 'it' : 'them'}.`,
             openMasked.length > 0 && `Fill in ${placeholders(openMasked)} before sending: personal data is masked, so the template does not fill ${openMasked.length === 1 ? 'it' : 'them'} in for you.`,
@@ -227,7 +242,7 @@ export function Composer({
           {count(length)} / {count(max)}
           <span class="visually-hidden"> characters</span>
         </span>
-        <button class={`button ${note ? 'button--note' : 'button--primary'}`} type="submit" disabled={files.busy.value || tooLong}>
+        <button class={`button ${note ? 'button--note' : 'button--primary'}`} type="submit" disabled={files.busy.value || tooLong || open.length > 0}>
           Send
         </button>
       </div>

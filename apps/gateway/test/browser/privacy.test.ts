@@ -101,4 +101,48 @@ describe('masking personal data from the console’s privacy settings', () => {
     },
     JOURNEY,
   );
+
+  it(
+    'leaves the customer’s e-mail out of a template, sends nothing until the agent fills it in, and never sends the masked address',
+    async () => {
+      await setMasking(true);
+      const tag = cid().slice(0, 8);
+      const question = `Can you e-mail me the invoice? ${tag}`;
+      const visitor = await visitorWrites(question);
+      const offer = agent.getByRole('alertdialog').filter({ hasText: tag });
+      await offer.getByRole('button', { name: 'Accept', exact: true }).click({ timeout: 20_000 });
+      await agent.getByRole('log', { name: 'Messages' }).getByText(question).waitFor({ timeout: 15_000 });
+
+      // The agent adds the visitor as a contact with their e-mail.
+      const panel = agent.getByRole('region', { name: 'Customer' });
+      await panel.getByRole('button', { name: 'Add as contact' }).click();
+      const form = panel.getByRole('form', { name: 'Add as contact' });
+      await form.getByRole('textbox', { name: 'Name' }).fill('Melissa Stone');
+      await form.getByRole('textbox', { name: 'E-mail (optional)' }).fill('melissa@gmail.com');
+      await form.getByRole('button', { name: 'Add contact' }).click();
+      await panel.getByText('Contact', { exact: true }).waitFor();
+
+      // The demo follow-up leaves <email> for the agent; Enter and the Send button send nothing.
+      const reply = agent.getByRole('textbox', { name: 'Reply' });
+      await reply.pressSequentially('/Follow-up');
+      await agent.getByRole('listbox', { name: 'Templates' }).getByRole('option', { name: /Follow-up by e-mail/ }).waitFor();
+      await agent.keyboard.press('Enter');
+      await expect.poll(() => reply.inputValue()).toMatch(/^Thanks, Melissa\. I will send the details to <email>\. /);
+      await agent.getByText('Fill in <email> before sending: personal data is masked, so the template does not fill it in for you.').waitFor();
+      expect(await agent.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+      await agent.keyboard.press('Enter');
+      await agent.getByRole('alert').filter({ hasText: 'Fill in <email> before sending' }).waitFor();
+
+      // Reworded, it goes; the visitor reads it as the agent wrote it, with no stars and no placeholder.
+      const sent = (await reply.inputValue()).replace('<email>', 'the address you gave us');
+      await reply.fill(sent);
+      await reply.press('Enter');
+      await visitor.getByText(sent).waitFor({ timeout: 15_000 });
+      expect(await visitor.getByText(/I will send the details/).count()).toBe(1);
+      expect(await visitor.getByText(/\*\*\*|<email>/).count()).toBe(0);
+      await setMasking(false);
+      expect(traffic.errors).toEqual([]);
+    },
+    JOURNEY,
+  );
 });
