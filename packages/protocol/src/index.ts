@@ -7,3 +7,4 @@ export * from './routing.ts';
 export * from './templates.ts';
 export * from './workspace.ts';
 export * from './attachments.ts';
+export * from './agents.ts';

@@ -90,8 +90,20 @@ export interface ConversationDeletedEvent {
   agentIds: string[] | null;
 }
 
+/**
+ * An agent's console sessions ended (an admin removed them, or they changed their password and
+ * their other sessions end): every node closes those sessions' sockets, but the one `keep` names.
+ */
+export interface AgentSessionsEndedEvent {
+  kind: 'agent.sessions.ended';
+  agentId: string;
+  reason: 'removed' | 'password';
+  /** The session that stays (the one that changed the password), by its key. */
+  keep?: string;
+}
+
 /** A short-lived event every node hands to its own sockets. Never stored: missing one only costs a moment of staleness. */
-export type RelayEvent = TypingEvent | ReadEvent | ConversationEvent | AvailabilityEvent | WorkspaceMaskingEvent | RoutingRelayEvent | VisitorBlockedEvent | ConversationDeletedEvent;
+export type RelayEvent = TypingEvent | ReadEvent | ConversationEvent | AvailabilityEvent | WorkspaceMaskingEvent | RoutingRelayEvent | VisitorBlockedEvent | ConversationDeletedEvent | AgentSessionsEndedEvent;
 
 /**
  * Carries short-lived events (typing, read receipts, status changes, availability) to every

@@ -28,6 +28,11 @@ export async function requireAgent(request: FastifyRequest, _reply: FastifyReply
   request.agent = agent;
 }
 
+/** preHandler, after `requireAgent`: the workspace's admins only (403 `FORBIDDEN`, before the body is read). */
+export async function requireAdmin(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  if (request.agent?.role !== 'admin') throw new AppError(ErrorCode.FORBIDDEN, 'Only admins can do this; ask an admin of your workspace.', { status: 403 });
+}
+
 /** The bearer token of a request, from `Authorization: Bearer …`. */
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;

@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { OpenDatabase } from '../db/database.ts';
 import { frameworkErrors, registerErrorHandler } from './errors.ts';
 import { agentRoutes } from './routes/agent.ts';
+import { agentAdminRoutes } from './routes/agents.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { healthRoutes } from './routes/health.ts';
 import { handleProtocols, socketRoutes } from './routes/socket.ts';
@@ -88,6 +89,7 @@ export async function buildGateway({
   await app.register(workspaceAdminRoutes);
   await app.register(attachmentRoutes);
   await app.register(routingRoutes);
+  await app.register(agentAdminRoutes);
   await app.register(viewRoutes);
   await app.register(customerRoutes);
   await app.register(blockingRoutes);

@@ -1,3 +1,4 @@
+import { CloseCode } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createMemoryBus, type Bus } from '../bus/bus.ts';
@@ -5,6 +6,7 @@ import { createPostgresBus } from '../bus/postgres-bus.ts';
 import { createMemoryRelay, createPostgresRelay, type EventRelay } from '../bus/event-relay.ts';
 import type { Config } from '../config.ts';
 import type { OpenDatabase } from '../db/database.ts';
+import { createAgentService, endAgentSessions, type AgentService } from '../domain/agents/agent-service.ts';
 import { createAttachmentService, type AttachmentService } from '../domain/attachments/attachment-service.ts';
 import { createConversationService, type ConversationService } from '../domain/conversations/conversation-service.ts';
 import { createMessengerService, type MessengerService } from '../domain/conversations/messenger-service.ts';
@@ -51,6 +53,8 @@ export interface Services {
   customers: CustomerService;
   /** Blocked visitors and addresses: refusals, blocking, the admin's list. */
   blocking: BlockingService;
+  /** The workspace's team: admins add and remove agents. */
+  agents: AgentService;
   /** Sends what routing did to the sockets of every node. */
   routingFanout: RoutingFanout;
   /** Short-lived events (typing, read receipts, status, availability) to every node's sockets. */
@@ -147,10 +151,20 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
   relay.subscribe((event) => event.kind === 'visitor.blocked' && endBlockedSessions(event, hub));
   // A deleted conversation leaves the consoles that may hold it, on every node.
   relay.subscribe((event) => event.kind === 'conversation.deleted' && endDeletedConversation(event, hub));
+  // A removed agent's consoles close on every node; so do an agent's others after a password change.
+  relay.subscribe((event) => event.kind === 'agent.sessions.ended' && endAgentSessions(event, hub));
+  const identity = createIdentityService({ db: database.db });
+  // A console that authenticated just before its session ended may join the hub just after the
+  // sockets were closed: each new one is checked again once it is in.
+  hub.onPeer((peer, added) => {
+    const { principal } = peer;
+    if (!added || principal.kind !== 'agent') return;
+    identity.sessionLive(principal.sessionKey).then((live) => live || peer.close(CloseCode.SESSION_ENDED, 'session ended'), logError('session check failed'));
+  });
   app.decorate('parley', {
     config,
     database,
-    identity: createIdentityService({ db: database.db }),
+    identity,
     contacts: createContactService({ db: database.db }),
     conversations,
     messenger,
@@ -170,6 +184,7 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
     }),
     customers: createCustomerService({ db: database.db, readable: conversations.readable, masking: masking.maskerOf }),
     blocking: createBlockingService({ db: database.db, readable: conversations.readable, announce: relay.publish, masking: masking.maskerOf }),
+    agents: createAgentService({ db: database.db, routing, announce: relay.publish }),
     tickets: createTicketService({
       masking: masking.maskerOf,
       db: database.db,

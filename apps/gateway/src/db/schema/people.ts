@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from './contacts.ts';
 import { apps, workspaces } from './workspaces.ts';
 
@@ -13,7 +13,14 @@ export const agents = pgTable('agents', {
   name: text('name').notNull(),
   role: text('role', { enum: ['agent', 'admin'] }).notNull().default('agent'),
   passwordHash: text('password_hash').notNull(),
+  /** Set while the password is the one-time password an admin was shown: the console asks the agent to choose their own. */
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * When an admin removed the agent: they can no longer sign in, and the row stays so that their
+   * past messages, chats and decisions keep their name. Their e-mail stays taken.
+   */
+  deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
 });
 
 /** A signed-in console session; only the SHA-256 of the cookie's token is stored. */

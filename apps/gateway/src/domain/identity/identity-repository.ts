@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { agentSessions, agents, apps, visitorSessions, visitors, type AgentRow, type AppRow } from '../../db/schema/index.ts';
 
@@ -32,9 +32,33 @@ export function createIdentityRepository(db: Database) {
       await db.update(visitorSessions).set({ revokedAt: new Date() }).where(eq(visitorSessions.tokenHash, tokenHash));
     },
 
+    /** An agent who may sign in (not removed), by e-mail. */
     async findAgentByEmail(email: string): Promise<AgentRow | undefined> {
-      const [row] = await db.select().from(agents).where(eq(agents.email, email.toLowerCase()));
+      const [row] = await db
+        .select()
+        .from(agents)
+        .where(and(eq(agents.email, email.toLowerCase()), isNull(agents.deactivatedAt)));
       return row;
+    },
+
+    /** An agent who may sign in, by id (with their password hash). */
+    async findAgent(agentId: string): Promise<AgentRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(agents)
+        .where(and(eq(agents.id, agentId), isNull(agents.deactivatedAt)));
+      return row;
+    },
+
+    /**
+     * Sets an agent's own password (no longer one an admin was shown) and ends their other
+     * sessions, in one transaction; `keep` is the session that asked.
+     */
+    async setOwnPassword(agentId: string, passwordHash: string, keep: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.update(agents).set({ passwordHash, mustChangePassword: false }).where(eq(agents.id, agentId));
+        await tx.delete(agentSessions).where(and(eq(agentSessions.agentId, agentId), ne(agentSessions.tokenHash, keep)));
+      });
     },
 
     async createAgentSession(tokenHash: string, agentId: string, expiresAt: Date): Promise<void> {
@@ -46,7 +70,8 @@ export function createIdentityRepository(db: Database) {
         .select({ agent: agents })
         .from(agentSessions)
         .innerJoin(agents, eq(agents.id, agentSessions.agentId))
-        .where(and(eq(agentSessions.tokenHash, tokenHash), gt(agentSessions.expiresAt, now)));
+        // A removed agent's sessions are deleted with the removal; the check holds even so.
+        .where(and(eq(agentSessions.tokenHash, tokenHash), gt(agentSessions.expiresAt, now), isNull(agents.deactivatedAt)));
       return row?.agent;
     },
 

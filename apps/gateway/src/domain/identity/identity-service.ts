@@ -68,16 +68,35 @@ export function createIdentityService({ db, clock = () => new Date() }: { db: Da
       return agent && toAgentPrincipal(agent, sessionKey);
     },
 
+    /** Whether a console session (by its key, the token's hash) is still one an agent may use: not ended, expired or removed. */
+    async sessionLive(sessionKey: string): Promise<boolean> {
+      return (await repo.findAgentSession(sessionKey, clock())) !== undefined;
+    },
+
     /** Ends a console session. */
     logout: (token: string) => repo.deleteAgentSession(hashToken(token)),
+
+    /**
+     * Changes the signed-in agent's own password, after checking their current one (403
+     * `INVALID_CREDENTIALS` when it is wrong, and nothing changes). Their other sessions end:
+     * whoever else knew the old password is signed out. The caller closes those sessions' sockets.
+     */
+    async changePassword(agent: AgentPrincipal, currentPassword: string, newPassword: string): Promise<void> {
+      const row = await repo.findAgent(agent.agentId);
+      if (!row || !(await verifyPassword(currentPassword, row.passwordHash))) {
+        throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'The current password is wrong.', { status: 403 });
+      }
+      await repo.setOwnPassword(agent.agentId, await hashPassword(newPassword), agent.sessionKey);
+    },
   };
 }
 
 function toAgentPrincipal(
-  agent: { id: string; workspaceId: string; name: string; email: string; role: 'agent' | 'admin' },
+  agent: { id: string; workspaceId: string; name: string; email: string; role: 'agent' | 'admin'; mustChangePassword: boolean },
   sessionKey: string,
 ): AgentPrincipal {
-  return { kind: 'agent', sessionKey, agentId: agent.id, workspaceId: agent.workspaceId, name: agent.name, email: agent.email, role: agent.role };
+  const { id: agentId, workspaceId, name, email, role, mustChangePassword } = agent;
+  return { kind: 'agent', sessionKey, agentId, workspaceId, name, email, role, mustChangePassword };
 }
 
 /** The identity service's interface. */

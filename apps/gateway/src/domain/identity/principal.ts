@@ -28,6 +28,8 @@ export interface AgentPrincipal {
   name: string;
   email: string;
   role: 'agent' | 'admin';
+  /** Whether the agent still signs in with the one-time password an admin was shown (absent: no). */
+  mustChangePassword?: boolean;
 }
 
 /** Whoever is on the other end of a request or socket. */

@@ -145,7 +145,7 @@ export function createHandoffs(ctx: RoutingContext) {
         if (pending.some((o) => o.kind === 'transfer')) throw conflict('A transfer of this chat is waiting for an answer; wait for it before transferring again.');
         if (target.agentId !== undefined) {
           const agent = isId(target.agentId) ? await repo.findAgent(tx, target.agentId) : undefined;
-          if (!agent || agent.workspaceId !== actor.workspaceId) throw notFound('agent');
+          if (!agent || agent.workspaceId !== actor.workspaceId || agent.deactivatedAt) throw notFound('agent');
           if (agent.id === actor.agentId) throw conflict('You own this chat already; pick another agent.');
           if (pending.some((o) => o.agentId === agent.id)) throw conflict(`${agent.name} has an open offer for this chat already.`);
           const events = await offer(tx, chat, { kind: 'transfer', agentIds: [agent.id], fromAgentId: actor.agentId, timeoutMs: await timeoutOf(tx, chat) });
@@ -176,7 +176,7 @@ export function createHandoffs(ctx: RoutingContext) {
       return ctx.transaction(async (tx) => {
         const chat = await ownedBy(tx, actor, conversationId, 'invite others');
         const agent = isId(agentId) ? await repo.findAgent(tx, agentId) : undefined;
-        if (!agent || agent.workspaceId !== actor.workspaceId) throw notFound('agent');
+        if (!agent || agent.workspaceId !== actor.workspaceId || agent.deactivatedAt) throw notFound('agent');
         if (agent.id === actor.agentId) throw conflict('You are in this chat already; invite another agent.');
         if ((await repo.guestsOf(tx, conversationId)).some((g) => g.id === agent.id)) throw conflict(`${agent.name} is in this conversation already.`);
         if ((await repo.pendingOffers(tx, conversationId)).some((o) => o.agentId === agent.id)) throw conflict(`${agent.name} has an open offer for this chat already.`);
@@ -269,6 +269,24 @@ export function createHandoffs(ctx: RoutingContext) {
         { type: 'transfer.result', workspaceId, conversationId, agentId: from, accepted: true, to },
         { type: 'changed', workspaceId, agentIds: [from] },
       ];
+    },
+
+    /**
+     * Withdraws an open transfer or invitation to an agent an admin removed, with the routing row
+     * locked: it closes as `withdrawn`. When it was the last open offer of a transfer, the sender
+     * is told it was not accepted and the chat stays theirs; an invitation just lapses.
+     */
+    async withdrawHandoff(tx: Tx, offer: OfferRow, chat: RoutingRow): Promise<RoutingEvent[]> {
+      const { workspaceId, conversationId } = chat;
+      await repo.setOfferState(tx, offer.id, 'cancelled');
+      const events: RoutingEvent[] = [
+        { type: 'offer.closed', workspaceId, conversationId, agentId: offer.agentId, offerId: offer.id, outcome: 'withdrawn' },
+        { type: 'changed', workspaceId, conversationId },
+      ];
+      if (offer.kind === 'transfer' && offer.fromAgentId && !(await repo.pendingOffers(tx, conversationId)).some((o) => o.kind === 'transfer')) {
+        events.push({ type: 'transfer.result', workspaceId, conversationId, agentId: offer.fromAgentId, accepted: false, to: await targetOf(tx, offer, workspaceId) });
+      }
+      return events;
     },
 
     /**

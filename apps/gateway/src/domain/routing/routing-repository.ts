@@ -98,22 +98,22 @@ export function createRoutingRepository(db: Database) {
       return row;
     },
 
-    /** An agent's workspace, name and role. */
+    /** An agent's workspace, name and role, and whether an admin removed them (`deactivatedAt`). */
     async findAgent(tx: Tx | Database, agentId: string) {
       const [row] = await tx
-        .select({ id: agents.id, workspaceId: agents.workspaceId, name: agents.name, role: agents.role })
+        .select({ id: agents.id, workspaceId: agents.workspaceId, name: agents.name, role: agents.role, deactivatedAt: agents.deactivatedAt })
         .from(agents)
         .where(eq(agents.id, agentId));
       return row;
     },
 
-    /** Which of these agents belong to the workspace. */
+    /** Which of these agents belong to the workspace (removed ones do not). */
     async agentsIn(workspaceId: string, agentIds: string[]): Promise<string[]> {
       if (!agentIds.length) return [];
       const rows = await db
         .select({ id: agents.id })
         .from(agents)
-        .where(and(eq(agents.workspaceId, workspaceId), inArray(agents.id, agentIds)));
+        .where(and(eq(agents.workspaceId, workspaceId), inArray(agents.id, agentIds), isNull(agents.deactivatedAt)));
       return rows.map((r) => r.id);
     },
 
@@ -323,6 +323,37 @@ export function createRoutingRepository(db: Database) {
         .orderBy(offers.conversationId);
     },
 
+    /** Every open offer to an agent (chats, transfers, invitations), in conversation order: removing an agent withdraws them. */
+    async pendingOffersTo(tx: Tx, agentId: string) {
+      return tx
+        .select()
+        .from(offers)
+        .where(and(eq(offers.agentId, agentId), eq(offers.state, 'pending')))
+        .orderBy(offers.conversationId, offers.id);
+    },
+
+    /** The conversations an agent owns (open chats) or is a guest of, in id order: removing an agent gives them up. */
+    async seatsOf(tx: Tx, agentId: string): Promise<string[]> {
+      const rows = await tx.execute(sql`
+        select conversation_id from ${routing} where owner_agent_id = ${agentId} and state = 'owned'
+        union
+        select conversation_id from ${conversationGuests} where agent_id = ${agentId}
+        order by 1`);
+      return rowsOf<{ conversation_id: string }>(rows).map((r) => r.conversation_id);
+    },
+
+    /** Takes an agent out of every queue; returns the queues they were in. */
+    async leaveQueues(tx: Tx, agentId: string): Promise<string[]> {
+      const rows = await tx.delete(queueAgents).where(eq(queueAgents.agentId, agentId)).returning({ id: queueAgents.queueId });
+      return rows.map((r) => r.id);
+    },
+
+    /** The queue an app's new conversations enter (see `defaultQueueSql`), or null when its workspace has none. */
+    async defaultQueue(tx: Tx, appId: string, workspaceId: string): Promise<string | null> {
+      const rows = await tx.execute(sql`select ${defaultQueueSql(sql`${appId}`, sql`${workspaceId}`)} as queue_id`);
+      return rowsOf<{ queue_id: string | null }>(rows)[0]?.queue_id ?? null;
+    },
+
     async pendingOffers(tx: Tx, conversationId: string) {
       return tx.select().from(offers).where(and(eq(offers.conversationId, conversationId), eq(offers.state, 'pending')));
     },
@@ -517,7 +548,7 @@ export function createRoutingRepository(db: Database) {
           (select count(*)::int from ${routing} r where r.owner_agent_id = a.id and r.state = 'owned') as load,
           coalesce((select json_agg(qa.queue_id order by qa.queue_id) from ${queueAgents} qa where qa.agent_id = a.id), '[]'::json) as queue_ids
         from ${agents} a left join ${agentStatus} s on s.agent_id = a.id
-        where a.workspace_id = ${workspaceId} ${agentIds ? sql`and a.id in ${ids(agentIds)}` : sql``}
+        where a.workspace_id = ${workspaceId} and a.deactivated_at is null ${agentIds ? sql`and a.id in ${ids(agentIds)}` : sql``}
         order by a.name, a.id`);
       return rowsOf<Record<string, unknown>>(rows).map((r) => ({
         id: r.id as string,

@@ -11,7 +11,7 @@ import { agentMaySee, UNOWNED_STATES, type RoutingView, type Viewer } from './ro
 import { atChatLimit, createRoutingContext, isId, offerGone, type Actor, type Say } from './routing-context.ts';
 import type { AgentStatus, ChosenStatus, RoutingEvent } from './routing-events.ts';
 import type { Candidate, Tx } from './routing-repository.ts';
-import { CHAT_ENDED } from './system-messages.ts';
+import { CHAT_ENDED, leftText } from './system-messages.ts';
 
 export { OFFER_EXPIRE } from './handoffs.ts';
 export type { AgentStatus, ChosenStatus, RoutingEvent } from './routing-events.ts';
@@ -452,6 +452,58 @@ export function createRoutingService({
     },
 
     abandon,
+
+    /**
+     * Gives up everything an agent holds in routing, inside the caller's transaction (an admin
+     * removes the agent; see the agent service). The chats they own go back to their queues (the
+     * app's queue for one that has none), keeping when they started waiting, so they come before
+     * newer ones; their transfers and invitations of those chats are withdrawn. They leave the
+     * conferences they were a guest of. Where they owned or joined a chat, everyone reads "<name>
+     * left the conversation.". Their open offers are withdrawn: a chat offered to them goes to its
+     * queue's next agent, a transfer to them comes back to its sender as not accepted, an
+     * invitation lapses. They leave every queue and are Offline. Returns what happened and the
+     * queues to dispatch once the transaction has committed.
+     */
+    async release(tx: Tx, say: Say, agent: { id: string; workspaceId: string; name: string }): Promise<{ events: RoutingEvent[]; queueIds: string[] }> {
+      const { id: agentId, workspaceId } = agent;
+      const events: RoutingEvent[] = [];
+      const queueIds = new Set<string>();
+      // Each conversation's row before its routing row, as every step that writes a message.
+      for (const conversationId of await repo.seatsOf(tx, agentId)) {
+        const conversation = await repo.lockConversation(tx, conversationId);
+        const chat = await repo.lockRouting(tx, conversationId);
+        if (!conversation || !chat) continue;
+        if (chat.state === 'owned' && chat.ownerAgentId === agentId) {
+          for (const o of await repo.cancelOffers(tx, conversationId)) {
+            events.push({ type: 'offer.closed', workspaceId, conversationId, agentId: o.agentId, offerId: o.id, outcome: 'withdrawn' });
+          }
+          const queueId = chat.queueId ?? (await repo.defaultQueue(tx, conversation.appId, workspaceId));
+          await repo.updateRouting(tx, conversationId, { state: 'waiting', ownerAgentId: null, ownedAt: null, queueId });
+          if (queueId) queueIds.add(queueId);
+        }
+        await repo.removeGuests(tx, conversationId, agentId);
+        await say(tx, { conversationId, clientMessageId: `left-${agentId}-${conversation.lastSeq}`, body: leftText(agent.name), internal: false, status: conversation.status });
+        events.push({ type: 'changed', workspaceId, conversationId });
+      }
+      for (const offer of await repo.pendingOffersTo(tx, agentId)) {
+        const chat = await repo.lockRouting(tx, offer.conversationId);
+        const current = await repo.findOffer(tx, offer.id);
+        if (!chat || current?.state !== 'pending') continue;
+        if (current.kind !== 'chat') {
+          events.push(...(await handoffs.withdrawHandoff(tx, current, chat)));
+          continue;
+        }
+        await repo.setOfferState(tx, current.id, 'cancelled');
+        events.push({ type: 'offer.closed', workspaceId, conversationId: chat.conversationId, agentId, offerId: current.id, outcome: 'withdrawn' });
+        events.push(...(await waitAgainIfUnoffered(tx, chat)));
+        if (chat.queueId) queueIds.add(chat.queueId);
+      }
+      for (const queueId of await repo.leaveQueues(tx, agentId)) queueIds.add(queueId);
+      // The agent's status row last: routing rows are locked before it, as everywhere.
+      await repo.upsertPresence(tx, agentId, { status: 'offline', since: clock() });
+      events.push({ type: 'status', workspaceId, agentId, status: 'offline' }, { type: 'changed', workspaceId, agentIds: [agentId] });
+      return { events, queueIds: [...queueIds] };
+    },
 
     /**
      * Expires an offer that was not answered in time (the durable job's handler, inside the

@@ -3,9 +3,9 @@ import * as v from 'valibot';
 import { IdSchema } from '@parley/protocol';
 import { limitByAddress, requireAgent, SESSION_COOKIE } from '../auth.ts';
 import { isConsoleOrigin } from '../origin.ts';
-import { parseInput } from '../validate.ts';
+import { fieldErrorHandler, parseForm, parseInput } from '../validate.ts';
 import { AppError } from '../../domain/errors.ts';
-import { CloseCode, ErrorCode } from '@parley/protocol';
+import { CloseCode, ErrorCode, PasswordChangeSchema } from '@parley/protocol';
 
 const LoginSchema = v.strictObject({
   email: v.pipe(v.string(), v.trim(), v.email('email must be an e-mail address'), v.maxLength(254)),
@@ -26,9 +26,12 @@ const PostSchema = v.strictObject({
   internal: v.optional(v.boolean()),
 });
 
-/** The console's HTTP API: sign in and out, conversations, messages. */
+/** The console's HTTP API: sign in and out, the agent's own password, conversations, messages. */
 export async function agentRoutes(app: FastifyInstance): Promise<void> {
-  const { identity, conversations, hub, config } = app.parley;
+  const { identity, conversations, hub, relay, config } = app.parley;
+
+  // The password form's field errors travel with the error body; everything else goes to the one error handler.
+  app.setErrorHandler(fieldErrorHandler);
 
   app.post('/api/agent/login', async (request, reply) => {
     if (!isConsoleOrigin(request, config.consoleOrigins)) {
@@ -57,6 +60,16 @@ export async function agentRoutes(app: FastifyInstance): Promise<void> {
       const { sessionKey } = request.agent!;
       hub.closeWhere((p) => p.sessionKey === sessionKey, CloseCode.SESSION_ENDED, 'signed out');
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true };
+    });
+
+    scoped.post('/api/agent/password', async (request) => {
+      // The current password is checked: as many tries per address as sign-ins, counted apart.
+      limitByAddress(request, 'password');
+      const { currentPassword, newPassword } = parseForm(PasswordChangeSchema, request.body);
+      const me = request.agent!;
+      await identity.changePassword(me, currentPassword, newPassword);
+      relay.publish({ kind: 'agent.sessions.ended', agentId: me.agentId, reason: 'password', keep: me.sessionKey });
       return { ok: true };
     });
 
@@ -95,6 +108,6 @@ export async function agentRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-function publicAgent(agent: { agentId: string; name: string; email: string; role: string; workspaceId: string }) {
-  return { id: agent.agentId, name: agent.name, email: agent.email, role: agent.role, workspaceId: agent.workspaceId };
+function publicAgent(agent: { agentId: string; name: string; email: string; role: string; workspaceId: string; mustChangePassword?: boolean | undefined }) {
+  return { id: agent.agentId, name: agent.name, email: agent.email, role: agent.role, workspaceId: agent.workspaceId, mustChangePassword: agent.mustChangePassword ?? false };
 }
