@@ -89,14 +89,18 @@ describe('Composer', () => {
   });
 
   it('keeps replies and internal notes visibly apart', async () => {
-    const { screen, user, container } = await setup();
+    const { screen, user, container, box } = await setup();
     const form = container.querySelector('form')!;
     expect(form.className).not.toContain('composer--note');
     expect(screen.getByText('The visitor sees replies.')).toBeTruthy();
     await user.click(screen.getByRole('radio', { name: 'Internal note' }));
     expect(form.className).toContain('composer--note');
     expect(screen.getByText('Only agents see internal notes.')).toBeTruthy();
-    expect((screen.getByRole('textbox', { name: 'Reply' }) as HTMLTextAreaElement).placeholder).toBe('Write an internal note for your team…');
+    // Named for what it writes, for screen readers too.
+    expect(screen.queryByRole('textbox', { name: 'Reply' })).toBeNull();
+    expect((screen.getByRole('textbox', { name: 'Internal note' }) as HTMLTextAreaElement).placeholder).toBe('Write an internal note for your team…');
+    await user.click(screen.getByRole('radio', { name: 'Reply' }));
+    expect(screen.getByRole('textbox', { name: 'Reply' })).toBe(box);
   });
 
   it('lists matching templates after / and moves through them with the arrows, keeping the focus in the reply box', async () => {

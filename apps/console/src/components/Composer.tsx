@@ -181,7 +181,7 @@ export function Composer({
       <textarea
         ref={box}
         class="composer__input"
-        aria-label="Reply"
+        aria-label={note ? 'Internal note' : 'Reply'}
         aria-describedby={describedBy}
         aria-invalid={tooLong || open.length > 0 || undefined}
         {...(templates && { 'aria-autocomplete': 'list' as const })}

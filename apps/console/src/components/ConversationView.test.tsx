@@ -98,7 +98,7 @@ describe('ConversationView', () => {
     expect(note.checked).toBe(true);
     expect(container.querySelector('form')!.className).toContain('composer--note');
     expect(container.querySelector('form')!.getAttribute('data-mode')).toBe('note');
-    await user.type(screen.getByRole('textbox', { name: 'Reply' }), 'Escalate to billing{Enter}');
+    await user.type(screen.getByRole('textbox', { name: 'Internal note' }), 'Escalate to billing{Enter}');
     await settle();
     expect(client.sent[0]).toMatchObject({ body: 'Escalate to billing', internal: true });
     expect(messages().at(-1)!.textContent).toContain('Internal note');

@@ -48,8 +48,9 @@ describe('the first conversation in a browser', () => {
     await reply.fill('Yes, within two days.');
     await reply.press('Enter');
     await agent.getByRole('radio', { name: 'Internal note' }).check();
-    await reply.fill(`${canary} customer seems unsure`);
-    await reply.press('Enter');
+    const note = agent.getByRole('textbox', { name: 'Internal note' });
+    await note.fill(`${canary} customer seems unsure`);
+    await note.press('Enter');
     await agent.getByRole('log', { name: 'Messages' }).getByText(canary).waitFor();
     await agent.screenshot({ path: join(SHOTS, 'console.png') });
 

@@ -211,11 +211,11 @@ describe('the messenger on a desktop, with an agent in the console', () => {
     await agent.getByRole('radio', { name: 'Internal note' }).check();
     await agent.waitForTimeout(300);
     const seenBefore = typingFrames();
-    await agent.getByRole('textbox', { name: 'Reply' }).pressSequentially('customer is a regular', { delay: 20 });
+    await agent.getByRole('textbox', { name: 'Internal note' }).pressSequentially('customer is a regular', { delay: 20 });
     await agent.waitForTimeout(500);
     expect(typingFrames()).toBe(seenBefore);
     expect(traffic.frames.filter((f) => f.includes('"type":"typing"')).some((f) => f.includes('internal'))).toBe(false);
-    await agent.getByRole('textbox', { name: 'Reply' }).fill('');
+    await agent.getByRole('textbox', { name: 'Internal note' }).fill('');
 
     expect(await axeViolations(visitor)).toEqual([]);
     await visitor.screenshot({ path: join(SHOTS, 'messenger-desktop.png') });
