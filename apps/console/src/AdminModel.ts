@@ -1,11 +1,8 @@
 import {
-  AgentCreateSchema,
   AgentLimitSchema,
   QueueInputSchema,
   QueuePatchSchema,
   WrapUpReasonInputSchema,
-  type AgentCreated,
-  type AgentRole,
   type QueueInput,
   type QueueMode,
   type RoutingAgent,
@@ -40,13 +37,10 @@ export const MODE_LABEL: Record<QueueMode, string> = {
 /** What the admin model needs: REST for the admin routes, and the team for agents and refreshes. */
 export interface AdminTransport {
   api: Pick<Api, 'get' | 'post' | 'put' | 'patch' | 'delete'>;
-  team: Pick<TeamModel, 'agents' | 'queues' | 'wrapUpReasons' | 'load'> & Partial<Pick<TeamModel, 'me'>>;
+  team: Pick<TeamModel, 'agents' | 'queues' | 'wrapUpReasons' | 'load'>;
 }
 
-/** An agent just added, with the one-time password the admin passes on (shown this once). */
-export type AddedAgent = AgentCreated;
-
-/** The admin screens' state (MISSION.md A2, A9, A12, A13): queues and their agents, wrap-up reasons, the agents (add, remove, chat limits), templates, blocks, privacy. */
+/** The admin screens' state (MISSION.md A2, A9, A12, A13): queues and their agents, wrap-up reasons, agents' chat limits, templates, blocks, privacy. */
 export interface AdminModel {
   readonly status: ReadonlySignal<'loading' | 'ready' | 'error'>;
   /** Why the last read or change failed, in words for the admin. */
@@ -56,12 +50,6 @@ export interface AdminModel {
   readonly queues: ReadonlySignal<AdminQueue[]>;
   readonly reasons: ReadonlySignal<WrapUpReason[]>;
   readonly agents: ReadonlySignal<RoutingAgent[]>;
-  /** The signed-in admin's own id (they cannot remove themselves). */
-  readonly meId: ReadonlySignal<string | null>;
-  /** The agent added last, with their one-time password, until the admin is done with it. */
-  readonly added: ReadonlySignal<AddedAgent | null>;
-  /** What the last removal did, in words for the admin. */
-  readonly notice: ReadonlySignal<string | null>;
   /** The workspace's templates (their section reads them when it opens). */
   readonly templates: TemplatesModel;
   /** The blocked visitors (their section reads them when it opens). */
@@ -78,12 +66,6 @@ export interface AdminModel {
   removeReason(reasonId: string): Promise<boolean>;
   /** Sets how many chats an agent may hold at once. */
   setChatLimit(agentId: string, maxChats: number): Promise<boolean>;
-  /** Adds an agent; on success `added` holds their one-time password. */
-  addAgent(input: { name: string; email: string; role: AgentRole }): Promise<boolean>;
-  /** Forgets the one-time password shown (the admin passed it on). */
-  dismissAdded(): void;
-  /** Removes an agent: their sessions end, their chats go back to their queues. */
-  removeAgent(agentId: string): Promise<boolean>;
   /** Forgets the last error. */
   clearError(): void;
 }
@@ -93,12 +75,6 @@ interface Field {
   label: string;
   unit?: (n: number) => string;
 }
-
-const AGENT_FIELDS: Record<string, Field> = {
-  name: { label: 'Name' },
-  email: { label: 'E-mail' },
-  role: { label: 'Role' },
-};
 
 const QUEUE_FIELDS: Record<string, Field> = {
   name: { label: 'Name' },
@@ -128,8 +104,6 @@ function issueText(issues: v.BaseIssue<unknown>[], fields: Record<string, Field>
       return `${field.label} must be a whole number.`;
     case 'picklist':
       return `Choose one of the options for ${field.label.toLowerCase()}.`;
-    case 'email':
-      return `${field.label} must be an e-mail address, like name@example.com.`;
     default:
       return `${field.label}: ${issue?.message ?? 'check the value'}.`;
   }
@@ -150,8 +124,6 @@ export function createAdminModel({ api, team }: AdminTransport): AdminModel {
   const status = signal<'loading' | 'ready' | 'error'>('loading');
   const error = signal<string | null>(null);
   const busy = signal(false);
-  const added = signal<AddedAgent | null>(null);
-  const notice = signal<string | null>(null);
   const queueRows = signal<Partial<AdminQueue>[]>([]);
   const reasonRows = signal<WrapUpReason[] | null>(null);
 
@@ -194,7 +166,6 @@ export function createAdminModel({ api, team }: AdminTransport): AdminModel {
     if (busy.value) return false;
     busy.value = true;
     error.value = null;
-    notice.value = null;
     try {
       await work();
       await Promise.all([load(), team.load()]);
@@ -224,9 +195,6 @@ export function createAdminModel({ api, team }: AdminTransport): AdminModel {
     queues,
     reasons,
     agents: team.agents,
-    meId: computed(() => team.me?.value?.id ?? null),
-    added,
-    notice,
     templates: createTemplatesModel({ api }),
     blocks: createBlocksModel({ api }),
     privacy: createPrivacyModel({ api }),
@@ -266,23 +234,6 @@ export function createAdminModel({ api, team }: AdminTransport): AdminModel {
       const body = check(AgentLimitSchema, { maxChats }, { maxChats: { label: 'The chat limit' } });
       if (!body) return false;
       return change('The chat limit could not be saved.', () => api.patch(`/api/admin/agents/${encodeURIComponent(agentId)}`, body));
-    },
-    async addAgent(input) {
-      const body = check(AgentCreateSchema, input, AGENT_FIELDS);
-      if (!body) return false;
-      added.value = null;
-      return change('The agent could not be added.', async () => {
-        added.value = await api.post<AddedAgent>('/api/admin/agents', body);
-      });
-    },
-    dismissAdded() {
-      added.value = null;
-    },
-    async removeAgent(agentId) {
-      const name = team.agents.value.find((a) => a.id === agentId)?.name ?? 'The agent';
-      const done = await change('The agent could not be removed.', () => api.delete(`/api/admin/agents/${encodeURIComponent(agentId)}`));
-      if (done) notice.value = `${name} was removed and signed out. Their chats went back to their queues.`;
-      return done;
     },
     clearError() {
       error.value = null;

@@ -250,20 +250,22 @@ describe('who may read a file', () => {
 
 describe('refused uploads store nothing', () => {
   it.each([
-    ['an executable named .png', 'cat.png', files.exe()],
-    ['an HTML page named .png', 'cat.png', files.html()],
-    ['an SVG named .png', 'cat.png', files.svg()],
-    ['a ZIP without content types named .docx', 'letter.docx', files.zip({ 'word/document.xml': '<w:document/>' })],
-    ['a PDF named .jpg', 'holiday.jpg', files.pdf()],
-    ['an HTML page named .html', 'page.html', files.html()],
-  ])('refuses %s with 415 FILE_TYPE_NOT_ALLOWED', async (_label, name, bytes) => {
+    ['an executable named .png', 'cat.png', files.exe(), undefined],
+    ['an HTML page named .png (text, to its bytes)', 'cat.png', files.html(), 'txt'],
+    ['an SVG named .png', 'cat.png', files.svg(), 'txt'],
+    ['a ZIP without content types named .docx', 'letter.docx', files.zip({ 'word/document.xml': '<w:document/>' }), undefined],
+    ['a PDF named .jpg', 'holiday.jpg', files.pdf(), 'pdf'],
+    ['a PNG named .txt', 'notes.txt', files.png(), 'png'],
+    ['an HTML page named .html', 'page.html', files.html(), 'txt'],
+  ])('refuses %s with 415 FILE_TYPE_NOT_ALLOWED, saying what it is when its name says otherwise', async (_label, name, bytes, actual) => {
     const { token } = await gw.visitor();
     const before = await count('attachments');
     const res = await upload({ token }, name, bytes);
     expect(res.status).toBe(415);
-    const body = (await res.json()) as { error: { code: string; message: string } };
+    const body = (await res.json()) as { error: { code: string; message: string; actual?: string } };
     expect(body.error.code).toBe('FILE_TYPE_NOT_ALLOWED');
     expect(body.error.message).toContain(name);
+    expect(body.error.actual).toBe(actual);
     expect(await count('attachments')).toBe(before);
   });
 

@@ -4,12 +4,15 @@ import { ErrorCode } from '@parley/protocol';
 export class AppError extends Error {
   readonly code: string;
   readonly status: number;
+  /** Fields the HTTP answer carries beside `code` and `message`, for a client to word the error itself. */
+  readonly extra: Record<string, string> | undefined;
 
-  constructor(code: string, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(code: string, message: string, options: { status?: number; cause?: unknown; extra?: Record<string, string> } = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = options.status ?? 400;
+    this.extra = options.extra;
   }
 }
 

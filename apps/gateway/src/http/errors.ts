@@ -21,7 +21,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       known = new AppError(code, message, { status });
     } else known = toAppError(error);
     if (known.status >= 500) request.log.error({ err: error }, 'request failed');
-    reply.status(known.status).send({ error: { code: known.code, message: known.message } });
+    reply.status(known.status).send({ error: { ...known.extra, code: known.code, message: known.message } });
   });
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send({ error: { code: ErrorCode.NOT_FOUND, message: `No route ${request.method} ${request.url.split('?')[0]}.` } });

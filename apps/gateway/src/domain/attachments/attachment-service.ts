@@ -21,9 +21,9 @@ export function fileTooLarge(maxBytes: number): AppError {
   return new AppError(ErrorCode.FILE_TOO_LARGE, `The file is larger than ${limit}, the most Parley accepts. Send a smaller file.`, { status: 413 });
 }
 
-/** A file that is none of the allowed kinds, or whose name's extension contradicts its bytes. */
-function typeNotAllowed(message: string): AppError {
-  return new AppError(ErrorCode.FILE_TYPE_NOT_ALLOWED, message, { status: 415 });
+/** A file that is none of the allowed kinds, or whose name's extension contradicts its bytes (`actual`: the extension its bytes have). */
+function typeNotAllowed(message: string, actual?: FileKind): AppError {
+  return new AppError(ErrorCode.FILE_TYPE_NOT_ALLOWED, message, { status: 415, ...(actual && { extra: { actual: actual.extensions[0]! } }) });
 }
 
 const invalid = (message: string) => new AppError(ErrorCode.INVALID_REQUEST, message, { status: 400 });
@@ -40,7 +40,7 @@ export function judgeFile(rawName: string, bytes: Uint8Array, maxBytes: number):
   // A name that says one thing while the bytes say another is refused, whatever the bytes are:
   // people trust the name they see, and programs on their computer open the file by it.
   if (extension && !kind.extensions.includes(extension)) {
-    throw typeNotAllowed(`${name} is named as a .${extension} file, but it is ${kind.label}. Send the file under its real name. ${ALLOWED_TEXT}`);
+    throw typeNotAllowed(`${name} is named as a .${extension} file, but it is ${kind.label}. Send the file under its real name. ${ALLOWED_TEXT}`, kind);
   }
   if (!extension) {
     const suffix = `.${kind.extensions[0]}`;

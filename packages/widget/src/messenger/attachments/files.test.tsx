@@ -149,16 +149,21 @@ describe('the messenger files', () => {
     });
   });
 
-  it("tells the gateway's refusal of a spoofed file in the visitor's language", async () => {
+  it("tells the gateway's refusal of a spoofed file in the visitor's language: what it really is, or that it is none of the kinds accepted", async () => {
     const { root, files } = await setup('nl');
     const view = await show(root, <files.PendingFiles />);
     await settle();
-    files.add([file('cat.png', 10)]);
-    await settle();
-    await act(() => FakeXhr.all[0]!.answer(415, { error: { code: 'FILE_TYPE_NOT_ALLOWED', message: 'cat.png is named as a .png file, but it is plain text.' } }));
-    // The Dutch strings load on first use; the message follows them.
-    for (let i = 0; i < 50 && !/verstuurd/.test(view.querySelector('[role=alert]')!.textContent!); i++) await settle();
-    expect(view.querySelector('[role=alert]')!.textContent).toMatch(/^cat\.png kan niet worden verstuurd\./);
+    files.add([file('cat.png', 10), file('report.png', 10)]);
+    for (let i = 0; i < 10 && FakeXhr.all.length < 2; i++) await settle();
+    await act(() => FakeXhr.all[0]!.answer(415, { error: { code: 'FILE_TYPE_NOT_ALLOWED', message: 'cat.png is not a kind of file Parley accepts.' } }));
+    await act(() => FakeXhr.all[1]!.answer(415, { error: { code: 'FILE_TYPE_NOT_ALLOWED', actual: 'pdf', message: 'report.png is named as a .png file, but it is a PDF document.' } }));
+    const alerts = () => [...view.querySelectorAll('[role=alert]')].map((a) => a.textContent);
+    // The Dutch strings load on first use; the messages follow them.
+    for (let i = 0; i < 50 && !/verstuurd/.test(alerts().join()); i++) await settle();
+    expect(alerts()).toEqual([
+      'cat.png kan niet worden verstuurd: de inhoud is geen PDF-, Word-, Excel-, PowerPoint-, tekst- of afbeeldingsbestand, wat de naam ook zegt.',
+      'report.png is niet wat de naam zegt: het is een PDF-bestand. Verstuur het onder de juiste naam.',
+    ]);
     expect(files.ready.value).toEqual([]);
   });
 

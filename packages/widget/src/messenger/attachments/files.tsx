@@ -153,9 +153,9 @@ export function createAttachments(options: AttachmentsOptions, env: AttachmentsE
     return undefined;
   }
 
-  /** The gateway's refusal, by its stable code (its English message is for developers). */
-  function refusal(code: string | undefined, name: string): Problem {
-    if (code === 'FILE_TYPE_NOT_ALLOWED') return { key: 'error.type', params: { name } };
+  /** The gateway's refusal, by its stable code (its English message is for developers); `actual`: the extension the file's bytes have, when its name says another. */
+  function refusal(code: string | undefined, name: string, actual?: string): Problem {
+    if (code === 'FILE_TYPE_NOT_ALLOWED') return actual ? { key: 'error.mismatch', params: { name, kind: actual.toUpperCase() } } : { key: 'error.content', params: { name } };
     if (code === 'FILE_TOO_LARGE') return { key: 'error.size', params: { name, max: size(policy.maxBytes) } };
     if (code === 'RATE_LIMITED') return { key: 'error.busy' };
     return { key: 'error.upload', params: { name } };
@@ -180,13 +180,13 @@ export function createAttachments(options: AttachmentsOptions, env: AttachmentsE
     };
     xhr.onload = () => {
       uploads.delete(key);
-      let body: Partial<Attachment> & { error?: { code?: string } } = {};
+      let body: Partial<Attachment> & { error?: { code?: string; actual?: string } } = {};
       try {
         body = JSON.parse(xhr.responseText) as typeof body;
       } catch {
         // Not JSON (a proxy's page): the status says enough.
       }
-      if (xhr.status !== 201 || !body.id) return void update(key, { state: 'failed', problem: refusal(body.error?.code, file.name) });
+      if (xhr.status !== 201 || !body.id) return void update(key, { state: 'failed', problem: refusal(body.error?.code, file.name, body.error?.actual) });
       const attachment = body as Attachment;
       // The visitor's own image shows at once, from the file they picked.
       if (SHOWN_INLINE.has(attachment.type)) urls.set(attachment.id, Promise.resolve(env.createObjectURL(file)));

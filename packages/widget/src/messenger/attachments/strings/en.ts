@@ -9,6 +9,8 @@ const en = {
   image: 'Image: {name}',
   drop: 'Drop files here to send them',
   'error.type': '{name} can’t be sent. Send a PDF, a Word, Excel or PowerPoint file, a text file or an image (JPG, PNG, GIF, BMP, WEBP, TIFF, HEIF).',
+  'error.content': '{name} can’t be sent: what it holds is not a PDF, Word, Excel, PowerPoint, text or image file, whatever its name says.',
+  'error.mismatch': '{name} is not what its name says: it is a {kind} file. Send it under its real name.',
   'error.size': '{name} is too large. Files can be at most {max}.',
   'error.empty': '{name} is empty.',
   'error.count': 'A message can carry at most {max} files.',

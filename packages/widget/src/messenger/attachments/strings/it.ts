@@ -12,6 +12,8 @@ const it: Translation<AttachmentStrings> = {
   image: 'Immagine: {name}',
   drop: 'Trascina qui i file per inviarli',
   'error.type': 'Impossibile inviare {name}. Invia un PDF, un file Word, Excel o PowerPoint, un file di testo o un’immagine (JPG, PNG, GIF, BMP, WEBP, TIFF, HEIF).',
+  'error.content': '{name} non può essere inviato: il contenuto non è un file PDF, Word, Excel, PowerPoint, di testo o un’immagine, qualunque cosa dica il nome.',
+  'error.mismatch': '{name} non è ciò che dice il nome: è un file {kind}. Invialo con il suo vero nome.',
   'error.size': '{name} è troppo grande. I file possono essere al massimo di {max}.',
   'error.empty': '{name} è vuoto.',
   'error.count': 'Un messaggio può contenere al massimo {max} file.',

@@ -12,6 +12,8 @@ const nl: Translation<AttachmentStrings> = {
   image: 'Afbeelding: {name}',
   drop: 'Zet bestanden hier neer om ze te versturen',
   'error.type': '{name} kan niet worden verstuurd. Stuur een pdf, een Word-, Excel- of PowerPoint-bestand, een tekstbestand of een afbeelding (JPG, PNG, GIF, BMP, WEBP, TIFF, HEIF).',
+  'error.content': '{name} kan niet worden verstuurd: de inhoud is geen PDF-, Word-, Excel-, PowerPoint-, tekst- of afbeeldingsbestand, wat de naam ook zegt.',
+  'error.mismatch': '{name} is niet wat de naam zegt: het is een {kind}-bestand. Verstuur het onder de juiste naam.',
   'error.size': '{name} is te groot. Bestanden mogen hoogstens {max} zijn.',
   'error.empty': '{name} is leeg.',
   'error.count': 'Een bericht kan hoogstens {max} bestanden bevatten.',

@@ -12,6 +12,8 @@ const tr: Translation<AttachmentStrings> = {
   image: 'Görsel: {name}',
   drop: 'Göndermek için dosyaları buraya bırakın',
   'error.type': '{name} gönderilemez. PDF, Word, Excel veya PowerPoint dosyası, metin dosyası ya da görsel (JPG, PNG, GIF, BMP, WEBP, TIFF, HEIF) gönderin.',
+  'error.content': '{name} gönderilemez: adı ne derse desin içeriği PDF, Word, Excel, PowerPoint, metin ya da görsel dosyası değil.',
+  'error.mismatch': '{name} adının söylediği dosya değil: bir {kind} dosyası. Gerçek adıyla gönderin.',
   'error.size': '{name} çok büyük. Dosyalar en fazla {max} olabilir.',
   'error.empty': '{name} boş.',
   'error.count': 'Bir mesajda en fazla {max} dosya olabilir.',
