@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents, apps, contactDecisions, contacts, conversations, queues, tickets, visitors, workspaces } from '../src/db/schema/index.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
-import { agentRequest, startGateway, type TestGateway } from './support/gateway.ts';
+import { agentRequest, cid, startGateway, type TestGateway } from './support/gateway.ts';
 import { minutesAgo, seedConversation } from './support/workspace.ts';
 
 type Json = Record<string, any>;
@@ -205,6 +205,36 @@ describe('an unknown customer', () => {
     const added = await api(sam, 'POST', `/api/agent/conversations/${id}/customer/contact`, { name: 'Melanie Brown', phone: '+31 6 1234 5678' });
     expect(added.json.customer).toMatchObject({ name: 'Melanie Brown', email: 'mel@home.example', phone: '+31 6 1234 5678', verified: false, unknown: false });
     expect((await panel(sam, id)).json.customer).toMatchObject({ name: 'Melanie Brown', email: 'mel@home.example', phone: '+31 6 1234 5678' });
+  });
+
+  it('is named by the contact’s name in lists, in its header and live, and a name the visitor types does not replace it', async () => {
+    const { token } = await gw.visitor();
+    const me = (body: unknown) =>
+      fetch(`${gw.url}/api/visitor/me`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, origin: gw.origin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const socket = await gw.connectVisitor(token);
+    await socket.next('hello');
+    socket.send({ type: 'message.send', ref: 'a', clientConversationId: cid(), clientMessageId: cid(), body: 'Where is my order?' });
+    const { conversationId: id } = await socket.next('message.ack', (f) => f.ref === 'a');
+    const demoAdmin = await gw.login();
+    const agent = await gw.connectAgent(demoAdmin);
+    await agent.next('hello');
+
+    expect((await api(demoAdmin, 'POST', `/api/agent/conversations/${id}/customer/contact`, { name: 'Melissa Jones' })).status).toBe(200);
+    const live = await agent.next('conversation.updated', (f) => f.conversation.id === id);
+    expect(live.conversation.visitor?.name).toBe('Melissa Jones');
+    const named = (c: Json) => c.id === id && c.visitor.name === 'Melissa Jones';
+    expect((await api(demoAdmin, 'GET', '/api/agent/views/open?limit=200')).json.conversations.filter(named)).toHaveLength(1);
+    expect((await api(demoAdmin, 'GET', '/api/agent/conversations?limit=200')).json.conversations.filter(named)).toHaveLength(1);
+    expect((await api(demoAdmin, 'GET', `/api/agent/conversations/${id}`)).json.conversation.visitor.name).toBe('Melissa Jones');
+
+    // The visitor gives a name of their own and writes: agents still see the contact's.
+    expect((await me({ name: 'mel' })).status).toBe(200);
+    socket.send({ type: 'message.send', ref: 'b', conversationId: id, clientMessageId: cid(), body: 'Any news?' });
+    await socket.next('message.ack', (f) => f.ref === 'b');
+    const after = await agent.next('conversation.updated', (f) => f.conversation.id === id && f.conversation.preview === 'Any news?');
+    expect(after.conversation.visitor?.name).toBe('Melissa Jones');
+    agent.close();
+    socket.close();
   });
 
   it('can be ignored, which is recorded with who and when; ignoring again changes nothing', async () => {

@@ -35,6 +35,8 @@ export interface ReadEvent {
 export interface ConversationEvent {
   kind: 'conversation';
   conversationId: string;
+  /** Its customer's name changed (an agent added them as a contact): nodes read that again too. */
+  renamed?: true;
 }
 
 /** Whether anyone can answer in a workspace may have changed: nodes work it out again. */

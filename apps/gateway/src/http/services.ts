@@ -145,7 +145,14 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
   const changed = messenger;
   relay.subscribe((event) => {
     if (event.kind !== 'conversation') return;
-    changed.conversationRow(event.conversationId).then((row) => row && hub.conversationChanged(row), (error) => app.log.error({ err: error }, 'relay delivery failed'));
+    changed.conversationRow(event.conversationId).then(
+      (row) => {
+        if (!row) return;
+        if (event.renamed) hub.forgetVisitor(row.visitorId);
+        hub.conversationChanged(row);
+      },
+      (error) => app.log.error({ err: error }, 'relay delivery failed'),
+    );
   });
   // A blocked visitor's sockets close on every node.
   relay.subscribe((event) => event.kind === 'visitor.blocked' && endBlockedSessions(event, hub));
@@ -182,7 +189,12 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
       announce: (conversationId) => relay.publish({ kind: 'conversation', conversationId }),
       announceDeleted: relay.publish,
     }),
-    customers: createCustomerService({ db: database.db, readable: conversations.readable, masking: masking.maskerOf }),
+    customers: createCustomerService({
+      db: database.db,
+      readable: conversations.readable,
+      masking: masking.maskerOf,
+      announceRenamed: (conversationId) => relay.publish({ kind: 'conversation', conversationId, renamed: true }),
+    }),
     blocking: createBlockingService({ db: database.db, readable: conversations.readable, announce: relay.publish, masking: masking.maskerOf }),
     agents: createAgentService({ db: database.db, routing, announce: relay.publish }),
     tickets: createTicketService({

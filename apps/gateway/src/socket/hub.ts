@@ -83,7 +83,8 @@ export function createHub({
   maskerFor,
   onError = () => {},
 }: {
-  findVisitor: (id: string) => Promise<{ id: string; name: string | null } | undefined>;
+  /** A visitor as agents name them; `given` when the name is a contact's or an agent's, not the visitor's own. */
+  findVisitor: (id: string) => Promise<{ id: string; name: string | null; given?: boolean } | undefined>;
   /** How a workspace's agents get free text now (personal data masked or not); decided when a frame leaves. Required: no agent-bound path may forget it. */
   maskerFor: (workspaceId: string) => Masker;
   /** Who may see conversations (routing); without it every agent of the workspace sees every one. */
@@ -93,7 +94,7 @@ export function createHub({
   const byVisitor = new Map<string, Set<Peer>>();
   const byWorkspace = new Map<string, Set<Peer>>();
   const byAgent = new Map<string, Set<Peer>>();
-  const visitorNames = new Map<string, { id: string; name: string | null }>();
+  const visitorNames = new Map<string, { id: string; name: string | null; given?: boolean }>();
   const peerListeners = new Set<(peer: Peer, added: boolean) => void>();
   const tellPeer = (peer: Peer, added: boolean) => peerListeners.forEach((listener) => listener(peer, added));
   const visitorPeersOf = (workspaceId: string) => [...byVisitor.values()].flatMap((set) => [...set].filter((p) => p.principal.workspaceId === workspaceId));
@@ -251,8 +252,10 @@ export function createHub({
         if (frames.length) frames.push(encode({ type: 'conversation.updated', conversation: toVisitorSummary(conversation) }));
         for (const peer of visitors) for (const frame of frames) peer.send(frame);
       }
+      // A name the visitor typed since is theirs to change, but never replaces one a contact or an agent gave.
       const visitorMessage = messages.find((m) => m.senderKind === 'visitor' && m.senderName);
-      if (visitorMessage) visitorNames.set(conversation.visitorId, { id: conversation.visitorId, name: visitorMessage.senderName });
+      const cached = visitorNames.get(conversation.visitorId);
+      if (visitorMessage && cached && !cached.given) visitorNames.set(conversation.visitorId, { ...cached, name: visitorMessage.senderName });
       toSeers(
         conversation.workspaceId,
         conversation.id,

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, sql } from 'dri
 import type { NotifyChannel } from '../../bus/bus.ts';
 import { prepareStatement, type Database } from '../../db/database.ts';
 import { agentStatus, apps, conversationGuests, conversations, messages, offers, queueAgents, routing, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
+import { customerNameSql, givenNameSql } from '../customers/customer-repository.ts';
 import { agentMaySeeSql, defaultQueueSql } from '../routing/routing-repository.ts';
 
 /** One message of a batch, as the batch statement reads it. */
@@ -397,7 +398,7 @@ export function createConversationRepository(db: Database) {
      */
     async listForWorkspace(workspaceId: string, status: 'open' | 'closed', limit: number, viewer?: string) {
       return db
-        .select({ conversation: conversations, visitor: { id: visitors.id, name: visitors.name } })
+        .select({ conversation: conversations, visitor: { id: visitors.id, name: customerNameSql() } })
         .from(conversations)
         .innerJoin(visitors, eq(visitors.id, conversations.visitorId))
         .where(
@@ -412,9 +413,14 @@ export function createConversationRepository(db: Database) {
         .limit(limit);
     },
 
-    async findVisitor(id: string) {
-      const [row] = await db.select({ id: visitors.id, name: visitors.name }).from(visitors).where(eq(visitors.id, id));
-      return row;
+    /**
+     * A visitor as agents name them (customerNameSql), and whether that name was given beyond
+     * their own (a verified contact's, or an agent's "Add as contact"): then a name the visitor
+     * types does not replace it.
+     */
+    async findVisitor(id: string): Promise<{ id: string; name: string | null; given: boolean } | undefined> {
+      const [row] = await db.select({ id: visitors.id, own: visitors.name, given: givenNameSql() }).from(visitors).where(eq(visitors.id, id));
+      return row && { id: row.id, name: row.given ?? row.own, given: row.given != null };
     },
 
     /** Up to `limit` messages with seq (or public seq) before a bound, newest first. */

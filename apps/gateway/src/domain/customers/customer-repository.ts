@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import {
   agents,
@@ -15,6 +15,25 @@ import {
   type ConversationRow,
 } from '../../db/schema/index.ts';
 import { agentMaySeeSql } from '../routing/routing-repository.ts';
+
+/**
+ * The name a customer was given beyond their own, over a query that has `visitors`: the verified
+ * contact's, else the one an agent typed with "Add as contact" (contactDetails' order); null when neither has one.
+ */
+export function givenNameSql(): SQL<string | null> {
+  return sql<string | null>`coalesce(
+    (select c.name from ${contacts} c where c.id = ${visitors.contactId}),
+    (select d.name from ${contactDecisions} d where d.visitor_id = ${visitors.id} and d.decision = 'added'))`;
+}
+
+/**
+ * The customer's name as agents see it in lists and headers, over a query that has `visitors`:
+ * the name given beyond their own (givenNameSql), else the visitor's own. The customer panel
+ * and template parameters name them the same way (contact-details.ts).
+ */
+export function customerNameSql(): SQL<string | null> {
+  return sql<string | null>`coalesce(${givenNameSql()}, ${visitors.name})`;
+}
 
 /** Most conversations the panel's history shows. */
 export const HISTORY_LIMIT = 50;

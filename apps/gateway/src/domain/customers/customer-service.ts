@@ -20,6 +20,7 @@ export function createCustomerService({
   db,
   readable,
   masking,
+  announceRenamed = () => {},
   clock = () => new Date(),
 }: {
   db: Database;
@@ -27,6 +28,8 @@ export function createCustomerService({
   readable: (agent: AgentPrincipal, conversationId: string) => Promise<ConversationRow>;
   /** How a workspace's agents get free text (masking-settings.ts). Required: no agent-bound path may forget it. */
   masking: (workspaceId: string) => Promise<Masker>;
+  /** Tells every node's consoles that a conversation's customer has a new name (added as a contact). */
+  announceRenamed?: (conversationId: string) => void;
   clock?: () => Date;
 }) {
   const repo = createCustomerRepository(db);
@@ -76,6 +79,8 @@ export function createCustomerService({
         decidedBy: agent.agentId,
         decidedAt: clock(),
       });
+      // The name lists and headers show is the contact's now (customerNameSql).
+      announceRenamed(conversation.id);
       return panel(agent, conversation);
     },
 

@@ -2,6 +2,7 @@ import type { Channel, ViewGroup } from '@parley/protocol';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { agents, apps, conversationGuests, conversations, messages, offers, queueAgents, queues, routing, tickets, visitors, type ConversationRow } from '../../db/schema/index.ts';
+import { customerNameSql } from '../customers/customer-repository.ts';
 import { UNOWNED_STATES } from '../routing/routing-access.ts';
 import type { Tx } from '../routing/routing-repository.ts';
 import type { CursorPosition } from './cursor.ts';
@@ -138,7 +139,7 @@ export function createViewRepository(db: Database) {
     return db
       .select({
         conversation: conversations,
-        visitor: { id: visitors.id, name: visitors.name },
+        visitor: { id: visitors.id, name: customerNameSql() },
         ticketNumber: sql<number | null>`(select t.number from ${tickets} t where t.conversation_id = ${conversations.id})`,
         sortValue: sql<string>`to_char(${sort} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`,
         groupKey: sql<string>`${group.key}`,
