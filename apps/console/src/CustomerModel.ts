@@ -1,5 +1,5 @@
-import { BlockInputSchema, ChatToTicketSchema, CustomerContactSchema, type AgentTicket, type Block, type CustomerPanel } from '@parley/protocol';
-import { batch, signal, type ReadonlySignal } from '@preact/signals';
+import { BlockInputSchema, ChatToTicketSchema, CustomerContactSchema, type AgentTicket, type Block, type ConversationSummary, type CustomerPanel } from '@parley/protocol';
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import * as v from 'valibot';
 import { ApiError, explainError, type Api } from './api.ts';
 
@@ -7,6 +7,8 @@ import { ApiError, explainError, type Api } from './api.ts';
 export interface CustomerTransport {
   api: Pick<Api, 'get' | 'post'>;
   conversationId: string;
+  /** The conversation as the console keeps it live: its line in the history follows it (owner, status, archive, last message). */
+  summary?: ReadonlySignal<ConversationSummary | null>;
 }
 
 /** The change on its way, if any. */
@@ -62,9 +64,34 @@ function issueText(issues: v.BaseIssue<unknown>[], labels: Record<string, string
   return `${label}: check the value.`;
 }
 
+/**
+ * The panel with this conversation's line in the history as the live summary has it: who owns it
+ * now (another agent may have taken it), its status, whether it is archived, its last message.
+ */
+export function withLiveConversation(panel: CustomerPanel | null, live: ConversationSummary | null | undefined): CustomerPanel | null {
+  if (!panel || !live) return panel;
+  const routing = live.routing;
+  return {
+    ...panel,
+    history: panel.history.map((entry) =>
+      entry.id !== live.id
+        ? entry
+        : {
+            ...entry,
+            status: live.status,
+            archivedAt: live.archivedAt ?? null,
+            lastMessageAt: live.lastMessageAt,
+            ...(entry.readable && { preview: live.preview }),
+            ...(routing && { owner: routing.ownerAgentId ? { id: routing.ownerAgentId, name: routing.ownerName ?? '' } : null }),
+          },
+    ),
+  };
+}
+
 /** Creates a conversation's customer model; call `load()` when the conversation opens. */
-export function createCustomerModel({ api, conversationId }: CustomerTransport): CustomerModel {
-  const customer = signal<CustomerPanel | null>(null);
+export function createCustomerModel({ api, conversationId, summary }: CustomerTransport): CustomerModel {
+  const loaded = signal<CustomerPanel | null>(null);
+  const customer = computed(() => withLiveConversation(loaded.value, summary?.value));
   const status = signal<'loading' | 'ready' | 'error'>('loading');
   const error = signal<string | null>(null);
   const actionError = signal<string | null>(null);
@@ -97,7 +124,7 @@ export function createCustomerModel({ api, conversationId }: CustomerTransport):
   }
 
   const patch = (change: Partial<CustomerPanel>) => {
-    if (customer.value) customer.value = { ...customer.value, ...change };
+    if (loaded.value) loaded.value = { ...loaded.value, ...change };
   };
 
   return {
@@ -111,7 +138,7 @@ export function createCustomerModel({ api, conversationId }: CustomerTransport):
       try {
         const answer = await api.get<{ customer: CustomerPanel }>(`${base}/customer`);
         batch(() => {
-          customer.value = answer.customer;
+          loaded.value = answer.customer;
           status.value = 'ready';
           error.value = null;
         });
@@ -126,12 +153,12 @@ export function createCustomerModel({ api, conversationId }: CustomerTransport):
       const body = check('contact', CustomerContactSchema, { name: input.name, email: optional(input.email), phone: optional(input.phone) }, { name: 'Name', email: 'E-mail', phone: 'Phone' });
       if (!body) return false;
       const answer = await act('contact', 'The customer could not be added as a contact.', () => api.post<{ customer: CustomerPanel }>(`${base}/customer/contact`, body));
-      if (answer) customer.value = answer.customer;
+      if (answer) loaded.value = answer.customer;
       return answer !== null;
     },
     async ignore() {
       const answer = await act('ignore', 'The customer could not be ignored.', () => api.post<{ customer: CustomerPanel }>(`${base}/customer/ignore`, {}));
-      if (answer) customer.value = answer.customer;
+      if (answer) loaded.value = answer.customer;
       return answer !== null;
     },
     async block(input) {

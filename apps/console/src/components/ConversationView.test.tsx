@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api.ts';
 import { createConversationModel } from '../ConversationModel.ts';
 import { fakeApi, fakeClient, message, summary } from '../test-support/fakes.ts';
-import { agentTicket, block, customerPanel } from '../test-support/workspace.ts';
+import { conversationRouting } from '../test-support/routing.ts';
+import { agentTicket, block, customerPanel, historyEntry } from '../test-support/workspace.ts';
 import { render, settle } from '../test-support/render.ts';
 import { ConversationView } from './ConversationView.tsx';
 
@@ -146,7 +147,8 @@ describe('ConversationView with the customer panel and actions', () => {
       'PATCH /api/agent/tickets/1001': (body) => ({ ticket: agentTicket(1001, { subject: 'Broken pot', ...(body as object) }) }),
       ...routes,
     });
-    const model = createConversationModel({ api, client: fakeClient(), conversationId: 'c1', me: { id: 'a1' } });
+    const client = fakeClient();
+    const model = createConversationModel({ api, client, conversationId: 'c1', me: { id: 'a1' } });
     const opened: string[] = [];
     const view = await render(<ConversationView model={model} api={api} onOpen={(id) => opened.push(id)} />);
     unmount = () => {
@@ -155,7 +157,7 @@ describe('ConversationView with the customer panel and actions', () => {
     };
     await settle(() => model.load());
     await settle();
-    return { api, opened, screen: within(document.body), user: userEvent.setup() };
+    return { api, client, opened, screen: within(document.body), user: userEvent.setup() };
   }
 
   it('shows the customer panel beside the messages', async () => {
@@ -163,6 +165,18 @@ describe('ConversationView with the customer panel and actions', () => {
     const panel = screen.getByRole('region', { name: 'Customer' });
     expect(panel.textContent).toContain('Vera Visitor');
     expect(screen.getByRole('log', { name: 'Messages' }).textContent).toContain('Hello');
+  });
+
+  it("keeps this conversation's line in the history live: another agent takes it, then it goes to the archive", async () => {
+    const { client, screen } = await workspace(customerPanel({ history: [historyEntry('c1', { status: 'open', owner: null })] }));
+    const line = () => screen.getByRole('region', { name: 'Customer' }).querySelector('.history__entry--current .history__meta')!.textContent;
+    expect(line()).toBe('Open · no agent yet · this conversation');
+    client.emit('frame', { type: 'routing.conversation', conversationId: 'c1', routing: conversationRouting('a2', { ownerName: 'Kim' }) });
+    await settle();
+    expect(line()).toBe('Open · with Kim · this conversation');
+    client.emit('frame', { type: 'conversation.updated', conversation: summary('c1', { lastSeq: 2, archivedAt: '2024-05-01T11:00:00.000Z', routing: conversationRouting('a2', { ownerName: 'Kim' }) }) });
+    await settle();
+    expect(line()).toBe('Archived · with Kim · this conversation');
   });
 
   it('blocks the visitor only after the confirmation, with the IP address when ticked', async () => {

@@ -42,7 +42,7 @@ export function ConversationView({
   const summary = model.summary.value;
   const status = model.status.value;
   const title = summary ? conversationTitle(summary) : 'Conversation';
-  const customer = useMemo(() => (api ? createCustomerModel({ api, conversationId: model.conversationId }) : null), [api, model.conversationId]);
+  const customer = useMemo(() => (api ? createCustomerModel({ api, conversationId: model.conversationId, summary: model.summary }) : null), [api, model]);
   const templates = useMemo(() => (api ? createTemplatesModel({ api }) : null), [api]);
   const [ticketNumber, setTicketNumber] = useState<number | null>(null);
   const ticketList = useContext(TicketsContext);
