@@ -132,6 +132,27 @@ describe('blocking a visitor', () => {
     expect((await asVisitor(other.json.token, 'GET', '/api/visitor/conversations')).status).toBe(200);
   });
 
+  it("ends the visitor's open chats: closed, with a note for the agents; their other chats and tickets stay as they were", async () => {
+    const chat = await chatting(`${WS}-app`);
+    chat.socket.send({ type: 'message.send', ref: 'second', clientConversationId: cid(), clientMessageId: cid(), body: 'More spam' });
+    const { conversationId: second } = await chat.socket.next('message.ack', (f) => f.ref === 'second');
+    const ticket = await seedConversation(gw.database, { workspaceId: WS, appId: `${WS}-app`, visitorId: chat.visitorId, channel: 'web_form' });
+    const console_ = await gw.connectAgent(sam);
+    await console_.next('hello');
+
+    expect((await api(sam, 'POST', `/api/agent/conversations/${chat.conversationId}/block`, {})).status).toBe(201);
+    const rows = await gw.database.db.select().from(conversations).where(eq(conversations.visitorId, chat.visitorId));
+    const status = Object.fromEntries(rows.map((r) => [r.id, r.status]));
+    expect(status).toEqual({ [chat.conversationId]: 'closed', [second]: 'closed', [ticket.id]: 'open' });
+    const note = await console_.next('message.created', (f) => f.message.conversationId === chat.conversationId && f.message.author.kind === 'system');
+    expect(note.message).toMatchObject({ body: 'The customer was blocked: the chat ended.', internal: true });
+    // Blocking again ends nothing twice.
+    expect((await api(sam, 'POST', `/api/agent/conversations/${chat.conversationId}/block`, {})).status).toBe(201);
+    const history = await api(sam, 'GET', `/api/agent/conversations/${chat.conversationId}/messages`);
+    expect(history.json.messages.filter((m: Json) => m.author.kind === 'system').map((m: Json) => m.body)).toEqual(['The customer was blocked: the chat ended.']);
+    console_.close();
+  });
+
   it("refuses the blocked visitor's HTTP requests with 403 BLOCKED, as their socket is refused", async () => {
     const chat = await chatting(`${WS}-app`);
     expect((await asVisitor(chat.token, 'GET', '/api/visitor/conversations')).status).toBe(200);

@@ -195,7 +195,7 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
       masking: masking.maskerOf,
       announceRenamed: (conversationId) => relay.publish({ kind: 'conversation', conversationId, renamed: true }),
     }),
-    blocking: createBlockingService({ db: database.db, readable: conversations.readable, announce: relay.publish, masking: masking.maskerOf }),
+    blocking: createBlockingService({ db: database.db, readable: conversations.readable, announce: relay.publish, masking: masking.maskerOf, onBlocked: (workspaceId, visitorId) => messenger.endBlocked(workspaceId, visitorId) }),
     agents: createAgentService({ db: database.db, routing, announce: relay.publish }),
     tickets: createTicketService({
       masking: masking.maskerOf,

@@ -48,6 +48,7 @@ export function createBlockingService({
   readable,
   announce,
   masking,
+  onBlocked,
   clock = () => new Date(),
 }: {
   db: Database;
@@ -57,6 +58,8 @@ export function createBlockingService({
   announce: (event: VisitorBlockedEvent) => void;
   /** How a workspace's agents get free text (masking-settings.ts). Required: no agent-bound path may forget it. */
   masking: (workspaceId: string) => Promise<Masker>;
+  /** Ends the blocked visitor's open conversations (the messenger service). */
+  onBlocked?: (workspaceId: string, visitorId: string) => Promise<void>;
   clock?: () => Date;
 }) {
   const repo = createBlockingRepository(db);
@@ -106,7 +109,8 @@ export function createBlockingService({
 
     /**
      * Blocks the visitor of a conversation the agent may see, and with `byIp` their last address
-     * (`byIp` in the answer says whether one was known). Their sockets close on every node.
+     * (`byIp` in the answer says whether one was known). Their sockets close on every node and
+     * their open conversations in the workspace end.
      */
     async block(agent: AgentPrincipal, conversationId: string, input: BlockInput): Promise<Block> {
       const conversation = await readable(agent, conversationId);
@@ -120,6 +124,7 @@ export function createBlockingService({
         at: clock(),
       });
       announce({ kind: 'visitor.blocked', workspaceId: conversation.workspaceId, visitorId: conversation.visitorId });
+      await onBlocked?.(conversation.workspaceId, conversation.visitorId);
       const [listed] = await repo.list(agent.workspaceId, undefined, 1, row.id);
       const mask = await masking(agent.workspaceId);
       return toBlock(row, listed ?? { visitorName: null, blockerName: agent.name }, mask);

@@ -79,6 +79,14 @@ export function createMessengerRepository(db: Database) {
       return row;
     },
 
+    /** A visitor's open chats in a workspace (not their tickets' conversations). */
+    async openChatsOf(workspaceId: string, visitorId: string): Promise<ConversationRow[]> {
+      return db
+        .select()
+        .from(conversations)
+        .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.visitorId, visitorId), eq(conversations.status, 'open'), eq(conversations.channel, 'chat')));
+    },
+
     /** Whether the visitor already has the conversation its client id names. */
     async hasClientConversation(visitorId: string, clientConversationId: string): Promise<boolean> {
       const [row] = await db

@@ -14,6 +14,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the agents see when the visitor ends a conversation (MISSION.md V7). */
 export const CUSTOMER_LEFT = 'The customer left the conversation.';
+/** The agents' note when a conversation ends because its visitor was blocked. */
+export const CUSTOMER_BLOCKED = 'The customer was blocked: the chat ended.';
 
 /** The sender id of the bot's auto-reply and of the gateway's own notes. */
 export const BOT_SENDER = 'bot';
@@ -60,6 +62,17 @@ export function createMessengerService({
       throw notFound();
     }
     return conversation;
+  }
+
+  /** Closes a conversation with an internal note for the agents (`why` keys it: one note per end, a retry finds it). */
+  async function close(conversation: ConversationRow, why: string, note: string): Promise<void> {
+    const batch = await repo.appendSystemMessage(
+      { conversationId: conversation.id, clientMessageId: `${why}-${conversation.lastSeq}`, senderId: GATEWAY_SENDER, senderName: null, body: note, internal: true, status: 'closed' },
+      channel?.(),
+    );
+    if (batch) onCommitted([batch]);
+    publish({ kind: 'conversation', conversationId: conversation.id });
+    onEnded?.(conversation.id);
   }
 
   async function appOf(appId: string) {
@@ -124,22 +137,15 @@ export function createMessengerService({
       }
       const conversation = await accessible(principal, conversationId);
       if (conversation.status === 'closed') return;
-      const batch = await repo.appendSystemMessage(
-        {
-          conversationId: conversation.id,
-          // One note per end: a retry of the same end finds it; ending again after a reopen adds one.
-          clientMessageId: `left-${conversation.lastSeq}`,
-          senderId: GATEWAY_SENDER,
-          senderName: null,
-          body: CUSTOMER_LEFT,
-          internal: true,
-          status: 'closed',
-        },
-        channel?.(),
-      );
-      if (batch) onCommitted([batch]);
-      publish({ kind: 'conversation', conversationId: conversation.id });
-      onEnded?.(conversation.id);
+      await close(conversation, 'left', CUSTOMER_LEFT);
+    },
+
+    /**
+     * Ends every open chat of a visitor the agents just blocked (their tickets stay as they are), as if they had left: the
+     * agents get a note saying why; routing takes a chat nobody had yet out of its queue.
+     */
+    async endBlocked(workspaceId: string, visitorId: string): Promise<void> {
+      for (const conversation of await repo.openChatsOf(workspaceId, visitorId)) await close(conversation, 'blocked', CUSTOMER_BLOCKED);
     },
 
     /**
