@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api.ts';
 import { createConsoleModel } from './ConsoleModel.ts';
 import { deferred, fakeApi, fakeClient, flush, summary, type FakeClient } from './test-support/fakes.ts';
-import { offer, snapshot } from './test-support/routing.ts';
+import { conversationRouting, offer, snapshot } from './test-support/routing.ts';
 import { agentTicket } from './test-support/tickets.ts';
 
 const agent = { id: 'a1', name: 'Ada', email: 'agent@example.com', role: 'admin', workspaceId: 'w1' };
@@ -159,6 +159,34 @@ describe('createConsoleModel', () => {
     await flush();
     expect(api.calls.filter((c) => c === 'GET /api/agent/views/open')).toHaveLength(2);
     expect(model.conversation.value?.summary.value?.archivedAt).toBeUndefined();
+  });
+
+  it('keeps a chat it resolved in a saved view of closed chats, and closes it', async () => {
+    const SAVED = '5d2c1f4e-9d1a-4f0e-8a7b-2c3d4e5f6a70';
+    const resolved = summary('c1', { status: 'closed', lastSeq: 2, routing: conversationRouting('a1', { state: 'resolved', wrapUp: 'Order placed' }) });
+    const answer = deferred<unknown>();
+    const { model, clients } = setup({}, {
+      'GET /api/agent/saved-views': () => ({
+        views: [{ id: SAVED, name: 'Closed today', filter: { status: 'closed' }, sort: 'activity.desc', group: 'none', createdAt: '2024-05-01T10:00:00.000Z', updatedAt: '2024-05-01T10:00:00.000Z' }],
+      }),
+      [`GET /api/agent/saved-views/${SAVED}/conversations`]: () => ({ conversations: [], nextCursor: null }),
+      'POST /api/agent/conversations/c1/resolve': () => answer.promise,
+    });
+    await model.start();
+    await flush();
+    model.open('c1');
+    model.views.value!.chooseSaved(SAVED);
+    await flush();
+    const listed = () => model.inbox.value!.rows.value.map((r) => r.conversation.id);
+    expect(listed()).toEqual([]);
+    const resolving = model.desk.value!.ownership.resolve('c1', 'Order placed');
+    // The gateway tells the consoles before it answers.
+    clients[0]!.emit('frame', { type: 'conversation.updated', conversation: resolved });
+    expect(listed()).toEqual(['c1']);
+    answer.resolve({ conversation: resolved });
+    await resolving;
+    expect(listed()).toEqual(['c1']);
+    expect(model.conversation.value).toBeNull();
   });
 
   it('closes the open conversation with a notice saying why when access to it is lost', async () => {

@@ -176,6 +176,14 @@ export function createConsoleModel({ api, createClient, reload = () => location.
       titleOf,
       onNotice: (text, key) => notices.add(text, key),
       onGone: gone,
+      onResolved: (conversationId, answer) => {
+        // Still this agent's, resolved: out of the open views, into those that list it so.
+        if (!answer) return gone(conversationId);
+        batch(() => {
+          list.update(answer);
+          if (selectedId.value === conversationId) openConversation(null);
+        });
+      },
       // The views' actions on their way: the deletion among them is this admin's own.
       deleting: (conversationId) => workspace?.views.working.value.has(conversationId) ?? false,
     });

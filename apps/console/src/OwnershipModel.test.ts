@@ -110,6 +110,15 @@ describe('createOwnershipModel', () => {
     expect(gone).toEqual(['c1', 'c1']);
   });
 
+  it('hands the resolved chat, as the gateway answered it, to the console', async () => {
+    const resolved = { id: 'c1', status: 'closed' };
+    const api = fakeApi({ 'POST /api/agent/conversations/c1/resolve': () => ({ conversation: resolved }) });
+    const answers: unknown[] = [];
+    const ownership = createOwnershipModel({ api, client: fakeClient(), titleOf: () => 'Vera', onNotice: () => {}, onGone: () => answers.push('gone'), onResolved: (id, c) => answers.push([id, c]) });
+    expect(await ownership.resolve('c1', 'Order placed')).toBe(true);
+    expect(answers).toEqual([['c1', resolved]]);
+  });
+
   it('keeps the chat and shows the gateway’s reason when resolving is refused', async () => {
     const { ownership, gone } = setup({
       'POST /api/agent/conversations/c1/resolve': () => {

@@ -1,5 +1,5 @@
 import type { ParleyClient } from '@parley/client';
-import type { AccessLostReason } from '@parley/protocol';
+import type { AccessLostReason, ConversationSummary } from '@parley/protocol';
 import { batch, signal, type ReadonlySignal } from '@preact/signals';
 import { ApiError, explainError, type Api } from './api.ts';
 
@@ -33,6 +33,12 @@ export interface OwnershipTransport {
   onNotice: (text: string, key: string) => void;
   /** The conversation is no longer this agent's to work: it leaves the list, and closes if open. */
   onGone: (conversationId: string) => void;
+  /**
+   * This agent resolved the chat: it closes if open, and the list takes the gateway's answer (it
+   * leaves the open views and joins those that list it resolved, such as a saved view of closed
+   * chats). Without it, a resolved chat is gone (`onGone`).
+   */
+  onResolved?: (conversationId: string, conversation: ConversationSummary | undefined) => void;
   /**
    * Whether this agent's deletion of the conversation is on its way (default: never). The gateway
    * tells a deletion to every console that held the chat (an access loss, `deleted`), which may
@@ -98,7 +104,7 @@ const LOST: Record<AccessLostReason, (title: string) => string> = {
 };
 
 /** Creates the ownership model for the signed-in agent. */
-export function createOwnershipModel({ api, client, titleOf, onNotice, onGone, deleting = () => false }: OwnershipTransport): OwnershipModel {
+export function createOwnershipModel({ api, client, titleOf, onNotice, onGone, onResolved = onGone, deleting = () => false }: OwnershipTransport): OwnershipModel {
   const busy = signal(new Map<string, OwnershipAction>());
   const errors = signal(new Map<string, string>());
   const transfers = signal(new Map<string, TransferTarget>());
@@ -118,27 +124,30 @@ export function createOwnershipModel({ api, client, titleOf, onNotice, onGone, d
     return next;
   };
 
-  async function run(conversationId: string, action: OwnershipAction, body?: unknown): Promise<boolean> {
-    if (busy.value.has(conversationId)) return false;
+  /** Sends a command; the gateway's answer, or null when it failed (the reason is in `errors`). */
+  async function request(conversationId: string, action: OwnershipAction, body?: unknown): Promise<{ answer: unknown } | null> {
+    if (busy.value.has(conversationId)) return null;
     batch(() => {
       busy.value = new Map(busy.value).set(conversationId, action);
       errors.value = without(errors.value, conversationId);
     });
     try {
-      await api.post(`/api/agent/conversations/${encodeURIComponent(conversationId)}/${PATH[action]}`, body);
-      return !disposed;
+      const answer = await api.post<unknown>(`/api/agent/conversations/${encodeURIComponent(conversationId)}/${PATH[action]}`, body);
+      return disposed ? null : { answer };
     } catch (e) {
-      if (disposed) return false;
+      if (disposed) return null;
       const text =
         e instanceof ApiError && e.code === 'NOT_FOUND'
           ? 'This conversation is no longer yours to work, or it does not exist.'
           : explainError(e, FAILED[action]);
       errors.value = new Map(errors.value).set(conversationId, text);
-      return false;
+      return null;
     } finally {
       if (!disposed) busy.value = without(busy.value, conversationId);
     }
   }
+
+  const run = async (conversationId: string, action: OwnershipAction, body?: unknown) => (await request(conversationId, action, body)) !== null;
 
   function settleTransfer(conversationId: string, accepted: boolean, to: { kind: 'agent' | 'queue'; name: string }): void {
     const title = titleOf(conversationId);
@@ -215,13 +224,13 @@ export function createOwnershipModel({ api, client, titleOf, onNotice, onGone, d
         return false;
       }
       const title = titleOf(conversationId);
-      const ok = await run(conversationId, 'resolve', { wrapUp: reason });
-      if (ok) {
+      const done = await request(conversationId, 'resolve', { wrapUp: reason });
+      if (done) {
         settled.add(conversationId);
         onNotice(`Resolved the chat with ${title} (${reason}).`, `conversation:${conversationId}`);
-        onGone(conversationId);
+        onResolved(conversationId, (done.answer as { conversation?: ConversationSummary } | undefined)?.conversation);
       }
-      return ok;
+      return done !== null;
     },
     clearError(conversationId) {
       if (errors.value.has(conversationId)) errors.value = without(errors.value, conversationId);
