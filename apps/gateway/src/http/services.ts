@@ -77,6 +77,7 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
   let bus: Bus | undefined;
   let messenger: MessengerService | undefined;
   let relayRef: EventRelay | undefined;
+  let tickets: TicketService | undefined;
   const masking = createMaskingSettings({
     db: database.db,
     announce: (change) => relayRef?.publish({ kind: 'workspace.masking', ...change }),
@@ -139,6 +140,7 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
     log: app.log,
     access: { views: routing.views },
     onEnded: (conversationId) => void routed(routing.abandon(conversationId)),
+    onRequestEnded: (conversationId) => tickets!.closedByVisitor(conversationId),
   });
   fanout = createRoutingFanout({ hub, relay, routing, onError: logError('routing fan-out failed') });
   routingParts(app, config, routing, fanout, hub, relay);
@@ -197,13 +199,13 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
     }),
     blocking: createBlockingService({ db: database.db, readable: conversations.readable, announce: relay.publish, masking: masking.maskerOf, onBlocked: (workspaceId, visitorId) => messenger.endBlocked(workspaceId, visitorId) }),
     agents: createAgentService({ db: database.db, routing, announce: relay.publish }),
-    tickets: createTicketService({
+    tickets: (tickets = createTicketService({
       masking: masking.maskerOf,
       db: database.db,
       conversations,
       onCommitted: (batches) => bus?.publish(batches),
       announce: (tx, notices) => bus?.announce?.(tx, notices) ?? Promise.resolve(),
-    }),
+    })),
     attachments: createAttachmentService({ db: database.db, maxBytes: config.maxUploadBytes, maySee: routing.maySee }),
     hub,
     bus,

@@ -16,6 +16,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const CUSTOMER_LEFT = 'The customer left the conversation.';
 /** The agents' note when a conversation ends because its visitor was blocked. */
 export const CUSTOMER_BLOCKED = 'The customer was blocked: the chat ended.';
+/** The agents' note when a visitor ends the conversation of their request (a ticket from the web form). */
+export const CUSTOMER_CLOSED_REQUEST = 'The customer closed the request.';
 
 /** The sender id of the bot's auto-reply and of the gateway's own notes. */
 export const BOT_SENDER = 'bot';
@@ -40,6 +42,7 @@ export function createMessengerService({
   log,
   access,
   onEnded,
+  onRequestEnded,
 }: {
   db: Database;
   publish: (event: RelayEvent) => void;
@@ -52,6 +55,8 @@ export function createMessengerService({
   access?: ConversationAccess;
   /** Called after a visitor ended a conversation (routing takes a chat nobody had yet out of its queue). */
   onEnded?: (conversationId: string) => void;
+  /** Closes the ticket of a request whose conversation the visitor ended (the ticket service). */
+  onRequestEnded?: (conversationId: string) => Promise<void>;
 }) {
   const repo = createMessengerRepository(db);
 
@@ -137,7 +142,9 @@ export function createMessengerService({
       }
       const conversation = await accessible(principal, conversationId);
       if (conversation.status === 'closed') return;
-      await close(conversation, 'left', CUSTOMER_LEFT);
+      // A request's conversation ends with the request: no ticket stays open on a closed conversation.
+      if (conversation.channel === 'web_form') await onRequestEnded?.(conversation.id);
+      await close(conversation, 'left', conversation.channel === 'web_form' ? CUSTOMER_CLOSED_REQUEST : CUSTOMER_LEFT);
     },
 
     /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Attachment } from '@parley/protocol';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { CommitNotice, Executor } from '../../bus/bus.ts';
 import type { Database } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
@@ -252,6 +252,14 @@ export function createTicketRepository(db: Database) {
     async setStatus(ticketId: string, status: TicketRow['status'], at: Date): Promise<TicketRow | undefined> {
       const [row] = await db.update(tickets).set({ status, updatedAt: at }).where(eq(tickets.id, ticketId)).returning();
       return row;
+    },
+
+    /** Closes the ticket of a conversation, if it has one that is not closed. */
+    async closeForConversation(conversationId: string, at: Date): Promise<void> {
+      await db
+        .update(tickets)
+        .set({ status: 'closed', updatedAt: at })
+        .where(and(eq(tickets.conversationId, conversationId), ne(tickets.status, 'closed')));
     },
 
     /** Re-reads a ticket's conversation (after a reply moved its counters). */

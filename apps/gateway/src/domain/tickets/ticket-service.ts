@@ -175,6 +175,11 @@ export function createTicketService({
       return { ticket: toAgentTicket(ticket, conversation, visitor, await maskOf(principal)), duplicate: made.duplicate };
     },
 
+    /** Closes the request whose conversation its visitor ended ("End chat" in the messenger). */
+    async closedByVisitor(conversationId: string): Promise<void> {
+      await repo.closeForConversation(conversationId, clock());
+    },
+
     /** Sets a ticket's status (open, pending, closed). */
     async setStatus(principal: AgentPrincipal, number: number, status: TicketStatus): Promise<AgentTicket> {
       const { ticket, conversation, visitor } = await agentTicket(principal, number);
