@@ -102,6 +102,32 @@ describe('createAdminModel', () => {
     expect(admin.error.value).toBeNull();
   });
 
+  it('adds an agent and keeps their one-time password until the admin is done, then reads the team again', async () => {
+    const made = { agent: routingAgent('a3', { name: 'Kim', email: 'kim@example.com' }), password: 'one-time-password' };
+    const { admin, api, reloads } = setup({ 'POST /api/admin/agents': () => made });
+    expect(await admin.addAgent({ name: 'Kim', email: 'kim', role: 'agent' })).toBe(false);
+    expect(admin.agentError.value).toBe('E-mail must be an e-mail address, like name@example.com.');
+    expect(await admin.addAgent({ name: ' ', email: 'kim@example.com', role: 'agent' })).toBe(false);
+    expect(admin.agentError.value).toBe('Name must not be empty.');
+    expect(admin.error.value).toBeNull();
+    expect(writes(api)).toEqual([]);
+    expect(await admin.addAgent({ name: ' Kim ', email: 'Kim@Example.com', role: 'agent' })).toBe(true);
+    expect(writes(api)).toEqual([{ call: 'POST /api/admin/agents', body: { name: 'Kim', email: 'kim@example.com', role: 'agent' } }]);
+    expect(admin.added.value).toEqual(made);
+    expect(admin.agentError.value).toBeNull();
+    expect(reloads()).toBe(1);
+    admin.dismissAdded();
+    expect(admin.added.value).toBeNull();
+  });
+
+  it('removes an agent, says what became of their chats, and reads the team again', async () => {
+    const { admin, api, reloads } = setup({ 'DELETE /api/admin/agents/a2': () => ({ ok: true }) });
+    expect(await admin.removeAgent('a2')).toBe(true);
+    expect(api.calls).toContain('DELETE /api/admin/agents/a2');
+    expect(admin.notice.value).toBe('Bob was removed and signed out. Their chats went back to their queues.');
+    expect(reloads()).toBe(1);
+  });
+
   it('shows the gateway’s message when a change is refused', async () => {
     const { admin } = setup({
       'PATCH /api/admin/agents/a2': () => {

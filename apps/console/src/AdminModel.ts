@@ -1,8 +1,11 @@
 import {
+  AgentCreateSchema,
   AgentLimitSchema,
   QueueInputSchema,
   QueuePatchSchema,
   WrapUpReasonInputSchema,
+  type AgentCreated,
+  type AgentRole,
   type QueueInput,
   type QueueMode,
   type RoutingAgent,
@@ -37,10 +40,13 @@ export const MODE_LABEL: Record<QueueMode, string> = {
 /** What the admin model needs: REST for the admin routes, and the team for agents and refreshes. */
 export interface AdminTransport {
   api: Pick<Api, 'get' | 'post' | 'put' | 'patch' | 'delete'>;
-  team: Pick<TeamModel, 'agents' | 'queues' | 'wrapUpReasons' | 'load'>;
+  team: Pick<TeamModel, 'agents' | 'queues' | 'wrapUpReasons' | 'load'> & Partial<Pick<TeamModel, 'me'>>;
 }
 
-/** The admin screens' state (MISSION.md A2, A9, A12, A13): queues and their agents, wrap-up reasons, agents' chat limits, templates, blocks, privacy. */
+/** An agent just added, with the one-time password the admin passes on (shown this once). */
+export type AddedAgent = AgentCreated;
+
+/** The admin screens' state (MISSION.md A2, A9, A12, A13): queues and their agents, wrap-up reasons, the agents (add, remove, chat limits), templates, blocks, privacy. */
 export interface AdminModel {
   readonly status: ReadonlySignal<'loading' | 'ready' | 'error'>;
   /** Why the last read or change failed, in words for the admin. */
@@ -50,6 +56,14 @@ export interface AdminModel {
   readonly queues: ReadonlySignal<AdminQueue[]>;
   readonly reasons: ReadonlySignal<WrapUpReason[]>;
   readonly agents: ReadonlySignal<RoutingAgent[]>;
+  /** The signed-in admin's own id (they cannot remove themselves). */
+  readonly meId: ReadonlySignal<string | null>;
+  /** The agent added last, with their one-time password, until the admin is done with it. */
+  readonly added: ReadonlySignal<AddedAgent | null>;
+  /** What the last removal did, in words for the admin. */
+  readonly notice: ReadonlySignal<string | null>;
+  /** Why adding or removing an agent failed, shown beside the form or in the dialog that asked. */
+  readonly agentError: ReadonlySignal<string | null>;
   /** The workspace's templates (their section reads them when it opens). */
   readonly templates: TemplatesModel;
   /** The blocked visitors (their section reads them when it opens). */
@@ -66,7 +80,13 @@ export interface AdminModel {
   removeReason(reasonId: string): Promise<boolean>;
   /** Sets how many chats an agent may hold at once. */
   setChatLimit(agentId: string, maxChats: number): Promise<boolean>;
-  /** Forgets the last error. */
+  /** Adds an agent; on success `added` holds their one-time password. */
+  addAgent(input: { name: string; email: string; role: AgentRole }): Promise<boolean>;
+  /** Forgets the one-time password shown (the admin passed it on). */
+  dismissAdded(): void;
+  /** Removes an agent: their sessions end, their chats go back to their queues. */
+  removeAgent(agentId: string): Promise<boolean>;
+  /** Forgets the last errors. */
   clearError(): void;
 }
 
@@ -75,6 +95,12 @@ interface Field {
   label: string;
   unit?: (n: number) => string;
 }
+
+const AGENT_FIELDS: Record<string, Field> = {
+  name: { label: 'Name' },
+  email: { label: 'E-mail' },
+  role: { label: 'Role' },
+};
 
 const QUEUE_FIELDS: Record<string, Field> = {
   name: { label: 'Name' },
@@ -104,6 +130,8 @@ function issueText(issues: v.BaseIssue<unknown>[], fields: Record<string, Field>
       return `${field.label} must be a whole number.`;
     case 'picklist':
       return `Choose one of the options for ${field.label.toLowerCase()}.`;
+    case 'email':
+      return `${field.label} must be an e-mail address, like name@example.com.`;
     default:
       return `${field.label}: ${issue?.message ?? 'check the value'}.`;
   }
@@ -124,6 +152,9 @@ export function createAdminModel({ api, team }: AdminTransport): AdminModel {
   const status = signal<'loading' | 'ready' | 'error'>('loading');
   const error = signal<string | null>(null);
   const busy = signal(false);
+  const added = signal<AddedAgent | null>(null);
+  const notice = signal<string | null>(null);
+  const agentError = signal<string | null>(null);
   const queueRows = signal<Partial<AdminQueue>[]>([]);
   const reasonRows = signal<WrapUpReason[] | null>(null);
 
@@ -161,17 +192,18 @@ export function createAdminModel({ api, team }: AdminTransport): AdminModel {
     }
   }
 
-  /** Runs a change, then reads the lists again (and the team's snapshot, which pickers use). */
-  async function change(fallback: string, work: () => Promise<void>): Promise<boolean> {
+  /** Runs a change, then reads the lists again (and the team's snapshot, which pickers use); a failure is said in `into`. */
+  async function change(fallback: string, work: () => Promise<void>, into = error): Promise<boolean> {
     if (busy.value) return false;
     busy.value = true;
-    error.value = null;
+    into.value = null;
+    notice.value = null;
     try {
       await work();
       await Promise.all([load(), team.load()]);
       return true;
     } catch (e) {
-      error.value = explainError(e, fallback);
+      into.value = explainError(e, fallback);
       return false;
     } finally {
       busy.value = false;
@@ -179,10 +211,10 @@ export function createAdminModel({ api, team }: AdminTransport): AdminModel {
   }
 
   /** Checks input with the gateway's own schema, so the admin hears about a mistake before sending. */
-  function check<T extends v.GenericSchema>(schema: T, input: unknown, fields: Record<string, Field>): v.InferOutput<T> | null {
+  function check<T extends v.GenericSchema>(schema: T, input: unknown, fields: Record<string, Field>, into = error): v.InferOutput<T> | null {
     const result = v.safeParse(schema, input);
     if (result.success) return result.output;
-    error.value = issueText(result.issues, fields);
+    into.value = issueText(result.issues, fields);
     return null;
   }
 
@@ -195,6 +227,10 @@ export function createAdminModel({ api, team }: AdminTransport): AdminModel {
     queues,
     reasons,
     agents: team.agents,
+    meId: computed(() => team.me?.value?.id ?? null),
+    added,
+    notice,
+    agentError,
     templates: createTemplatesModel({ api }),
     blocks: createBlocksModel({ api }),
     privacy: createPrivacyModel({ api }),
@@ -235,8 +271,30 @@ export function createAdminModel({ api, team }: AdminTransport): AdminModel {
       if (!body) return false;
       return change('The chat limit could not be saved.', () => api.patch(`/api/admin/agents/${encodeURIComponent(agentId)}`, body));
     },
+    async addAgent(input) {
+      const body = check(AgentCreateSchema, input, AGENT_FIELDS, agentError);
+      if (!body) return false;
+      added.value = null;
+      return change(
+        'The agent could not be added.',
+        async () => {
+          added.value = await api.post<AddedAgent>('/api/admin/agents', body);
+        },
+        agentError,
+      );
+    },
+    dismissAdded() {
+      added.value = null;
+    },
+    async removeAgent(agentId) {
+      const name = team.agents.value.find((a) => a.id === agentId)?.name ?? 'The agent';
+      const done = await change('The agent could not be removed.', () => api.delete(`/api/admin/agents/${encodeURIComponent(agentId)}`), agentError);
+      if (done) notice.value = `${name} was removed and signed out. Their chats went back to their queues.`;
+      return done;
+    },
     clearError() {
       error.value = null;
+      agentError.value = null;
     },
   };
 }

@@ -1,12 +1,34 @@
-import { QUEUE_MODES, type QueueMode, type RoutingAgent } from '@parley/protocol';
+import { AGENT_LIMITS, QUEUE_MODES, type AgentRole, type QueueMode, type RoutingAgent } from '@parley/protocol';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { MODE_LABEL, type AdminModel, type AdminQueue } from '../AdminModel.ts';
 import { STATUS_LABEL } from '../TeamModel.ts';
 import { BlocksAdmin } from './BlocksAdmin.tsx';
+import { Dialog, DialogError } from './Dialog.tsx';
 import { PrivacySettings } from './PrivacySettings.tsx';
 import { TemplatesAdmin } from './TemplatesAdmin.tsx';
 
-type Admin = Pick<AdminModel, 'status' | 'error' | 'busy' | 'queues' | 'reasons' | 'agents' | 'createQueue' | 'updateQueue' | 'addReason' | 'removeReason' | 'setChatLimit' | 'clearError'> &
+type Admin = Pick<
+  AdminModel,
+  | 'status'
+  | 'error'
+  | 'busy'
+  | 'queues'
+  | 'reasons'
+  | 'agents'
+  | 'meId'
+  | 'added'
+  | 'notice'
+  | 'agentError'
+  | 'createQueue'
+  | 'updateQueue'
+  | 'addReason'
+  | 'removeReason'
+  | 'setChatLimit'
+  | 'addAgent'
+  | 'dismissAdded'
+  | 'removeAgent'
+  | 'clearError'
+> &
   Partial<Pick<AdminModel, 'templates' | 'blocks' | 'privacy'>>;
 
 const usesOffers = (mode: QueueMode) => mode === 'offer' || mode === 'top_n';
@@ -187,11 +209,126 @@ function ChatLimit({ admin, agent }: { admin: Admin; agent: RoutingAgent }) {
   );
 }
 
+/** "Remove <name>?": what removing does; the removal needs this confirmation. */
+function RemoveAgentDialog({ admin, agent, onClose }: { admin: Admin; agent: RoutingAgent; onClose: () => void }) {
+  return (
+    <Dialog title={`Remove ${agent.name}?`} onClose={onClose}>
+      <form
+        class="dialog__body"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          if (await admin.removeAgent(agent.id)) onClose();
+        }}
+      >
+        <p class="dialog__hint">
+          {agent.name} is signed out at once and can no longer sign in. The chats {agent.name} owns go back to their queues, and chats offered to {agent.name} go to the next agent. What{' '}
+          {agent.name} wrote keeps their name.
+        </p>
+        <DialogError error={admin.agentError.value} />
+        <div class="dialog__actions">
+          <button class="button button--quiet" type="button" data-autofocus onClick={onClose}>
+            Cancel
+          </button>
+          <button class="button button--danger" type="submit" disabled={admin.busy.value}>
+            {admin.busy.value ? 'Removing…' : 'Remove agent'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** Adding an agent: name, e-mail and role. Parley makes their first password. */
+function AddAgentForm({ admin }: { admin: Admin }) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<AgentRole>('agent');
+  return (
+    <form
+      class="admin-form"
+      noValidate
+      aria-label="Add an agent"
+      onSubmit={async (event) => {
+        event.preventDefault();
+        if (!(await admin.addAgent({ name, email, role }))) return;
+        setName('');
+        setEmail('');
+        setRole('agent');
+      }}
+    >
+      <label class="field">
+        <span class="field__label">Name</span>
+        <input type="text" required maxLength={AGENT_LIMITS.name} autoComplete="off" value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
+      </label>
+      <label class="field">
+        <span class="field__label">E-mail</span>
+        <input type="email" required maxLength={AGENT_LIMITS.email} autoComplete="off" value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} />
+      </label>
+      <label class="field">
+        <span class="field__label">Role</span>
+        <select value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as AgentRole)}>
+          <option value="agent">Agent: answers chats</option>
+          <option value="admin">Admin: also manages the workspace</option>
+        </select>
+      </label>
+      {admin.agentError.value && (
+        <p class="admin__error" role="alert">
+          {admin.agentError.value}
+        </p>
+      )}
+      <div class="dialog__actions">
+        <button class="button button--primary" type="submit" disabled={admin.busy.value}>
+          Add agent
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The one-time password of the agent just added, shown this once, to pass on. */
+function AddedAgent({ admin }: { admin: Admin }) {
+  const added = admin.added.value;
+  const [copied, setCopied] = useState(false);
+  useEffect(() => setCopied(false), [added]);
+  if (!added) return null;
+  const { agent, password } = added;
+  return (
+    <div class="admin__item" role="status" aria-label={`${agent.name} was added`}>
+      <div class="admin__summary">
+        <strong>{agent.name} was added.</strong>
+        <span class="admin__note">
+          They sign in at this console as {agent.email} with this one-time password, then choose their own. It is shown only now: give it to them yourself, not by e-mail.
+        </span>
+        <label class="field">
+          <span class="field__label">One-time password for {agent.name}</span>
+          <input type="text" readOnly value={password} onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+        </label>
+      </div>
+      <button
+        class="button button--quiet"
+        type="button"
+        onClick={() => navigator.clipboard?.writeText(password).then(() => setCopied(true), () => setCopied(false))}
+      >
+        {copied ? 'Copied' : 'Copy password'}
+      </button>
+      <button class="button button--quiet" type="button" onClick={() => admin.dismissAdded()}>
+        Done
+      </button>
+    </div>
+  );
+}
+
 function AgentsSection({ admin }: { admin: Admin }) {
+  const [removing, setRemoving] = useState<RoutingAgent | null>(null);
   return (
     <section class="admin__section" aria-labelledby="admin-agents">
       <h3 id="admin-agents">Agents</h3>
-      <p class="admin__hint">How many chats each agent may hold at once.</p>
+      <p class="admin__hint">Who answers chats, and how many chats each may hold at once.</p>
+      {admin.notice.value && (
+        <p class="admin__note" role="status">
+          {admin.notice.value}
+        </p>
+      )}
       <table class="admin__table">
         <thead>
           <tr>
@@ -199,6 +336,9 @@ function AgentsSection({ admin }: { admin: Admin }) {
             <th scope="col">Status</th>
             <th scope="col">Chats now</th>
             <th scope="col">Chat limit</th>
+            <th scope="col">
+              <span class="visually-hidden">Remove</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -206,21 +346,41 @@ function AgentsSection({ admin }: { admin: Admin }) {
             <tr key={agent.id}>
               <th scope="row">
                 {agent.name} <span class="admin__note">{agent.email}</span>
+                {agent.role === 'admin' && <span class="admin__note"> · Admin</span>}
               </th>
               <td>{STATUS_LABEL[agent.status]}</td>
               <td>{agent.load}</td>
               <td>
                 <ChatLimit admin={admin} agent={agent} />
               </td>
+              <td>
+                {agent.id !== admin.meId.value && (
+                  <button
+                    class="button button--quiet"
+                    type="button"
+                    aria-label={`Remove ${agent.name}`}
+                    disabled={admin.busy.value}
+                    onClick={() => {
+                      admin.clearError();
+                      setRemoving(agent);
+                    }}
+                  >
+                    Remove
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      <AddedAgent admin={admin} />
+      <AddAgentForm admin={admin} />
+      {removing && <RemoveAgentDialog admin={admin} agent={removing} onClose={() => setRemoving(null)} />}
     </section>
   );
 }
 
-/** The workspace settings (admins only): queues, wrap-up reasons, agents' chat limits, templates, blocked visitors and privacy. */
+/** The workspace settings (admins only): queues, wrap-up reasons, the agents (add, remove, chat limits), templates, blocked visitors and privacy. */
 export function AdminScreens({ admin, onBack }: { admin: Admin; onBack: () => void }) {
   return (
     <section class="admin" aria-labelledby="admin-title">
