@@ -1,5 +1,6 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { ApiError, type Api } from './api.ts';
+import { createPasswordModel, type PasswordModel } from './PasswordModel.ts';
 
 /** The signed-in agent, as `GET /api/agent/me` and `POST /api/agent/login` describe them. */
 export interface Agent {
@@ -8,6 +9,8 @@ export interface Agent {
   email: string;
   role: string;
   workspaceId: string;
+  /** They signed in with the one-time password an admin was shown: the console asks them to choose their own. */
+  mustChangePassword?: boolean;
 }
 
 /** `loading` until `GET /api/agent/me` has answered. */
@@ -18,7 +21,7 @@ export interface SessionTransport {
   api: Pick<Api, 'get' | 'post'>;
 }
 
-/** Sign-in state: who is signed in, the sign-in form's error, and the actions that change them. */
+/** Sign-in state: who is signed in, the sign-in form's error, the agent's own password, and the actions that change them. */
 export interface SessionModel {
   readonly status: ReadonlySignal<SessionStatus>;
   readonly agent: ReadonlySignal<Agent | null>;
@@ -26,6 +29,8 @@ export interface SessionModel {
   readonly error: ReadonlySignal<string | null>;
   /** True while a sign-in request is in flight. */
   readonly busy: ReadonlySignal<boolean>;
+  /** Changing the signed-in agent's own password. */
+  readonly password: PasswordModel;
   /** Asks the gateway whether the cookie is still a session. */
   load(): Promise<void>;
   /** Signs in; on failure `error` says why. */
@@ -58,11 +63,15 @@ export function createSessionModel({ api }: SessionTransport): SessionModel {
   const busy = signal(false);
   const status = computed<SessionStatus>(() => (agent.value ? 'signed-in' : checked.value ? 'signed-out' : 'loading'));
 
+  // Once changed, the one-time password is no longer theirs to replace.
+  const password = createPasswordModel({ api, onChanged: () => agent.value && (agent.value = { ...agent.value, mustChangePassword: false }) });
+
   return {
     status,
     agent,
     error,
     busy,
+    password,
     async load() {
       try {
         const me = await api.get<{ agent: Agent }>('/api/agent/me');

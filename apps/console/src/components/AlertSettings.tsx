@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { AlertsModel } from '../AlertsModel.ts';
 
-/** The console's settings menu: desktop notifications for incoming requests (asks the browser's permission). */
-export function AlertSettings({ alerts }: { alerts: Pick<AlertsModel, 'desktop' | 'access' | 'error' | 'setDesktop'> }) {
+/** The console's settings menu: desktop notifications for incoming requests (asks the browser's permission), and the agent's own password. */
+export function AlertSettings({ alerts, onChangePassword }: { alerts: Pick<AlertsModel, 'desktop' | 'access' | 'error' | 'setDesktop'>; onChangePassword?: () => void }) {
   const blocked = alerts.access.value === 'denied' || alerts.access.value === 'unsupported';
   const menu = useRef<HTMLDetailsElement>(null);
   // Like any menu: a click elsewhere or Escape closes it (Escape gives the focus back to its button).
@@ -35,6 +35,18 @@ export function AlertSettings({ alerts }: { alerts: Pick<AlertsModel, 'desktop' 
           <p class="menu__error" role="alert">
             {alerts.error.value}
           </p>
+        )}
+        {onChangePassword && (
+          <button
+            class="button button--quiet"
+            type="button"
+            onClick={() => {
+              if (menu.current) menu.current.open = false;
+              onChangePassword();
+            }}
+          >
+            Change password…
+          </button>
         )}
       </div>
     </details>

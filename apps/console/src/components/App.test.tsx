@@ -13,7 +13,7 @@ const agent = { id: 'a1', name: 'Ada Agent', email: 'agent@example.com', role: '
 let unmount = () => {};
 afterEach(() => unmount());
 
-async function setup(signedIn: boolean, routing = false) {
+async function setup(signedIn: boolean, routing = false, me: typeof agent & { mustChangePassword?: boolean } = agent) {
   let session = signedIn;
   const asked: string[] = [];
   const api = fakeApi({
@@ -25,9 +25,10 @@ async function setup(signedIn: boolean, routing = false) {
     }),
     'GET /api/agent/me': () => {
       if (!session) throw new ApiError(401, 'UNAUTHORIZED', 'Sign in first.');
-      return { agent };
+      return { agent: me };
     },
-    'POST /api/agent/login': () => ((session = true), { agent }),
+    'POST /api/agent/login': () => ((session = true), { agent: me }),
+    'POST /api/agent/password': () => ({ ok: true }),
     'POST /api/agent/logout': () => ((session = false), { ok: true }),
     'GET /api/agent/views/open': () => ({ conversations: [summary('c1', { visitor: { id: 'v1', name: 'Vera' }, preview: 'Hi there' })] }),
     'GET /api/agent/conversations/c1/messages?limit=50': () => ({
@@ -118,5 +119,32 @@ describe('App', () => {
     expect(screen.getByRole('heading', { name: 'Workspace settings', level: 2 })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Back to conversations' }));
     expect(screen.getByRole('heading', { name: 'No conversation open' })).toBeTruthy();
+  });
+
+  it('asks an agent signed in with a one-time password to choose their own, and lets anyone change theirs from the settings', async () => {
+    const { screen, user, model, api } = await setup(true, true, { ...agent, mustChangePassword: true });
+    await settle();
+    const first = screen.getByRole('dialog', { name: 'Choose your own password' });
+    await user.click(within(first).getByRole('button', { name: 'Later' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+
+    await user.click(screen.getByText('Settings'));
+    await user.click(screen.getByRole('button', { name: 'Change password…' }));
+    expect((screen.getByText('Settings').closest('details') as HTMLDetailsElement).open).toBe(false);
+    const dialog = within(screen.getByRole('dialog', { name: 'Choose your own password' }));
+    await user.type(dialog.getByLabelText('One-time password'), 'Xq7-one-time-pw_');
+    await user.type(dialog.getByLabelText('New password'), 'only Ada knows this');
+    await user.type(dialog.getByLabelText('New password again'), 'only Ada knows this');
+    await user.click(dialog.getByRole('button', { name: 'Change password' }));
+    await settle();
+    expect(api.bodies.filter((b) => b.call === 'POST /api/agent/password')).toEqual([
+      { call: 'POST /api/agent/password', body: { currentPassword: 'Xq7-one-time-pw_', newPassword: 'only Ada knows this' } },
+    ]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(model.session.agent.value?.mustChangePassword).toBe(false);
+    // From now on it is an ordinary change.
+    await user.click(screen.getByText('Settings'));
+    await user.click(screen.getByRole('button', { name: 'Change password…' }));
+    expect(screen.getByRole('dialog', { name: 'Change your password' })).toBeTruthy();
   });
 });

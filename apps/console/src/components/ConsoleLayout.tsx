@@ -1,4 +1,5 @@
 import type { ClientState } from '@parley/client';
+import { useState } from 'preact/hooks';
 import type { ConsoleModel } from '../ConsoleModel.ts';
 import type { Agent } from '../SessionModel.ts';
 import { AdminScreens } from './AdminScreens.tsx';
@@ -9,6 +10,7 @@ import { ConversationView } from './ConversationView.tsx';
 import { InboxList } from './InboxList.tsx';
 import { IncomingOffers } from './IncomingOffers.tsx';
 import { Notices } from './Notices.tsx';
+import { PasswordDialog } from './PasswordDialog.tsx';
 import { QueuePanel } from './QueuePanel.tsx';
 import { StatusPicker } from './StatusPicker.tsx';
 import { TicketList, TicketsContext } from './TicketList.tsx';
@@ -33,6 +35,8 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
   const desk = model.desk.value;
   const admin = model.screen.value === 'admin' ? desk?.admin : null;
   const tickets = model.tickets.value;
+  // Signed in with an admin's one-time password: asked at once to choose their own.
+  const [changingPassword, setChangingPassword] = useState(agent.mustChangePassword === true);
   return (
     <div class="shell">
       <header class="topbar">
@@ -52,7 +56,7 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
             Workspace settings
           </button>
         )}
-        {desk && <AlertSettings alerts={desk.alerts} />}
+        {desk && <AlertSettings alerts={desk.alerts} onChangePassword={() => setChangingPassword(true)} />}
         <p class="topbar__agent" title={agent.email}>
           {agent.name}
         </p>
@@ -61,6 +65,7 @@ export function ConsoleLayout({ model, agent }: { model: ConsoleModel; agent: Ag
         </button>
       </header>
       {desk && <IncomingOffers offers={desk.offers} />}
+      {changingPassword && <PasswordDialog password={model.session.password} firstSignIn={agent.mustChangePassword === true} onClose={() => setChangingPassword(false)} />}
       <div class="panes">
         <div class="sidebar">
           {desk && <QueuePanel team={desk.team} />}
