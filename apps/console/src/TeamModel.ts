@@ -48,6 +48,8 @@ export interface TeamModel {
   /** The queues this agent sees, by name, with waiting chats and Online agents. */
   readonly queues: ReadonlySignal<RoutingQueue[]>;
   readonly wrapUpReasons: ReadonlySignal<WrapUpReason[]>;
+  /** Days a resolved chat stays in Closed before it goes to the archive (0: at once); null until the snapshot is read. */
+  readonly archiveAfterDays: ReadonlySignal<number | null>;
   /** The current time, moved on by the timer. */
   readonly now: ReadonlySignal<number>;
   /** How long this agent has been in their current status, in ms. */
@@ -82,6 +84,7 @@ export function createTeamModel({ api, client, now: clock = Date.now, tick = def
   const byId = signal(new Map<string, RoutingAgent>());
   const queueList = signal<RoutingQueue[]>([]);
   const wrapUpReasons = signal<WrapUpReason[]>([]);
+  const archiveAfterDays = signal<number | null>(null);
   const now = signal(clock());
   const changing = signal(false);
   let hellos = 0;
@@ -120,6 +123,7 @@ export function createTeamModel({ api, client, now: clock = Date.now, tick = def
         meId.value = snapshot.me.id;
         queueList.value = snapshot.queues;
         wrapUpReasons.value = snapshot.wrapUpReasons;
+        archiveAfterDays.value = snapshot.archiveAfterDays;
         status.value = 'ready';
         error.value = null;
       });
@@ -155,6 +159,7 @@ export function createTeamModel({ api, client, now: clock = Date.now, tick = def
     agents,
     queues,
     wrapUpReasons,
+    archiveAfterDays,
     now,
     timeInStatus,
     changing,

@@ -32,6 +32,8 @@ describe('routing in the gateway', () => {
     expect(support).toMatchObject({ mode: 'offer', agentIds: [admin.id], waiting: 0 });
     expect(snapshot.body.wrapUpReasons.map((r: { label: string }) => r.label).sort()).toEqual(['Needs follow-up', 'Solved', 'Spam']);
     expect(snapshot.body.me).toMatchObject({ id: admin.id, role: 'admin', status: 'offline', connected: true, queueIds: [support.id] });
+    // How long a resolved chat stays in Closed, for the resolve dialog to say (PARLEY_ARCHIVE_AFTER_DAYS, 7 by default).
+    expect(snapshot.body.archiveAfterDays).toBe(7);
   });
 
   it('queues a new visitor conversation in the app queue, tells the visitor their place, and offers it once the agent is Online', async () => {

@@ -370,6 +370,7 @@ describe('resolve, with resolved chats archived at once (PARLEY_ARCHIVE_AFTER_DA
     const at = await startGateway({ PARLEY_ARCHIVE_AFTER_DAYS: '0' });
     try {
       const boss = await demoAgent(at);
+      expect((await api(at, boss.cookie, 'GET', '/api/agent/routing')).body.archiveAfterDays).toBe(0);
       const chat = await visitorChat(at, 'Quick question');
       const id = chat.conversationId;
       await boss.socket.next('conversation.updated', (f) => f.conversation.id === id);

@@ -142,6 +142,8 @@ export const RoutingSnapshotSchema = v.object({
   /** Offers waiting for this agent's answer. */
   offers: v.array(OfferSchema),
   wrapUpReasons: v.array(v.object({ id: v.string(), label: v.string() })),
+  /** Days a resolved chat stays in the Closed views before it goes to the archive by itself (`PARLEY_ARCHIVE_AFTER_DAYS`); 0: it goes there as it is resolved. */
+  archiveAfterDays: v.number(),
 });
 
 /** Frames pushed to agent sockets about routing. */

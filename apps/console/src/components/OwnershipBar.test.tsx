@@ -9,6 +9,7 @@ import { fakeApi, fakeClient, message, summary } from '../test-support/fakes.ts'
 import { render, settle } from '../test-support/render.ts';
 import { conversationRouting, routingAgent, routingQueue, snapshot } from '../test-support/routing.ts';
 import { ConversationView } from './ConversationView.tsx';
+import { afterResolve } from './OwnershipBar.tsx';
 
 let unmount = () => {};
 afterEach(() => unmount());
@@ -136,6 +137,8 @@ describe('OwnershipBar', () => {
     const submit = within(dialog).getByRole('button', { name: 'Resolve' }) as HTMLButtonElement;
     expect(submit.disabled).toBe(true);
     expect(within(dialog).getByRole('group', { name: 'Wrap-up reason (required)' })).toBeTruthy();
+    // As the gateway keeps it: 7 days in Closed first (PARLEY_ARCHIVE_AFTER_DAYS), not the archive at once.
+    expect(dialog.textContent).toContain('The visitor is told the chat has ended. It stays in Closed for 7 days, then moves to the archive.');
     await user.click(within(dialog).getByRole('radio', { name: 'Order placed' }));
     expect(submit.disabled).toBe(false);
     await user.click(submit);
@@ -143,5 +146,12 @@ describe('OwnershipBar', () => {
     expect(api.bodies.find((b) => b.call === `POST ${base}/resolve`)?.body).toEqual({ wrapUp: 'Order placed' });
     expect(gone).toEqual(['c1']);
     expect(notices).toEqual(['Resolved the chat with Vera (Order placed).']);
+  });
+
+  it('says where a resolved chat goes: Closed for the days the gateway keeps it there, or the archive at once', () => {
+    expect(afterResolve(1)).toBe('The visitor is told the chat has ended. It stays in Closed for a day, then moves to the archive.');
+    expect(afterResolve(30)).toBe('The visitor is told the chat has ended. It stays in Closed for 30 days, then moves to the archive.');
+    expect(afterResolve(0)).toBe('The visitor is told the chat has ended, and it moves to the archive.');
+    expect(afterResolve(null)).toBe('The visitor is told the chat has ended. It stays in Closed for a while, then moves to the archive.');
   });
 });

@@ -4,7 +4,15 @@ import type { OwnershipModel, TransferTarget } from '../OwnershipModel.ts';
 import { STATUS_LABEL, type TeamModel } from '../TeamModel.ts';
 import { Dialog, DialogError } from './Dialog.tsx';
 
-type Team = Pick<TeamModel, 'agents' | 'queues' | 'wrapUpReasons' | 'load' | 'status'>;
+type Team = Pick<TeamModel, 'agents' | 'queues' | 'wrapUpReasons' | 'archiveAfterDays' | 'load' | 'status'>;
+
+/** Where a resolved chat goes, as the gateway keeps it (docs/protocol.md, resolve): Closed for some days, then the archive. */
+export function afterResolve(archiveAfterDays: number | null): string {
+  if (archiveAfterDays === 0) return 'The visitor is told the chat has ended, and it moves to the archive.';
+  if (archiveAfterDays === null) return 'The visitor is told the chat has ended. It stays in Closed for a while, then moves to the archive.';
+  const days = Math.max(1, Math.round(archiveAfterDays));
+  return `The visitor is told the chat has ended. It stays in Closed for ${days === 1 ? 'a day' : `${days} days`}, then moves to the archive.`;
+}
 
 /** Where the chat stands, in a sentence. */
 export function routingText(routing: ConversationRouting, meId: string, queueName: string | null): string {
@@ -141,7 +149,7 @@ function ResolveDialog({ team, busy, error, title, onResolve, onClose }: { team:
             <input type="text" required maxLength={120} value={chosen} onInput={(e) => setChosen((e.currentTarget as HTMLInputElement).value)} />
           </label>
         )}
-        <p class="dialog__hint">The visitor is told the chat has ended, and it moves to the archive.</p>
+        <p class="dialog__hint">{afterResolve(team.archiveAfterDays.value)}</p>
         <DialogError error={error} />
         <div class="dialog__actions">
           <button class="button button--quiet" type="button" onClick={onClose}>

@@ -64,5 +64,6 @@ export const snapshot = (overrides: Partial<RoutingSnapshot> = {}): RoutingSnaps
     { id: 'r1', label: 'Question answered' },
     { id: 'r2', label: 'Order placed' },
   ],
+  archiveAfterDays: 7,
   ...overrides,
 });

@@ -20,8 +20,9 @@ export type { Actor } from './routing-context.ts';
 /** The job that moves a resolved chat from the Closed view to the archive when its time comes. */
 export const ARCHIVE_RESOLVED = 'conversation.archive';
 
+const DAY_MS = 86_400_000;
 /** How long a resolved chat stays in the Closed view unless told otherwise: 7 days. */
-export const DEFAULT_ARCHIVE_AFTER_MS = 7 * 86_400_000;
+export const DEFAULT_ARCHIVE_AFTER_MS = 7 * DAY_MS;
 
 const DISPATCH_LIMIT = 100;
 
@@ -567,7 +568,7 @@ export function createRoutingService({
       ]);
       const me = agents.find((a) => a.id === actor.agentId);
       if (!me) throw notFound('agent');
-      return { me, agents, queues, offers: offers.map(({ agentId: _, ...offer }) => offer), wrapUpReasons };
+      return { me, agents, queues, offers: offers.map(({ agentId: _, ...offer }) => offer), wrapUpReasons, archiveAfterDays: archiveAfterMs / DAY_MS };
     },
 
     /** Agents of a workspace as the console lists them (all, or some). */
