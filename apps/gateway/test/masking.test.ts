@@ -266,6 +266,54 @@ describe('masking personal data for agents', () => {
     for (const masked of Object.values(MASKED)) expect(agentText).not.toContain(masked);
   });
 
+  it('masks a ticket requester named after their e-mail in every answer an agent gets (canary)', async () => {
+    // A chat from a visitor who gave no name, turned into a ticket: the requester is named by the
+    // address's local part. That name must reach agents masked like the address itself.
+    const canary = `canary.${cid().slice(0, 8)}`;
+    const email = `${canary}@example.com`;
+    const masked = `c${'*'.repeat(canary.length - 1)}`;
+    await setMasking(true);
+    try {
+      const agent = await gw.connectAgent(admin);
+      await agent.next('hello');
+      const { token } = await gw.visitor();
+      const visitor = await gw.connectVisitor(token);
+      await visitor.next('hello');
+      visitor.send({ type: 'message.send', ref: 's', clientConversationId: cid(), clientMessageId: cid(), body: 'Please send me the invoice.' });
+      const { conversationId } = await visitor.next('message.ack', (f) => f.ref === 's');
+
+      const bodies: string[] = [];
+      const call = async (method: string, path: string, body?: unknown) => {
+        const response = await agentCall(admin, method, path, body);
+        expect(response.status, `${method} ${path}`).toBeLessThan(300);
+        bodies.push(response.text);
+        return response.json!;
+      };
+      const converted = await call('POST', `/api/agent/conversations/${conversationId}/ticket`, { email });
+      const { number } = converted.ticket;
+      await call('POST', `/api/agent/conversations/${conversationId}/ticket`, { email });
+      await call('GET', '/api/agent/tickets');
+      await call('GET', `/api/agent/tickets/${number}`);
+      await call('PATCH', `/api/agent/tickets/${number}`, { status: 'pending' });
+      await call('GET', `/api/agent/conversations/${conversationId}`);
+      await call('GET', `/api/agent/conversations/${conversationId}/customer`);
+      await call('GET', '/api/agent/views/open?limit=200');
+      agent.send({ type: 'conversation.list', ref: 'list' });
+      await agent.next('conversation.list.result', (f) => f.ref === 'list');
+      agent.close();
+      visitor.close();
+
+      expect(JSON.stringify(agent.frames) + bodies.join('\n')).not.toContain(canary);
+      expect(converted.ticket).toMatchObject({ subject: `Chat with ${masked}`, requester: { name: masked, email: `${masked}@example.com`, emailMasked: true } });
+      // The customer's portal keeps the ticket as it was made.
+      const portal = await fetch(`${gw.url}/api/visitor/tickets`, { headers: { authorization: `Bearer ${token}`, origin: gw.origin } });
+      const own = ((await portal.json()) as { tickets: { number: number; requester: unknown }[] }).tickets.find((t) => t.number === number);
+      expect(own?.requester).toEqual({ name: canary, email });
+    } finally {
+      await setMasking(false);
+    }
+  });
+
   it('applies a change to an agent socket that is already open', async () => {
     const agent = await gw.connectAgent(admin);
     await agent.next('hello');

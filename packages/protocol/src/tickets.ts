@@ -126,8 +126,15 @@ export interface VisitorTicket {
   preview: string | null;
 }
 
+/** A ticket's requester as an agent sees it. */
+export interface AgentTicketRequester extends TicketRequester {
+  /** The e-mail is shown masked (the workspace masks personal data): no address to write to. */
+  emailMasked: boolean;
+}
+
 /** A ticket as an agent sees it. */
-export interface AgentTicket extends VisitorTicket {
+export interface AgentTicket extends Omit<VisitorTicket, 'requester'> {
+  requester: AgentTicketRequester;
   id: string;
   appId: string;
   visitor: { id: string; name: string | null };

@@ -45,7 +45,8 @@ export function TicketDetails({ model, onBack }: { model: Model; /** Shows the c
             <dd>
               {ticket.requester.name}
               <br />
-              <a href={`mailto:${ticket.requester.email}`}>{ticket.requester.email}</a>
+              {/* A masked address is shown, but it is no address to write to. */}
+              {ticket.requester.emailMasked ? <span>{ticket.requester.email}</span> : <a href={`mailto:${ticket.requester.email}`}>{ticket.requester.email}</a>}
             </dd>
             <dt>Created</dt>
             <dd>

@@ -5,7 +5,7 @@ export const agentTicket = (number: number, overrides: Partial<AgentTicket> = {}
   number,
   subject: `Subject ${number}`,
   status: 'open',
-  requester: { name: 'Ayşe Yılmaz', email: 'ayse@example.com' },
+  requester: { name: 'Ayşe Yılmaz', email: 'ayse@example.com', emailMasked: false },
   conversationId: `c${number}`,
   createdAt: '2024-05-01T11:00:00.000Z',
   updatedAt: '2024-05-01T11:00:00.000Z',

@@ -53,7 +53,7 @@ export const agentTicket = (number: number, overrides: Partial<AgentTicket> = {}
   number,
   subject: 'Chat with Vera Visitor',
   status: 'open',
-  requester: { name: 'Vera Visitor', email: 'vera@example.com' },
+  requester: { name: 'Vera Visitor', email: 'vera@example.com', emailMasked: false },
   conversationId: 'c1',
   createdAt: '2024-05-01T10:00:00.000Z',
   updatedAt: '2024-05-01T10:00:00.000Z',

@@ -3,7 +3,7 @@ import type { ReadEvent, TypingEvent } from '../bus/event-relay.ts';
 import type { ConversationRow, MessageRow } from '../db/schema/index.ts';
 import type { AgentTicket, VisitorTicket } from '@parley/protocol';
 import type { TicketRow } from '../db/schema/index.ts';
-import { UNMASKED, type Masker } from './masking/personal-data.ts';
+import { localPartOf, maskLocalPart, UNMASKED, type Masker } from './masking/personal-data.ts';
 import { systemEventOf } from './routing/system-messages.ts';
 
 // Every payload leaves through one of these serializers. The visitor ones are allowlists: a field
@@ -96,7 +96,12 @@ export function toVisitorTicket(ticket: TicketRow, conversation: ConversationRow
   };
 }
 
-/** A ticket as an agent sees it: with its ids, its visitor and the full preview, masked by the workspace's masker. */
+/**
+ * A ticket as an agent sees it: with its ids, its visitor and the full preview, masked by the
+ * workspace's masker. A requester named by their address's local part (a chat converted to a
+ * ticket with no name is named so, and its subject says "Chat with" it) has that name masked like
+ * the address, wherever it stands: else it would show what masking hides of the address.
+ */
 export function toAgentTicket(
   ticket: TicketRow,
   conversation: ConversationRow,
@@ -104,10 +109,14 @@ export function toAgentTicket(
   mask: Masker,
 ): AgentTicket {
   const visitorView = toVisitorTicket(ticket, conversation);
+  const { name, email } = visitorView.requester;
+  const namedByAddress = mask.masks && name !== '' && name === localPartOf(email);
+  const text = (value: string) => (namedByAddress ? maskLocalPart(mask.text(value), email) : mask.text(value));
+  const shownEmail = mask.text(email);
   return {
     ...visitorView,
-    subject: mask.text(visitorView.subject),
-    requester: { name: mask.text(visitorView.requester.name), email: mask.text(visitorView.requester.email) },
+    subject: text(visitorView.subject),
+    requester: { name: text(name), email: shownEmail, emailMasked: shownEmail !== email },
     preview: conversation.preview == null ? conversation.preview : mask.preview(conversation.preview),
     id: ticket.id,
     appId: ticket.appId,

@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cid, DEMO_PASSWORD, startGateway, type TestGateway } from '../support/gateway.ts';
-import { launchBrowser, recordTraffic, SHOTS, visitorWrites as writeFromSite } from './support.ts';
+import { goToTicket, launchBrowser, recordTraffic, SHOTS, visitorWrites as writeFromSite } from './support.ts';
 
 // Masking personal data, switched in the console's privacy settings (MISSION.md A12): once an
 // admin turns it on, a card number a visitor sends reaches the console masked (pop-over, list,
 // messages, and every frame and response the console receives), while the visitor keeps their
-// own text; turning it off shows agents the original again.
+// own text; turning it off shows agents the original again. A template never puts a masked
+// e-mail into a reply, and a chat turned into a ticket shows its requester masked.
 
 const JOURNEY = 120_000;
 const CARD = '4111 1111 1111 1111';
@@ -44,11 +45,26 @@ async function setMasking(on: boolean): Promise<void> {
   await agent.getByRole('button', { name: 'Back to conversations' }).click();
 }
 
+/** Turns masking on; only what the console receives from here on is recorded (before, masking was off). */
+async function maskFromNow(): Promise<void> {
+  await setMasking(true);
+  traffic.frames.length = 0;
+  traffic.responses.length = 0;
+}
+
 /** A visitor on the demo site writes a first message. */
 async function visitorWrites(text: string): Promise<Page> {
   const { context, page } = await writeFromSite(browser, `${gw.url}/`, text);
   contexts.push(context);
   return page;
+}
+
+/** A visitor writes `text`, and the agent accepts the chat it pops over; it opens. */
+async function chatAccepted(text: string): Promise<Page> {
+  const visitor = await visitorWrites(text);
+  await agent.getByRole('alertdialog').filter({ hasText: text }).getByRole('button', { name: 'Accept', exact: true }).click({ timeout: 20_000 });
+  await agent.getByRole('log', { name: 'Messages' }).getByText(text).waitFor({ timeout: 15_000 });
+  return visitor;
 }
 
 beforeAll(async () => {
@@ -67,10 +83,7 @@ describe('masking personal data from the console’s privacy settings', () => {
   it(
     'masks a card number a visitor sends once an admin turns masking on, and shows it again once it is off',
     async () => {
-      await setMasking(true);
-      // Only what the console received from here on counts: before, masking was off.
-      traffic.frames.length = 0;
-      traffic.responses.length = 0;
+      await maskFromNow();
 
       const tag = cid().slice(0, 8);
       const visitor = await visitorWrites(`My card is ${CARD}, order ${tag}`);
@@ -106,12 +119,7 @@ describe('masking personal data from the console’s privacy settings', () => {
     'leaves the customer’s e-mail out of a template, sends nothing until the agent fills it in, and never sends the masked address',
     async () => {
       await setMasking(true);
-      const tag = cid().slice(0, 8);
-      const question = `Can you e-mail me the invoice? ${tag}`;
-      const visitor = await visitorWrites(question);
-      const offer = agent.getByRole('alertdialog').filter({ hasText: tag });
-      await offer.getByRole('button', { name: 'Accept', exact: true }).click({ timeout: 20_000 });
-      await agent.getByRole('log', { name: 'Messages' }).getByText(question).waitFor({ timeout: 15_000 });
+      const visitor = await chatAccepted(`Can you e-mail me the invoice? ${cid().slice(0, 8)}`);
 
       // The agent adds the visitor as a contact with their e-mail.
       const panel = agent.getByRole('region', { name: 'Customer' });
@@ -140,6 +148,38 @@ describe('masking personal data from the console’s privacy settings', () => {
       await visitor.getByText(sent).waitFor({ timeout: 15_000 });
       expect(await visitor.getByText(/I will send the details/).count()).toBe(1);
       expect(await visitor.getByText(/\*\*\*|<email>/).count()).toBe(0);
+      await setMasking(false);
+      expect(traffic.errors).toEqual([]);
+    },
+    JOURNEY,
+  );
+
+  it(
+    'shows a chat turned into a ticket with the requester’s e-mail masked everywhere, the name made from it too, and no link to the masked address',
+    async () => {
+      await maskFromNow();
+      const tag = cid().slice(0, 8);
+      // A unique address: its local part must reach the console nowhere while masking is on.
+      const canary = `visitor.${tag}`;
+      const masked = `v${'*'.repeat(canary.length - 1)}`;
+      await chatAccepted(`My order has not arrived ${tag}`);
+
+      await agent.getByRole('button', { name: 'Convert to ticket' }).click();
+      const dialog = agent.getByRole('dialog', { name: /^Convert the chat with .* to a ticket$/ });
+      await dialog.getByRole('textbox', { name: 'Customer’s e-mail' }).fill(`${canary}@example.com`);
+      await dialog.getByRole('button', { name: 'Convert to ticket' }).click();
+
+      // The ticket panel: requester and subject masked, the address shown but not a link.
+      const { number, ticket } = await goToTicket(agent);
+      await ticket.getByText(`Chat with ${masked}`).waitFor();
+      await ticket.getByText(`${masked}@example.com`).waitFor();
+      expect(await ticket.locator('a[href^="mailto:"]').count()).toBe(0);
+      // The tickets list: the same.
+      const row = agent.locator(`[data-ticket-number="${number}"]`);
+      await expect.poll(() => row.textContent()).toContain(`${masked} <${masked}@example.com>`);
+
+      expect(await agent.locator('body').innerText()).not.toContain(canary);
+      expect([...traffic.frames, ...traffic.responses].join('\n')).not.toContain(canary);
       await setMasking(false);
       expect(traffic.errors).toEqual([]);
     },

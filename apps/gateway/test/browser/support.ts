@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { apps } from '../../src/db/schema/index.ts';
@@ -79,4 +79,13 @@ export async function visitorWrites(browser: Browser, siteUrl: string, text: str
   await box.press('Enter');
   await expect.poll(() => page.getByText('Sent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
   return { context, page };
+}
+
+/** Once a chat became a ticket: opens it with "Go to ticket #…", and answers its number and its panel. */
+export async function goToTicket(agent: Page): Promise<{ number: number; ticket: Locator }> {
+  const go = agent.getByRole('button', { name: /^Go to ticket #\d+$/ });
+  await go.waitFor({ timeout: 15_000 });
+  const number = Number((await go.textContent())!.replace(/\D/g, ''));
+  await go.click();
+  return { number, ticket: agent.getByRole('region', { name: `Ticket #${number}` }) };
 }

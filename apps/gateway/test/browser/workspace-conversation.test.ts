@@ -3,7 +3,7 @@ import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cid, DEMO_PASSWORD, startGateway, type TestGateway } from '../support/gateway.ts';
-import { launchBrowser, recordTraffic, SHOTS, signIn, visitorWrites as writeFromSite } from './support.ts';
+import { goToTicket, launchBrowser, recordTraffic, SHOTS, signIn, visitorWrites as writeFromSite } from './support.ts';
 
 // The agent's workspace around one conversation, in the console and the messenger (MISSION.md
 // A5, A11, A13, A15): a template with a parameter inserted, edited and sent; a visitor blocked,
@@ -204,11 +204,7 @@ describe('the conversation workspace in the console', () => {
     await dialog.getByRole('textbox', { name: 'Subject (optional)' }).fill(`Cracked pot ${tag}`);
     await dialog.getByRole('button', { name: 'Convert to ticket' }).click();
 
-    const go = agent.getByRole('button', { name: /^Go to ticket #\d+$/ });
-    await go.waitFor({ timeout: 15_000 });
-    const number = Number((await go.textContent())!.replace(/\D/g, ''));
-    await go.click();
-    const ticket = agent.getByRole('region', { name: `Ticket #${number}` });
+    const { number, ticket } = await goToTicket(agent);
     await ticket.getByText(`Cracked pot ${tag}`).waitFor();
     await ticket.getByText('ted@example.com').waitFor();
     expect(await ticket.getByRole('combobox', { name: 'Status' }).inputValue()).toBe('open');

@@ -65,8 +65,20 @@ describe('agent serializers with a masker', () => {
 
   it('mask a ticket’s subject, requester e-mail and preview', () => {
     const view = toAgentTicket(ticket, conversation, { id: 'v1', name: null }, MASKED);
-    expect(view).toMatchObject({ subject: 'Call me on *********7542', requester: { name: 'Melissa', email: 'm******@gmail.com' }, preview: MASKED_BODY });
+    expect(view).toMatchObject({ subject: 'Call me on *********7542', requester: { name: 'Melissa', email: 'm******@gmail.com', emailMasked: true }, preview: MASKED_BODY });
     expect(JSON.stringify(view)).not.toContain('melissa@gmail.com');
+  });
+
+  it('mask a requester named after their address (a chat turned into a ticket with no name) in the name and the subject', () => {
+    const named = { ...ticket, subject: 'Chat with visitor.two', requesterName: 'visitor.two', requesterEmail: 'visitor.two@example.com' };
+    const view = toAgentTicket(named, conversation, { id: 'v1', name: null }, MASKED);
+    expect(view).toMatchObject({ subject: 'Chat with v**********', requester: { name: 'v**********', email: 'v**********@example.com', emailMasked: true } });
+    expect(JSON.stringify(view)).not.toContain('visitor.two');
+    expect(toAgentTicket(named, conversation, { id: 'v1', name: null }, UNMASKED)).toMatchObject({
+      subject: 'Chat with visitor.two',
+      requester: { name: 'visitor.two', email: 'visitor.two@example.com', emailMasked: false },
+    });
+    expect(toVisitorTicket(named, conversation).requester).toEqual({ name: 'visitor.two', email: 'visitor.two@example.com' });
   });
 
   it('mask the names of a message’s files for agents, and never for its visitor', () => {

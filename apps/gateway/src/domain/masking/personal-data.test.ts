@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MASKED, maskPersonalData, maskPreview, PREVIEW_CHARS, scanPersonalData, UNMASKED } from './personal-data.ts';
+import { MASKED, maskLocalPart, maskPersonalData, maskPreview, PREVIEW_CHARS, scanPersonalData, UNMASKED } from './personal-data.ts';
 
 const stars = (n: number) => '*'.repeat(n);
 
@@ -219,6 +219,21 @@ describe('maskPreview', () => {
 
   it('does not mask a complete number at the end twice', () => {
     expect(maskPreview(pad(' phone +447966197542'))).toBe(pad(` phone ${stars(9)}7542`));
+  });
+});
+
+describe('maskLocalPart', () => {
+  it('masks the local part of the address where it stands as a word, as the address is masked', () => {
+    expect(maskLocalPart('visitor.two', 'visitor.two@example.com')).toBe('v**********');
+    expect(maskLocalPart('Chat with visitor.two.', 'visitor.two@example.com')).toBe('Chat with v**********.');
+    expect(maskLocalPart('visitor.two or (visitor.two)', 'visitor.two@example.com')).toBe('v********** or (v**********)');
+    expect(maskPersonalData('visitor.two@example.com')).toBe(`v${stars(10)}@example.com`);
+  });
+
+  it('leaves a longer word that only contains it, and an address of one character', () => {
+    expect(maskLocalPart('Bobby and bob', 'bob@example.com')).toBe('Bobby and b**');
+    expect(maskLocalPart('bobby', 'bob@example.com')).toBe('bobby');
+    expect(maskLocalPart('Chat with a', 'a@example.com')).toBe('Chat with a');
   });
 });
 

@@ -479,6 +479,39 @@ function cutAddressAtEnd(text: string, floor: number): Finding | undefined {
   return { kind: 'fragment', start, end: text.length, maskStart: start + 1, maskEnd: at };
 }
 
+/** The part of an e-mail address before its `@` (empty without one). */
+export function localPartOf(email: string): string {
+  return email.slice(0, Math.max(0, email.lastIndexOf('@')));
+}
+
+/**
+ * Masks each whole-word occurrence of an e-mail address's local part in a text, the way the
+ * address itself is masked: its first character stays. For a name made from an address, which
+ * would otherwise show agents the part of the address that masking hides.
+ *
+ * @example
+ * maskLocalPart('Chat with visitor.two', 'visitor.two@example.com');
+ * // 'Chat with v**********'
+ */
+export function maskLocalPart(text: string, email: string): string {
+  const local = localPartOf(email);
+  if (local.length < 2) return text;
+  const masked = local[0] + '*'.repeat(local.length - 1);
+  let out = '';
+  let last = 0;
+  let at = text.indexOf(local);
+  while (at >= 0) {
+    if (isWordAt(text, at - 1) || isWordAt(text, at + local.length)) {
+      at = text.indexOf(local, at + 1);
+      continue;
+    }
+    out += text.slice(last, at) + masked;
+    last = at + local.length;
+    at = text.indexOf(local, last);
+  }
+  return out + text.slice(last);
+}
+
 /** How an agent-bound serializer treats free text: masked for a workspace that masks personal data, or as stored. */
 export interface Masker {
   /** Whether this masker changes anything. */
