@@ -201,6 +201,50 @@ describe('createConsoleModel', () => {
     expect(model.notices.list.value.map((n) => n.text)).toEqual(['Another agent took the chat with Visitor vc1, so it is no longer in your list.']);
   });
 
+  describe('notices that stop being true', () => {
+    const texts = (model: ReturnType<typeof setup>['model']) => model.notices.list.value.map((n) => n.text);
+
+    it('takes back "not accepted in time" once the agent accepts that chat after all', async () => {
+      const { model, clients } = setup({}, { 'POST /api/agent/offers/o2/accept': () => ({ ok: true }) });
+      await model.start();
+      await flush();
+      clients[0]!.emit('frame', { type: 'routing.offer.closed', offerId: 'o1', conversationId: 'c3', outcome: 'expired' });
+      expect(texts(model)).toEqual(['The chat from Vera was not accepted in time and goes to the next agent.']);
+      // Online again, the agent is offered the same chat and accepts it.
+      clients[0]!.emit('frame', { type: 'routing.offer', offer: offer('o2', { conversationId: 'c3' }) });
+      await model.desk.value!.offers.accept('o2');
+      await flush();
+      expect(texts(model)).toEqual([]);
+      expect(model.conversation.value?.conversationId).toBe('c3');
+    });
+
+    it('takes back "the transfer ran out" once a later transfer of the same chat is accepted', async () => {
+      const transfer = (id: string) => offer(id, { kind: 'transfer', conversationId: 'c3', from: { id: 'a2', name: 'Bob' } });
+      const { model, clients } = setup({}, { 'GET /api/agent/routing': () => snapshot({ offers: [transfer('o1')] }), 'POST /api/agent/offers/o2/accept': () => ({ ok: true }) });
+      await model.start();
+      await flush();
+      clients[0]!.emit('frame', { type: 'routing.offer.closed', offerId: 'o1', conversationId: 'c3', outcome: 'expired' });
+      expect(texts(model)).toEqual(['The transfer of the chat with Vera ran out.']);
+      clients[0]!.emit('frame', { type: 'routing.offer', offer: transfer('o2') });
+      await model.desk.value!.offers.accept('o2');
+      await flush();
+      expect(texts(model)).toEqual([]);
+    });
+
+    it('takes back "did not take the chat" while a new transfer of it is pending', async () => {
+      const { model, clients } = setup({}, { 'POST /api/agent/conversations/c1/transfer': () => ({ ok: true }) });
+      await model.start();
+      await flush();
+      const ownership = model.desk.value!.ownership;
+      await ownership.transfer('c1', { kind: 'agent', id: 'a2', name: 'Bob' });
+      clients[0]!.emit('frame', { type: 'routing.transfer.result', conversationId: 'c1', accepted: false, to: { kind: 'agent', id: 'a2', name: 'Bob' } });
+      expect(texts(model)).toEqual(['Bob did not take the chat with Visitor vc1; it is yours again.']);
+      await ownership.transfer('c1', { kind: 'queue', id: 'q1', name: 'Sales' });
+      expect(ownership.state('c1').transfer).toEqual({ kind: 'queue', id: 'q1', name: 'Sales' });
+      expect(texts(model)).toEqual([]);
+    });
+  });
+
   it('gives admins the workspace settings, and nobody else', async () => {
     const admin = setup();
     await admin.model.start();

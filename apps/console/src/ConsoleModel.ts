@@ -168,6 +168,7 @@ export function createConsoleModel({ api, createClient, reload = () => location.
         openConversation(offer.conversationId);
       },
       onNotice: (text, key) => notices.add(text, key),
+      onNoticeOutdated: (key) => notices.forget(key),
     });
     alertsModel = createAlertsModel({ transport: alerts, agentId: agent.id, waiting });
     const ownership = createOwnershipModel({
@@ -175,6 +176,7 @@ export function createConsoleModel({ api, createClient, reload = () => location.
       client,
       titleOf,
       onNotice: (text, key) => notices.add(text, key),
+      onNoticeOutdated: (key) => notices.forget(key),
       onGone: gone,
       onResolved: (conversationId, answer) => {
         // Still this agent's, resolved: out of the open views, into those that list it so.

@@ -13,6 +13,8 @@ export interface NoticesModel {
   readonly list: ReadonlySignal<Notice[]>;
   /** Shows a notice; one with the same `key` as a shown notice takes its place. */
   add(text: string, key?: string): void;
+  /** Takes away the notice about `key`, if one is shown: what it said is no longer true. */
+  forget(key: string): void;
   dismiss(id: number): void;
   clear(): void;
 }
@@ -30,6 +32,9 @@ export function createNoticesModel(): NoticesModel {
       // Two frames often tell of one event (an offer withdrawn, then access lost): say it once.
       const others = key ? list.value.filter((n) => n.key !== key) : list.value;
       list.value = [...others, { id: ++next, text, ...(key && { key }) }].slice(-KEEP);
+    },
+    forget(key) {
+      if (list.value.some((n) => n.key === key)) list.value = list.value.filter((n) => n.key !== key);
     },
     dismiss(id) {
       list.value = list.value.filter((n) => n.id !== id);

@@ -41,6 +41,11 @@ export interface OffersTransport {
   onAccepted?: (offer: Offer) => void;
   /** Called with a sentence for the agent when an offer ends without their answer, and what it is about. */
   onNotice?: (text: string, key: string) => void;
+  /**
+   * Called when a notice about this key is no longer true: the chat is offered to this agent again,
+   * or they accepted it (it did not go to the next agent; a transfer that ran out was followed by one taken).
+   */
+  onNoticeOutdated?: (key: string) => void;
 }
 
 /** The incoming requests (MISSION.md A3): chats offered from a queue, transfers and invitations to this agent. */
@@ -80,7 +85,7 @@ function closedNotice(offer: Offer, outcome: 'expired' | 'withdrawn'): string {
 }
 
 /** Creates the offers model; offers arrive by `routing.offer` and leave by `routing.offer.closed`. */
-export function createOffersModel({ api, client, me, now, clock = Date.now, onArrive, onAccepted, onNotice }: OffersTransport): OffersModel {
+export function createOffersModel({ api, client, me, now, clock = Date.now, onArrive, onAccepted, onNotice, onNoticeOutdated }: OffersTransport): OffersModel {
   const offers = signal(new Map<string, Offer>());
   const threads = signal(new Map<string, OfferThread>());
   const answers = signal(new Map<string, { busy: IncomingOffer['busy']; error: string | null }>());
@@ -157,6 +162,7 @@ export function createOffersModel({ api, client, me, now, clock = Date.now, onAr
     void loadThread(offer);
     if (!announced.has(offer.id)) {
       announced.add(offer.id);
+      onNoticeOutdated?.(`conversation:${offer.conversationId}`);
       onArrive?.(offer);
     }
   }
@@ -201,7 +207,10 @@ export function createOffersModel({ api, client, me, now, clock = Date.now, onAr
     }
     if (disposed) return false;
     remove(offerId);
-    if (verb === 'accept') onAccepted?.(offer);
+    if (verb === 'accept') {
+      onNoticeOutdated?.(`conversation:${offer.conversationId}`);
+      onAccepted?.(offer);
+    }
     return true;
   }
 

@@ -31,6 +31,8 @@ export interface OwnershipTransport {
   titleOf: (conversationId: string) => string;
   /** Tells the agent something that happened about a conversation (a live region shows it). */
   onNotice: (text: string, key: string) => void;
+  /** Takes back a notice about this key that is no longer true (the chat is taken, or transferred again). */
+  onNoticeOutdated?: (key: string) => void;
   /** The conversation is no longer this agent's to work: it leaves the list, and closes if open. */
   onGone: (conversationId: string) => void;
   /**
@@ -104,7 +106,7 @@ const LOST: Record<AccessLostReason, (title: string) => string> = {
 };
 
 /** Creates the ownership model for the signed-in agent. */
-export function createOwnershipModel({ api, client, titleOf, onNotice, onGone, onResolved = onGone, deleting = () => false }: OwnershipTransport): OwnershipModel {
+export function createOwnershipModel({ api, client, titleOf, onNotice, onNoticeOutdated = () => {}, onGone, onResolved = onGone, deleting = () => false }: OwnershipTransport): OwnershipModel {
   const busy = signal(new Map<string, OwnershipAction>());
   const errors = signal(new Map<string, string>());
   const transfers = signal(new Map<string, TransferTarget>());
@@ -194,12 +196,21 @@ export function createOwnershipModel({ api, client, titleOf, onNotice, onGone, o
       error: errors.value.get(conversationId) ?? null,
       transfer: transfers.value.get(conversationId) ?? null,
     }),
-    take: (conversationId) => run(conversationId, 'take'),
+    async take(conversationId) {
+      const ok = await run(conversationId, 'take');
+      // It is this agent's now: whatever was said about it going elsewhere no longer holds.
+      if (ok) onNoticeOutdated(`conversation:${conversationId}`);
+      return ok;
+    },
     async transfer(conversationId, target) {
       if (transfers.value.has(conversationId)) return false;
       handedOver.delete(conversationId);
       const ok = await run(conversationId, 'transfer', target.kind === 'agent' ? { agentId: target.id } : { queueId: target.id });
-      if (ok) transfers.value = new Map(transfers.value).set(conversationId, target);
+      if (ok) {
+        transfers.value = new Map(transfers.value).set(conversationId, target);
+        // A new transfer is pending: the last one's answer ("did not take the chat") is past.
+        onNoticeOutdated(`conversation:${conversationId}`);
+      }
       return ok;
     },
     async invite(conversationId, agent) {
