@@ -176,16 +176,18 @@ describe('the conversation workspace in the console', () => {
     await expect.poll(() => blocks.getByRole('listitem').filter({ hasText: `Mallory ${tag}` }).count()).toBe(0);
     await settings(false);
 
-    // The visitor can write again.
+    // The visitor can write again: the block ended their chat, so they start a new one.
     await visitor.reload();
     await visitor.getByRole('button', { name: 'Open chat' }).click();
+    await visitor.getByText('This chat has ended.').first().waitFor({ timeout: 15_000 });
+    expect(await visitor.getByText(BLOCKED).count()).toBe(0);
+    await visitor.getByRole('button', { name: 'New conversation' }).click();
     const box = visitor.getByRole('textbox', { name: 'Message' });
     await box.waitFor({ timeout: 15_000 });
-    expect(await visitor.getByText(BLOCKED).count()).toBe(0);
     const sorry = `Sorry, I will behave ${tag}`;
     await box.fill(sorry);
     await box.press('Enter');
-    await agent.getByRole('log', { name: 'Messages' }).getByText(sorry).waitFor({ timeout: 20_000 });
+    await accept(sorry);
     expect(agentErrors).toEqual([]);
   }, JOURNEY);
 
