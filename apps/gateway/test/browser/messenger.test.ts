@@ -275,6 +275,30 @@ describe('the messenger in another language and direction', () => {
     await context.close();
   });
 
+  it("takes the page's theming: custom properties on parley-widget and its ::part()s, as the docs say", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await sitePage(page);
+    await page.addStyleTag({
+      content: `parley-widget { --parley-accent: rgb(10, 125, 79); --parley-font: Georgia, serif; --parley-radius: 4px; }
+        parley-widget::part(launcher) { border-radius: 12px; }
+        parley-widget::part(message me) { font-weight: 700; }`,
+    });
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('Themed?');
+    await box.press('Enter');
+    await page.getByText('Sent').waitFor({ timeout: 15_000 });
+    const widget = page.locator('parley-widget');
+    const style = (selector: string, property: string) => widget.locator(selector).first().evaluate((el, p) => getComputedStyle(el).getPropertyValue(p), property);
+    expect(await style('.header', 'background-color')).toBe('rgb(10, 125, 79)');
+    expect(await style('.panel', 'font-family')).toMatch(/^Georgia/);
+    expect(await style('.panel', 'border-top-left-radius')).toBe('4px');
+    expect(await style('.launcher', 'border-top-left-radius')).toBe('12px');
+    expect(await style('.message.me', 'font-weight')).toBe('700');
+    await context.close();
+  });
+
   it('respects reduced motion', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
     const page = await context.newPage();
