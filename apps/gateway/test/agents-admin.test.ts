@@ -2,7 +2,8 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentSessions, agents, offers, queueAgents, routing, workspaces } from '../src/db/schema/index.ts';
 import { hashPassword } from '../src/domain/identity/secrets.ts';
-import { cid, startGateway, type TestGateway } from './support/gateway.ts';
+import { TEST_DB } from './support/database.ts';
+import { cid, startGateway, startSecondNode, type TestGateway } from './support/gateway.ts';
 import { api, call, demoAgent, demoQueue, type TestAgent, visitorChat } from './support/routing.ts';
 import type { TestSocket } from './support/socket.ts';
 
@@ -293,6 +294,35 @@ describe('removing an agent', () => {
     // The other was refused: the last admin (409), or no longer signed in (401).
     expect(refused.map((a) => a.status)).toEqual([expect.toBeOneOf([401, 409])]);
     expect(await activeAdmins('duo')).toHaveLength(1);
+  });
+});
+
+// An agent signed in on another node: the end of their sessions reaches it through the relay.
+describe.runIf(TEST_DB === 'postgres')('ending an agent’s sessions across gateway nodes', () => {
+  let b: TestGateway;
+
+  beforeAll(async () => {
+    b = await startSecondNode(gw);
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it('closes their sockets on the other node with 4010, after a password change and after a removal', async () => {
+    const { agent, password } = await added('Remy');
+    const onB = async (cookie: string) => {
+      const socket = await b.connectAgent(cookie);
+      await socket.next('hello');
+      return socket;
+    };
+    const elsewhere = await onB(await b.login(agent.email, password));
+    const here = await gw.login(agent.email, password);
+    expect((await api(gw, here, 'POST', '/api/agent/password', { currentPassword: password, newPassword: 'Remy’s own password' })).status).toBe(200);
+    expect(await closeCode(elsewhere)).toBe(4010);
+
+    const again = await onB(await b.login(agent.email, 'Remy’s own password'));
+    expect((await remove(agent.id)).status).toBe(200);
+    expect(await closeCode(again)).toBe(4010);
   });
 });
 
