@@ -5,10 +5,12 @@ import { agents, apps, conversations, templates, visitors, workspaces } from '..
 import { hashPassword } from '../src/domain/identity/secrets.ts';
 import { seedDemo } from '../src/domain/seed.ts';
 import { cid, DEMO_SECRET, startGateway, type TestGateway } from './support/gateway.ts';
+import { seedConversation } from './support/workspace.ts';
 
 let gw: TestGateway;
 let admin: string;
 let agent: string;
+let agentId: string;
 let otherAdmin: string;
 let otherConversation: string;
 
@@ -53,7 +55,8 @@ beforeAll(async () => {
   gw = await startGateway();
   const { db } = gw.database;
   admin = await gw.login();
-  await db.insert(agents).values({ workspaceId: 'demo', email: 'sam@example.com', name: 'Sam', role: 'agent', passwordHash: await hashPassword('sam password 123') });
+  const [sam] = await db.insert(agents).values({ workspaceId: 'demo', email: 'sam@example.com', name: 'Sam', role: 'agent', passwordHash: await hashPassword('sam password 123') }).returning();
+  agentId = sam!.id;
   agent = await gw.login('sam@example.com', 'sam password 123');
   // Another workspace, with its own admin, app, visitor and conversation.
   await db.insert(workspaces).values({ id: 'other', name: 'Other workspace' });
@@ -267,7 +270,7 @@ describe('POST /api/agent/templates/:id/render', () => {
     const conversationId = await conversationWith({ name: 'Ayşe Yılmaz', email: 'ayse@example.com' });
     const { status, json } = await render(greeting, conversationId);
     expect(status).toBe(200);
-    expect(json).toEqual({ text: 'Hi Ayşe Yılmaz, thanks for contacting Demo site! I am Demo Agent; how can I help you today?', unfilled: [], masked: [] });
+    expect(json).toEqual({ text: 'Hi Ayşe Yılmaz, thanks for contacting Demo site! I am Demo Agent; how can I help you today?', unfilled: [], masked: [], hidden: [] });
     const followUp = (await list('?q=follow-up')).json.templates[0].id;
     expect((await render(followUp, conversationId)).json.text).toBe(
       `Thanks, Ayşe. I will send the details to ayse@example.com. If you write to us again, mention the reference ${conversationId}.`,
@@ -291,9 +294,9 @@ describe('POST /api/agent/templates/:id/render', () => {
 
     it('fills <name>, <first_name> and <email> from the details the agent typed', async () => {
       const conversationId = await conversationWith({});
-      expect(await rendered(conversationId)).toEqual({ text: '<name>|<first_name>|<email>', unfilled: ['name', 'first_name', 'email'], masked: [] });
+      expect(await rendered(conversationId)).toEqual({ text: '<name>|<first_name>|<email>', unfilled: ['name', 'first_name', 'email'], masked: [], hidden: [] });
       expect((await addContact(conversationId, { name: 'Rob Stone', email: 'rob@example.com' })).status).toBe(200);
-      expect(await rendered(conversationId)).toEqual({ text: 'Rob Stone|Rob|rob@example.com', unfilled: [], masked: [] });
+      expect(await rendered(conversationId)).toEqual({ text: 'Rob Stone|Rob|rob@example.com', unfilled: [], masked: [], hidden: [] });
     });
 
     it('prefers the agent’s details to what the visitor typed, and keeps the visitor’s for what the agent left out', async () => {
@@ -350,6 +353,7 @@ describe('POST /api/agent/templates/:id/render', () => {
       text: 'Dear <agent_name> $& <b>, order <order_id> goes to <email>.',
       unfilled: ['order_id', 'email'],
       masked: [],
+      hidden: [],
     });
   });
 
@@ -372,6 +376,7 @@ describe('POST /api/agent/templates/:id/render', () => {
         text: `Thanks, Melissa. I will send the details to <email>. If you write to us again, mention the reference ${conversationId}.`,
         unfilled: ['email'],
         masked: ['email'],
+        hidden: [],
       });
       expect(JSON.stringify(json)).not.toMatch(/\*|melissa@/);
     });
@@ -383,9 +388,10 @@ describe('POST /api/agent/templates/:id/render', () => {
         text: '<name>|<first_name>|Demo Agent|Demo site',
         unfilled: ['name', 'first_name'],
         masked: ['name', 'first_name'],
+        hidden: [],
       });
       const plain = await conversationWith({ name: 'Mel Stone', email: 'mel@example.com' });
-      expect((await render(json.template.id, plain)).json).toEqual({ text: 'Mel Stone|Mel|Demo Agent|Demo site', unfilled: [], masked: [] });
+      expect((await render(json.template.id, plain)).json).toEqual({ text: 'Mel Stone|Mel|Demo Agent|Demo site', unfilled: [], masked: [], hidden: [] });
     });
 
     it('fills the conversation id as it is, even where masking would take it for a phone number', async () => {
@@ -394,7 +400,74 @@ describe('POST /api/agent/templates/:id/render', () => {
       const [visitor] = await gw.database.db.insert(visitors).values({ appId: 'demo', name: 'Nina' }).returning();
       await gw.database.db.insert(conversations).values({ id, workspaceId: 'demo', appId: 'demo', visitorId: visitor!.id });
       const { json } = await create({ title: `Reference ${cid()}`, body: 'Reference <conversation_id>', language: 'en' });
-      expect((await render(json.template.id, id)).json).toEqual({ text: `Reference ${id}`, unfilled: [], masked: [] });
+      expect((await render(json.template.id, id)).json).toEqual({ text: `Reference ${id}`, unfilled: [], masked: [], hidden: [] });
+    });
+  });
+
+  describe('with contact details for admins only', () => {
+    const setRoles = (roles: string[]) => call(admin, 'PATCH', '/api/admin/workspace/customer-panel', { contactDetailsRoles: roles });
+    const setMasking = (on: boolean) => call(admin, 'PATCH', '/api/admin/workspace', { maskPersonalData: on });
+    // The customer's real address: no render answer of an agent whose role may not see it holds
+    // it, whole, in part or masked.
+    const canary = `canary-${cid().slice(0, 8)}@customer.example`;
+    let conversationId: string;
+    let everything: string;
+    const renderAs = async (cookie: string, id: string) => {
+      const { status, json } = await render(id, conversationId, cookie);
+      expect(status).toBe(200);
+      if (cookie === agent) expect(JSON.stringify(json)).not.toMatch(new RegExp(`${canary.split('@')[0]}|customer\\.example|\\*`));
+      return json;
+    };
+    beforeAll(async () => {
+      const [visitor] = await gw.database.db.insert(visitors).values({ appId: 'demo', name: 'Carla Canary', email: canary }).returning();
+      // Sam's own conversation: an agent renders only for one they may see.
+      conversationId = (await seedConversation(gw.database, { visitorId: visitor!.id, routing: { owner: agentId } })).id;
+      everything = (await create({ title: `Every parameter ${cid()}`, body: '<name>|<first_name>|<email>|<agent_name>|<conversation_id>|<app_name>', language: 'en' })).json.template.id;
+      expect((await setRoles(['admin'])).status).toBe(200);
+    });
+    afterAll(async () => {
+      await setRoles(['agent', 'admin']);
+    });
+
+    it('leaves the customer’s e-mail for an agent to write, and fills in the names they may see', async () => {
+      expect(await renderAs(agent, everything)).toEqual({
+        text: `Carla Canary|Carla|<email>|Sam|${conversationId}|Demo site`,
+        unfilled: ['email'],
+        masked: ['email'],
+        hidden: ['email'],
+      });
+      const followUp = (await list('?q=follow-up')).json.templates[0].id;
+      expect(await renderAs(agent, followUp)).toEqual({
+        text: `Thanks, Carla. I will send the details to <email>. If you write to us again, mention the reference ${conversationId}.`,
+        unfilled: ['email'],
+        masked: ['email'],
+        hidden: ['email'],
+      });
+      expect((await renderAs(agent, greeting)).text).toBe('Hi Carla Canary, thanks for contacting Demo site! I am Sam; how can I help you today?');
+    });
+
+    it('still fills it in for an admin', async () => {
+      expect(await renderAs(admin, everything)).toEqual({ text: `Carla Canary|Carla|${canary}|Demo Agent|${conversationId}|Demo site`, unfilled: [], masked: [], hidden: [] });
+    });
+
+    it('says it is hidden from an agent with masking on too, where an admin’s is only masked', async () => {
+      expect((await setMasking(true)).status).toBe(200);
+      try {
+        expect(await renderAs(agent, everything)).toEqual({
+          text: `Carla Canary|Carla|<email>|Sam|${conversationId}|Demo site`,
+          unfilled: ['email'],
+          masked: ['email'],
+          hidden: ['email'],
+        });
+        expect(await renderAs(admin, everything)).toEqual({ text: `Carla Canary|Carla|<email>|Demo Agent|${conversationId}|Demo site`, unfilled: ['email'], masked: ['email'], hidden: [] });
+      } finally {
+        await setMasking(false);
+      }
+    });
+
+    it('fills it in for agents again once the workspace shows them contact details', async () => {
+      expect((await setRoles(['agent', 'admin'])).status).toBe(200);
+      expect((await render(everything, conversationId, agent)).json).toEqual({ text: `Carla Canary|Carla|${canary}|Sam|${conversationId}|Demo site`, unfilled: [], masked: [], hidden: [] });
     });
   });
 

@@ -97,14 +97,21 @@ export interface TemplatePage {
 /**
  * A template rendered for a conversation: `text` for the composer, and the parameters that were
  * left as written (unknown ones, known ones the conversation has no value for, and contact values
- * masking hides from the agent). The agent fills each in before the message is sent.
+ * the agent may not see). The agent fills each in before the message is sent.
  */
 export interface TemplateRendered {
   text: string;
   unfilled: string[];
   /**
-   * The parameters of `unfilled` whose value masking hides from the agent: a masked value is
-   * never filled in, since the customer would get it as if it were their data.
+   * The parameters of `unfilled` whose value the agent may not see: masking hides it, or it is a
+   * contact detail their role does not see (`hidden`). Such a value is never filled in: a masked
+   * one would reach the customer as if it were their data, a hidden one would show the agent what
+   * the workspace keeps from them.
    */
   masked: string[];
+  /**
+   * The parameters of `masked` whose value is a contact detail (the e-mail) that the workspace
+   * shows to admins only, as the customer panel's `contactDetailsHidden` does.
+   */
+  hidden: string[];
 }

@@ -14,6 +14,7 @@ const greeting = template('t1', { title: 'Greeting', body: 'Hi <name>, I am <age
 const refund = template('t2', { title: 'Refund', body: 'Your refund is on its way.', category: 'Billing', language: 'nl' });
 const ship = template('t3', { title: 'Shipping', body: 'We ship in two days.' });
 const followUp = template('t4', { title: 'Follow-up by e-mail', body: 'Thanks, <first_name>. I will send the details to <email>.', category: 'Follow-up' });
+const receipt = template('t5', { title: 'Receipt', body: 'The receipt goes to <email>.', category: 'Billing' });
 const ALL = { templates: [greeting, refund, ship], nextCursor: null };
 
 let unmount = () => {};
@@ -27,12 +28,15 @@ async function setup({ limit = 0, withTemplates = true } = {}) {
     'GET /api/agent/templates?q=refund&limit=50': () => ({ templates: [refund], nextCursor: null }),
     'GET /api/agent/templates?q=zzz&limit=50': () => ({ templates: [], nextCursor: null }),
     'GET /api/agent/templates?q=follow&limit=50': () => ({ templates: [followUp], nextCursor: null }),
+    'GET /api/agent/templates?q=receipt&limit=50': () => ({ templates: [receipt], nextCursor: null }),
     'GET /api/agent/templates?category=Billing&limit=50': () => ({ templates: [refund], nextCursor: null }),
     'GET /api/agent/templates/facets': () => ({ categories: ['Billing', 'Greetings'], languages: ['en', 'nl'] }),
-    'POST /api/agent/templates/t1/render': () => ({ text: 'Hi Vera, I am <agent_name>.', unfilled: ['agent_name'], masked: [] }),
-    'POST /api/agent/templates/t2/render': () => ({ text: 'Your refund is on its way.', unfilled: [], masked: [] }),
+    'POST /api/agent/templates/t1/render': () => ({ text: 'Hi Vera, I am <agent_name>.', unfilled: ['agent_name'], masked: [], hidden: [] }),
+    'POST /api/agent/templates/t2/render': () => ({ text: 'Your refund is on its way.', unfilled: [], masked: [], hidden: [] }),
     // Masking on: the contact's e-mail is left for the agent, never filled in masked.
-    'POST /api/agent/templates/t4/render': () => ({ text: 'Thanks, Vera. I will send the details to <email>.', unfilled: ['email'], masked: ['email'] }),
+    'POST /api/agent/templates/t4/render': () => ({ text: 'Thanks, Vera. I will send the details to <email>.', unfilled: ['email'], masked: ['email'], hidden: [] }),
+    // Contact details for admins only: the e-mail is left out for an agent, masking on or off.
+    'POST /api/agent/templates/t5/render': () => ({ text: 'The receipt goes to <email>.', unfilled: ['email'], masked: ['email'], hidden: ['email'] }),
   });
   const client = fakeClient();
   const model = createConversationModel({ api, client, conversationId: 'c1', me: { id: 'a1' }, maxLength: signal(limit) });
@@ -188,6 +192,17 @@ describe('Composer', () => {
     expect(box.value).toBe('Thanks, Vera. I will send the details to <email>.');
     expect(screen.getByText('Fill in <email> before sending: personal data is masked, so the template does not fill it in for you.')).toBeTruthy();
     expect(box.getAttribute('aria-describedby')).toContain(screen.getByText(/Fill in <email>/).id);
+  });
+
+  it('says that a contact detail left out is for admins only in this workspace, not that personal data is masked', async () => {
+    const { screen, box, user, client } = await setup();
+    await insertWithSlash(user, box, 'receipt');
+    expect(box.value).toBe('The receipt goes to <email>.');
+    const hint = screen.getByText('Fill in <email> before sending: only admins see customers’ contact details in this workspace, so the template does not fill it in for you.');
+    expect(box.getAttribute('aria-describedby')).toContain(hint.id);
+    expect(screen.queryByText(/masked/)).toBeNull();
+    await user.keyboard('{Enter}');
+    expect(client.sent).toEqual([]);
   });
 
   it('takes a template from the / list with a click too', async () => {

@@ -58,9 +58,11 @@ export function Composer({
   // Escape closes the `/` list until the box no longer starts with `/`.
   const [slashClosed, setSlashClosed] = useState(false);
   // Parameters an inserted template left as written, for the agent to fill in; `masked`: those
-  // whose value masking hides, which the gateway never fills in (the customer would get the mask).
+  // whose value the agent may not see, which the gateway never fills in (the customer would get
+  // the mask); `hidden`: those of them that are contact details this workspace shows admins only.
   const [unfilled, setUnfilled] = useState<string[]>([]);
   const [masked, setMasked] = useState<string[]>([]);
+  const [hidden, setHidden] = useState<string[]>([]);
   // How often a send was refused for them: each time the hint is announced again.
   const [refused, setRefused] = useState(0);
   // The ones still in the box: while there is one, nothing is sent.
@@ -68,6 +70,7 @@ export function Composer({
   useEffect(() => {
     setUnfilled([]);
     setMasked([]);
+    setHidden([]);
   }, [model.conversationId]);
   useEffect(() => {
     if (!open.length) setRefused(0);
@@ -98,6 +101,7 @@ export function Composer({
       files.clear();
       setUnfilled([]);
       setMasked([]);
+      setHidden([]);
     }
   };
 
@@ -114,6 +118,7 @@ export function Composer({
     // Added to what earlier templates left: those still in the box hold the message back too.
     setUnfilled((before) => [...new Set([...before, ...rendered.unfilled])]);
     setMasked((before) => [...new Set([...before, ...rendered.masked])]);
+    setHidden((before) => [...new Set([...before, ...rendered.hidden])]);
     model.setDraft(next);
     // The same text again does not re-render: place the caret now.
     if (next === current && box.current) {
@@ -138,7 +143,8 @@ export function Composer({
   const length = model.length.value;
   const max = model.maxLength.value;
   const tooLong = model.tooLong.value;
-  const openMasked = open.filter((name) => masked.includes(name));
+  const openHidden = open.filter((name) => hidden.includes(name));
+  const openMasked = open.filter((name) => masked.includes(name) && !hidden.includes(name));
   const openEmpty = open.filter((name) => !masked.includes(name));
   const active = slashOpen ? templates?.activeTemplate.value : null;
   const describedBy = [counterId, open.length ? hintId : ''].filter(Boolean).join(' ');
@@ -204,6 +210,7 @@ export function Composer({
           {[
             openEmpty.length > 0 && `Fill in ${placeholders(openEmpty)} before sending: the conversation has no value for ${openEmpty.length === 1 ? 'it' : 'them'}.`,
             openMasked.length > 0 && `Fill in ${placeholders(openMasked)} before sending: personal data is masked, so the template does not fill ${openMasked.length === 1 ? 'it' : 'them'} in for you.`,
+            openHidden.length > 0 && `Fill in ${placeholders(openHidden)} before sending: only admins see customers’ contact details in this workspace, so the template does not fill ${openHidden.length === 1 ? 'it' : 'them'} in for you.`,
           ]
             .filter(Boolean)
             .join(' ')}

@@ -170,6 +170,12 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
     if (!added || principal.kind !== 'agent') return;
     identity.sessionLive(principal.sessionKey).then((live) => live || peer.close(CloseCode.SESSION_ENDED, 'session ended'), logError('session check failed'));
   });
+  const customers = createCustomerService({
+    db: database.db,
+    readable: conversations.readable,
+    masking: masking.maskerOf,
+    announceRenamed: (conversationId) => relay.publish({ kind: 'conversation', conversationId, renamed: true }),
+  });
   app.decorate('parley', {
     config,
     database,
@@ -182,7 +188,7 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
     routing,
     routingFanout: fanout,
     masking,
-    templates: createTemplateService({ db: database.db, conversations, masking: masking.maskerOf }),
+    templates: createTemplateService({ db: database.db, conversations, masking: masking.maskerOf, seesContactDetails: customers.seesContactDetails }),
     views: createViewService({
       db: database.db,
       routingViews: routing.views,
@@ -191,12 +197,7 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
       announce: (conversationId) => relay.publish({ kind: 'conversation', conversationId }),
       announceDeleted: relay.publish,
     }),
-    customers: createCustomerService({
-      db: database.db,
-      readable: conversations.readable,
-      masking: masking.maskerOf,
-      announceRenamed: (conversationId) => relay.publish({ kind: 'conversation', conversationId, renamed: true }),
-    }),
+    customers,
     blocking: createBlockingService({ db: database.db, readable: conversations.readable, announce: relay.publish, masking: masking.maskerOf, onBlocked: (workspaceId, visitorId) => messenger.endBlocked(workspaceId, visitorId) }),
     agents: createAgentService({ db: database.db, routing, announce: relay.publish }),
     tickets: (tickets = createTicketService({

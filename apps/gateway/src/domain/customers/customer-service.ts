@@ -38,15 +38,19 @@ export function createCustomerService({
     if (agent.role !== 'admin') throw forbidden('Only admins change who sees contact details; ask an admin of your workspace.');
   };
 
+  /** Whether the agent's role sees customers' e-mail and phone in their workspace (admins always do). */
+  async function seesContactDetails(agent: AgentPrincipal): Promise<boolean> {
+    return agent.role === 'admin' || (await repo.contactDetailsRoles(agent.workspaceId)).includes(agent.role);
+  }
+
   async function panel(agent: AgentPrincipal, conversation: ConversationRow): Promise<CustomerPanel> {
-    const [record, history, roles, mask] = await Promise.all([
+    const [record, history, shown, mask] = await Promise.all([
       repo.record(conversation),
       repo.history(conversation.visitorId, conversation.workspaceId, agent.role === 'admin' ? undefined : agent.agentId),
-      repo.contactDetailsRoles(agent.workspaceId),
+      seesContactDetails(agent),
       masking(agent.workspaceId),
     ]);
     if (!record) throw notFound();
-    const shown = agent.role === 'admin' || roles.includes(agent.role);
     return toPanel(record, history, conversation, { mask, shown });
   }
 
@@ -104,6 +108,9 @@ export function createCustomerService({
       }
       return panel(agent, conversation);
     },
+
+    /** Whether the agent's role sees customers' e-mail and phone: the panel's rule, which template renders follow too. */
+    seesContactDetails,
 
     /** The workspace's customer panel settings; admins only. */
     async settings(agent: AgentPrincipal): Promise<CustomerPanelSettings> {

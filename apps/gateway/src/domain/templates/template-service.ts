@@ -10,6 +10,9 @@ import { createTemplateRepository, type TemplateCursor } from './template-reposi
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The parameters whose value is a contact detail (the panel's e-mail and phone; no parameter holds a phone), which a workspace may show to admins only. */
+const CONTACT_DETAILS: ReadonlySet<string> = new Set(['email']);
+
 /** What an agent's template search asks for (already checked at the edge). */
 export interface TemplateQuery {
   q?: string | undefined;
@@ -62,6 +65,7 @@ export function createTemplateService({
   db,
   conversations,
   masking,
+  seesContactDetails,
   clock = () => new Date(),
 }: {
   db: Database;
@@ -69,6 +73,8 @@ export function createTemplateService({
   conversations: { readable(principal: AgentPrincipal, conversationId: string): Promise<ConversationRow> };
   /** How a workspace's agents get free text: a contact value masking would change is left out of a render. Required: no agent-bound path may forget it. */
   masking: (workspaceId: string) => Promise<Masker>;
+  /** Whether the agent's role sees customers' contact details, as the customer panel decides. Required: a render must never show what the panel hides. */
+  seesContactDetails: (agent: AgentPrincipal) => Promise<boolean>;
   clock?: () => Date;
 }) {
   const repo = createTemplateRepository(db);
@@ -136,13 +142,14 @@ export function createTemplateService({
      * contact the conversation is linked to, verified or added by an agent (`contactDetails`, as
      * the customer panel shows it). With masking on, a contact value that masking would change is
      * not filled in: it stays as written, listed in `unfilled` and `masked`, for the agent to write.
+     * Neither is a contact detail the agent's role may not see: it is listed in `hidden` too.
      */
     async render(agent: AgentPrincipal, id: string, conversationId: string): Promise<TemplateRendered> {
       const template = await find(agent, id);
       const conversation = await conversations.readable(agent, conversationId);
       const context = await repo.renderContext(conversation.id);
       if (!context) throw notFound();
-      const mask = await masking(agent.workspaceId);
+      const [mask, detailsShown] = await Promise.all([masking(agent.workspaceId), seesContactDetails(agent)]);
       const { name, email } = contactDetails(context);
       const contact = new Map<string, string | null>([
         ['name', name],
@@ -152,13 +159,17 @@ export function createTemplateService({
       // The composer's text is what the customer gets, so a masked value must never go into it:
       // it would reach them as if it were their data. The parameter is left for the agent to
       // write or reword. The workspace's own values are not the customer's data and go in as
-      // they are (masking can take part of a conversation id for a phone number).
+      // they are (masking can take part of a conversation id for a phone number). A contact detail
+      // the agent's role may not see is left out the same way: the composer would show it to them.
+      const masked = new Set<string>();
       const hidden = new Set<string>();
       for (const [key, value] of contact) {
-        if (value != null && mask.text(value) !== value) {
-          contact.set(key, null);
-          hidden.add(key);
-        }
+        if (!value) continue;
+        const hiddenDetail = !detailsShown && CONTACT_DETAILS.has(key);
+        if (!hiddenDetail && mask.text(value) === value) continue;
+        if (hiddenDetail) hidden.add(key);
+        contact.set(key, null);
+        masked.add(key);
       }
       const values = new Map<string, string | null>([
         ...contact,
@@ -167,7 +178,7 @@ export function createTemplateService({
         ['app_name', context.appName],
       ]);
       const filled = fillTemplate(template.body, values);
-      return { ...filled, masked: filled.unfilled.filter((key) => hidden.has(key)) };
+      return { ...filled, masked: filled.unfilled.filter((key) => masked.has(key)), hidden: filled.unfilled.filter((key) => hidden.has(key)) };
     },
   };
 }
