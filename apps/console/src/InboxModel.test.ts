@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api.ts';
-import { createInboxModel, matchesView, specOf, viewPath, type ViewFilter, type ViewSource } from './InboxModel.ts';
+import { createInboxModel, matchesView, OPEN_VIEW, specOf, viewPath, type ViewFilter, type ViewSource } from './InboxModel.ts';
 import { deferred, fakeApi, fakeClient, flush, message, summary } from './test-support/fakes.ts';
 import { conversationRouting } from './test-support/routing.ts';
 
@@ -258,5 +258,15 @@ describe('createInboxModel over views', () => {
     // A product filter on a row first seen through a message (no app yet) cannot be told.
     expect(matchesView({ ...summary('c1'), appId: '' }, archiveSpec!, 'a1')).toBe(false);
     expect(matchesView({ ...summary('c1'), appId: '', archivedAt: '2024-05-01T00:00:00.000Z' }, archiveSpec!, 'a1')).toBeUndefined();
+  });
+
+  it('keeps a chat whose customer left in Open while its owner has not resolved it, and out of Closed', () => {
+    const open = specOf(OPEN_VIEW)!;
+    const closed = specOf({ kind: 'view', view: 'closed', filter: {} })!;
+    const routing = (state: 'owned' | 'resolved') => ({ state, queueId: 'q', ownerAgentId: 'a1', ownerName: 'Ann', guests: [], wrapUp: state === 'resolved' ? 'Solved' : null });
+    const left = { ...summary('c1', { status: 'closed', routing: routing('owned') }), archivedAt: undefined };
+    const resolved = { ...summary('c2', { status: 'closed', routing: routing('resolved') }), archivedAt: undefined };
+    expect([matchesView(left, open, 'a1'), matchesView(left, closed, 'a1')]).toEqual([true, false]);
+    expect([matchesView(resolved, open, 'a1'), matchesView(resolved, closed, 'a1')]).toEqual([false, true]);
   });
 });

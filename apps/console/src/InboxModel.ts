@@ -175,7 +175,8 @@ export function matchesView(c: InboxConversation, spec: ViewSpec, me: string | u
   const { filter } = spec;
   const checks: (boolean | undefined)[] = [
     spec.scope === 'active' ? !c.archivedAt : spec.scope === 'archive' ? !!c.archivedAt : true,
-    spec.status === undefined || c.status === spec.status,
+    // Open holds what is still someone's work: a chat whose customer left stays there until its owner resolves it.
+    spec.status === undefined || (spec.status === 'open' ? c.status === 'open' || routing?.state === 'owned' : c.status === spec.status && routing?.state !== 'owned'),
     // A resolved chat has left the open views, whatever its status says yet.
     spec.status !== 'open' || routing?.state !== 'resolved',
     !spec.mine || (me === undefined || owner === undefined ? undefined : owner === me),

@@ -122,7 +122,8 @@ describe("an agent's own views", () => {
       replied: (await mine(10, { messages: [{ kind: 'agent' }, { kind: 'visitor' }] })).id,
       internal: (await mine(11, { messages: [{ kind: 'visitor' }, { kind: 'agent', internal: true }] })).id,
       answered: (await mine(12, { messages: [{ kind: 'visitor' }, { kind: 'agent' }] })).id,
-      closed: (await mine(13, { status: 'closed', messages: [{ kind: 'visitor' }, { kind: 'system' }] })).id,
+      // The customer left; Sam has not resolved it yet.
+      left: (await mine(13, { status: 'closed', messages: [{ kind: 'visitor' }, { kind: 'system' }] })).id,
       resolved: (await mine(14, { status: 'closed', archivedAt: minutesAgo(0), routing: { queueId, owner: samId, state: 'resolved', wrapUp: 'Solved' } })).id,
       kims: (await seed({ lastMessageAt: minutesAgo(9), messages: [{ kind: 'visitor' }], routing: { queueId, owner: kimId } })).id,
     };
@@ -138,7 +139,13 @@ describe("an agent's own views", () => {
   });
 
   it('lists all my closed conversations, the archived ones included', async () => {
-    expect(ids(await view(sam, 'mine.closed'))).toEqual([c.closed, c.resolved]);
+    expect(ids(await view(sam, 'mine.closed'))).toEqual([c.resolved]);
+  });
+
+  it('keeps a chat whose customer left in Open until its owner resolves it, and out of Closed', async () => {
+    expect(ids(await view(sam, 'open'))).toContain(c.left);
+    expect(ids(await view(sam, 'closed'))).not.toContain(c.left);
+    expect(ids(await view(sam, 'mine.closed'))).not.toContain(c.left);
   });
 
   it("never lists another agent's conversation, in any view, but an admin sees every one", async () => {

@@ -102,6 +102,17 @@ function visibleTo(agentId: string): SQL {
     or exists (select 1 from ${offers} f where f.conversation_id = ${conversations.id} and f.agent_id = ${agentId} and f.state = 'pending'))`;
 }
 
+/**
+ * A view's status. Open holds what is still someone's work: a chat whose customer left stays in
+ * Open while its owner has not resolved it (with a wrap-up reason); Closed holds what has ended
+ * and needs nothing more.
+ */
+function statusIs(status: 'open' | 'closed'): SQL {
+  return status === 'open'
+    ? sql`(${conversations.status} = 'open' or ${routing.state} = 'owned')`
+    : sql`(${conversations.status} = 'closed' and ${routing.state} is distinct from 'owned')`;
+}
+
 /** A cursor's sort value back to a timestamp: it was written as UTC text with microseconds. */
 const at = (text: string) => sql`(${text}::timestamp at time zone 'UTC')`;
 
@@ -117,7 +128,7 @@ export function createViewRepository(db: Database) {
       eq(conversations.workspaceId, viewer.workspaceId),
       spec.scope === 'active' ? sql`${conversations.archivedAt} is null` : spec.scope === 'archive' ? sql`${conversations.archivedAt} is not null` : undefined,
       spec.conversationId ? eq(conversations.id, spec.conversationId) : undefined,
-      spec.status ? eq(conversations.status, spec.status) : undefined,
+      spec.status ? statusIs(spec.status) : undefined,
       spec.mine ? eq(routing.ownerAgentId, viewer.agentId) : undefined,
       spec.awaitingReply
         ? sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.public_seq = ${conversations.lastPublicSeq} and m.sender_kind = 'visitor')`
