@@ -39,7 +39,7 @@ export function createChime(Context: AudioContextClass | undefined = (globalThis
   };
 }
 
-/** The browser's real alerts: Web Audio, the Notification API, the document's title and localStorage. */
+/** The browser's real alerts: Web Audio, the Notification API, the window's focus, the document's title and localStorage. */
 export function browserAlerts(win: Window & typeof globalThis = window): AlertsTransport {
   const Notice = (win as { Notification?: typeof Notification }).Notification;
   const access = (): NotificationAccess => (Notice ? Notice.permission : 'unsupported');
@@ -51,12 +51,13 @@ export function browserAlerts(win: Window & typeof globalThis = window): AlertsT
   }
   return {
     chime: createChime((win as { AudioContext?: AudioContextClass }).AudioContext),
-    notify({ title, body, tag }) {
+    notify({ title, body, tag, onClick }) {
       if (!Notice || Notice.permission !== 'granted') return;
       try {
         const shown = new Notice(title, { body, tag });
         shown.onclick = () => {
           win.focus();
+          onClick?.();
           shown.close();
         };
       } catch {
@@ -73,6 +74,16 @@ export function browserAlerts(win: Window & typeof globalThis = window): AlertsT
       }
     },
     focused: () => win.document.visibilityState === 'visible' && win.document.hasFocus(),
+    onFocusChange(callback) {
+      win.addEventListener('focus', callback);
+      win.addEventListener('blur', callback);
+      win.document.addEventListener('visibilitychange', callback);
+      return () => {
+        win.removeEventListener('focus', callback);
+        win.removeEventListener('blur', callback);
+        win.document.removeEventListener('visibilitychange', callback);
+      };
+    },
     getTitle: () => win.document.title,
     setTitle: (title) => void (win.document.title = title),
     storage,
@@ -80,5 +91,6 @@ export function browserAlerts(win: Window & typeof globalThis = window): AlertsT
       const timer = win.setInterval(callback, ms);
       return () => win.clearInterval(timer);
     },
+    now: () => Date.now(),
   };
 }
