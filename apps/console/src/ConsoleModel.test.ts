@@ -1,13 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
+import { silentAlerts, type AlertsTransport } from './AlertsModel.ts';
 import { ApiError } from './api.ts';
 import { createConsoleModel } from './ConsoleModel.ts';
-import { deferred, fakeApi, fakeClient, flush, summary, type FakeClient } from './test-support/fakes.ts';
-import { conversationRouting, offer, snapshot } from './test-support/routing.ts';
+import { deferred, fakeApi, fakeClient, flush, message, summary, type FakeClient } from './test-support/fakes.ts';
+import { conversationRouting, offer, routingQueue, snapshot } from './test-support/routing.ts';
 import { agentTicket } from './test-support/tickets.ts';
 
 const agent = { id: 'a1', name: 'Ada', email: 'agent@example.com', role: 'admin', workspaceId: 'w1' };
 
-function setup({ signedIn = true, role = 'admin' } = {}, routes: Record<string, (body?: unknown) => unknown> = {}) {
+function setup({ signedIn = true, role = 'admin' } = {}, routes: Record<string, (body?: unknown) => unknown> = {}, alerts?: AlertsTransport) {
   const api = fakeApi({
     'GET /api/agent/routing': () => snapshot({ offers: [offer('o1', { conversationId: 'c3' })] }),
     'POST /api/agent/offers/o1/accept': () => ({ ok: true }),
@@ -38,6 +39,7 @@ function setup({ signedIn = true, role = 'admin' } = {}, routes: Record<string, 
     },
     reload,
     tick: () => () => {},
+    ...(alerts && { alerts }),
   });
   return { api, clients, model, reload };
 }
@@ -336,6 +338,52 @@ describe('createConsoleModel', () => {
       lost();
       expect(texts()).toEqual(['Conversation deleted.']);
       expect(model.conversation.value).toBeNull();
+    });
+  });
+
+  describe('alerts', () => {
+    function alerting(routes: Record<string, (body?: unknown) => unknown>) {
+      let title = 'Parley Console';
+      const heard = { chimes: 0 };
+      const alerts: AlertsTransport = { ...silentAlerts(), chime: () => void heard.chimes++, getTitle: () => title, setTitle: (next) => void (title = next) };
+      return { ...setup({}, routes, alerts), heard, title: () => title };
+    }
+
+    it('counts a customer’s message in the agent’s chat that is not on screen in the tab title, with a sound, until it is opened', async () => {
+      const mine = conversationRouting('a1');
+      const { model, clients, heard, title } = alerting({
+        'GET /api/agent/views/open': () => ({ conversations: [summary('c1', { routing: mine }), summary('c2', { routing: mine })] }),
+        'GET /api/agent/conversations/c2/messages?limit=50': () => ({ messages: [], hasMore: false }),
+        'GET /api/agent/conversations/c2': () => ({ conversation: summary('c2', { routing: mine }) }),
+        'GET /api/agent/routing': () => snapshot(),
+      });
+      await model.start();
+      await flush();
+      model.open('c1');
+      await flush();
+      clients[0]!.emit('message', message('c1', 2));
+      expect(title()).toBe('Parley Console');
+      clients[0]!.emit('message', message('c2', 2));
+      expect(title()).toBe('(1) New message · Parley Console');
+      expect(heard.chimes).toBe(1);
+      model.open('c2');
+      expect(title()).toBe('Parley Console');
+      expect(model.desk.value!.alerts.unreadCount.value).toBe(0);
+    });
+
+    it('flashes the tab title and plays the sound for a chat broadcast to the agent’s queue, until someone takes it', async () => {
+      const broadcast = (waiting: number) => [routingQueue('q1', { name: 'Sales', mode: 'broadcast', waiting, online: 2, agentIds: ['a1', 'a2'] })];
+      const { model, clients, heard, title } = alerting({ 'GET /api/agent/routing': () => snapshot({ queues: broadcast(0) }) });
+      await model.start();
+      await flush();
+      const client = clients[0]!;
+      client.emit('frame', { type: 'routing.conversation', conversationId: 'c5', routing: conversationRouting(null, { queueId: 'q1' }) });
+      client.emit('frame', { type: 'routing.queues', queues: broadcast(1) });
+      expect(heard.chimes).toBe(1);
+      expect(title()).toBe('(1) New chat request · Parley Console');
+      client.emit('frame', { type: 'routing.conversation', conversationId: 'c5', routing: conversationRouting('a2', { queueId: 'q1' }) });
+      client.emit('frame', { type: 'routing.queues', queues: broadcast(0) });
+      expect(title()).toBe('Parley Console');
     });
   });
 });

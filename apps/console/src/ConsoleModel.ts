@@ -4,6 +4,7 @@ import { batch, computed, effect, signal, untracked, type ReadonlySignal } from 
 import { createAdminModel, type AdminModel } from './AdminModel.ts';
 import { createAlertsModel, silentAlerts, type AlertsModel, type AlertsTransport } from './AlertsModel.ts';
 import type { Api } from './api.ts';
+import { createAttentionModel, type AttentionModel } from './AttentionModel.ts';
 import { createConversationModel, type ConversationModel } from './ConversationModel.ts';
 import { conversationTitle } from './format.ts';
 import { createInboxModel, type InboxModel, type InboxTransport } from './InboxModel.ts';
@@ -28,7 +29,7 @@ export interface ConsoleTransport {
   /** Passed to the inbox and the team: clock, and the timer for relative times and running timers. */
   now?: InboxTransport['now'];
   tick?: InboxTransport['tick'];
-  /** Sound, tab title and desktop notifications for incoming requests (default: silent). */
+  /** Sound, tab title and desktop notifications for incoming requests and unread messages (default: silent). */
   alerts?: AlertsTransport;
   /** Where the chosen view and its filters are kept across reloads (default: nowhere). */
   viewLocation?: ViewLocation;
@@ -42,6 +43,8 @@ export interface Desk {
   team: TeamModel;
   offers: OffersModel;
   ownership: OwnershipModel;
+  /** What calls for the agent's attention besides offers: their customers' messages, chats broadcast to their queues. */
+  attention: AttentionModel;
   alerts: AlertsModel;
   /** Admins only: the workspace settings (queues, wrap-up reasons, chat limits, templates, blocks, privacy). */
   admin: AdminModel | null;
@@ -151,7 +154,6 @@ export function createConsoleModel({ api, createClient, reload = () => location.
   function startDesk(agent: Agent, client: ConsoleClient, list: InboxModel): Desk {
     let offers: OffersModel | undefined;
     const team = createTeamModel({ api, client, ...(now && { now }), ...(tick && { tick }), onSnapshot: (snapshot) => offers?.replace(snapshot.offers) });
-    const waiting = computed(() => offers?.incoming.value.length ?? 0);
     let alertsModel: AlertsModel | undefined;
     offers = createOffersModel({
       api,
@@ -170,7 +172,24 @@ export function createConsoleModel({ api, createClient, reload = () => location.
       onNotice: (text, key) => notices.add(text, key),
       onNoticeOutdated: (key) => notices.forget(key),
     });
-    alertsModel = createAlertsModel({ transport: alerts, agentId: agent.id, waiting });
+    const attention = createAttentionModel({
+      client,
+      me: agent.id,
+      team,
+      known: (conversationId) => list.find(conversationId) ?? (conversation.value?.conversationId === conversationId ? (conversation.value.summary.value ?? undefined) : undefined),
+      onMessage: (message, about) => alertsModel?.announceMessage(message, about),
+      onChat: (chat) => alertsModel?.announceChat(chat),
+      onGone: (conversationId) => alertsModel?.forget(conversationId),
+    });
+    // Offers, and chats broadcast to the agent's queues, flash the title alike.
+    const waiting = computed(() => offers.incoming.value.length + attention.waiting.value);
+    alertsModel = createAlertsModel({
+      transport: alerts,
+      agentId: agent.id,
+      waiting,
+      looking: computed(() => (screen.value === 'conversations' ? selectedId.value : null)),
+      onOpen: openConversation,
+    });
     const ownership = createOwnershipModel({
       api,
       client,
@@ -190,13 +209,14 @@ export function createConsoleModel({ api, createClient, reload = () => location.
       deleting: (conversationId) => workspace?.views.working.value.has(conversationId) ?? false,
     });
     const admin = agent.role === 'admin' ? createAdminModel({ api, team }) : null;
-    return { team, offers, ownership, alerts: alertsModel, admin };
+    return { team, offers, ownership, attention, alerts: alertsModel, admin };
   }
 
   function stopDesk(d: Desk): void {
     d.team.dispose();
     d.offers.dispose();
     d.ownership.dispose();
+    d.attention.dispose();
     d.alerts.dispose();
   }
 
