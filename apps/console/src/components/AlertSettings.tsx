@@ -1,8 +1,23 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { AlertsModel } from '../AlertsModel.ts';
+import type { AlertChoice, AlertsModel } from '../AlertsModel.ts';
 
-/** The console's settings menu: desktop notifications for incoming requests (asks the browser's permission), and the agent's own password. */
-export function AlertSettings({ alerts, onChangePassword }: { alerts: Pick<AlertsModel, 'desktop' | 'access' | 'error' | 'setDesktop'>; onChangePassword?: () => void }) {
+/** The messages in the agent's own chats that can alert them, as the menu words them. */
+const KINDS: { choice: Exclude<AlertChoice, 'sound'>; label: string }[] = [
+  { choice: 'replies', label: 'Customer replies in my chats' },
+  { choice: 'notes', label: 'Internal notes from colleagues' },
+];
+
+/**
+ * The console's settings menu: what alerts the agent (customer replies, colleagues' notes, the
+ * sound), desktop notifications (asks the browser's permission), and the agent's own password.
+ */
+export function AlertSettings({
+  alerts,
+  onChangePassword,
+}: {
+  alerts: Pick<AlertsModel, 'desktop' | 'access' | 'error' | 'setDesktop' | 'replies' | 'notes' | 'sound' | 'choose'>;
+  onChangePassword?: () => void;
+}) {
   const blocked = alerts.access.value === 'denied' || alerts.access.value === 'unsupported';
   const menu = useRef<HTMLDetailsElement>(null);
   // Like any menu: a click elsewhere or Escape closes it (Escape gives the focus back to its button).
@@ -26,11 +41,27 @@ export function AlertSettings({ alerts, onChangePassword }: { alerts: Pick<Alert
     <details class="menu" ref={menu}>
       <summary class="button button--quiet menu__button">Settings</summary>
       <div class="menu__panel">
+        <fieldset class="choices">
+          <legend class="field__label">Alert me to</legend>
+          {KINDS.map(({ choice, label }) => (
+            <label class="choice" key={choice}>
+              <input type="checkbox" checked={alerts[choice].value} onChange={(event) => alerts.choose(choice, (event.currentTarget as HTMLInputElement).checked)} />
+              {label}
+            </label>
+          ))}
+        </fieldset>
+        <label class="menu__check">
+          <input type="checkbox" checked={alerts.sound.value} onChange={(event) => alerts.choose('sound', (event.currentTarget as HTMLInputElement).checked)} />
+          Play a sound
+        </label>
         <label class="menu__check">
           <input type="checkbox" checked={alerts.desktop.value} onChange={(event) => void alerts.setDesktop((event.currentTarget as HTMLInputElement).checked)} />
-          Desktop notifications for new chats
+          Desktop notifications
         </label>
-        <p class="menu__hint">A sound plays and the tab title flashes either way.{blocked && !alerts.error.value && ' The browser does not allow notifications here.'}</p>
+        <p class="menu__hint">
+          New chats and requests always flash the tab title, and it counts the messages you have not read. Desktop notifications show while you are in another tab or window.
+          {blocked && !alerts.error.value && ' The browser does not allow notifications here.'}
+        </p>
         {alerts.error.value && (
           <p class="menu__error" role="alert">
             {alerts.error.value}

@@ -105,10 +105,10 @@ describe('App', () => {
     expect(screen.getByRole('region', { name: /Queues/ }).textContent).toContain('Sales');
     expect(screen.getByRole('alertdialog', { name: 'New chat from Vera' })).toBeTruthy();
     await user.click(screen.getByText('Settings'));
-    await user.click(screen.getByRole('checkbox', { name: 'Desktop notifications for new chats' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Desktop notifications' }));
     await settle();
     expect(asked).toEqual(['notifications']);
-    expect((screen.getByRole('checkbox', { name: 'Desktop notifications for new chats' }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('checkbox', { name: 'Desktop notifications' }) as HTMLInputElement).checked).toBe(true);
     await user.keyboard('{Escape}');
     expect((screen.getByText('Settings').closest('details') as HTMLDetailsElement).open).toBe(false);
     expect(document.activeElement?.textContent).toBe('Settings');

@@ -83,7 +83,7 @@ describe('the console passes axe', () => {
     await expect.poll(() => agent.title()).toBe('Parley Console');
 
     await agent.getByText('Settings', { exact: true }).click();
-    await agent.getByRole('checkbox', { name: 'Desktop notifications for new chats' }).waitFor();
+    await agent.getByRole('checkbox', { name: 'Desktop notifications' }).waitFor();
     expect(await axeViolations(agent)).toEqual([]);
     await agent.keyboard.press('Escape');
 
