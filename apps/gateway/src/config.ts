@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as v from 'valibot';
 
 /** The gateway's settings, read from the environment and checked before anything starts. */
@@ -32,6 +32,18 @@ export interface Config {
   agentStaleMs: number;
   /** Days a resolved chat stays in the Closed view before it goes to the archive; 0 archives it when resolved. */
   archiveAfterDays: number;
+  /** An agent's reply the visitor has not read this long after it arrived is e-mailed to them, in ms (MISSION.md V10). */
+  unseenEmailAfterMs: number;
+  /** The `From` of the e-mails to visitors. */
+  mailFrom: string;
+  /** Where e-mails go: an SMTP server's URL; unset, they are written to `mailOutbox` as .eml files. */
+  smtpUrl: string | undefined;
+  /** The folder e-mails are written to when no SMTP server is set. */
+  mailOutbox: string;
+  /** The wait before an e-mail that failed is tried again, in ms; it doubles with each try, up to an hour. */
+  mailRetryMs: number;
+  /** How many times an e-mail is tried before it is given up (and logged). */
+  mailAttempts: number;
 }
 
 const int = (name: string, min: number, max: number) =>
@@ -69,7 +81,25 @@ const EnvSchema = v.object({
   PARLEY_MAX_UPLOAD_BYTES: v.optional(int('PARLEY_MAX_UPLOAD_BYTES', 1024, 100 * 1024 * 1024), String(10 * 1024 * 1024)),
   PARLEY_AGENT_STALE_MS: v.optional(int('PARLEY_AGENT_STALE_MS', 1000, 86_400_000), '60000'),
   PARLEY_ARCHIVE_AFTER_DAYS: v.optional(int('PARLEY_ARCHIVE_AFTER_DAYS', 0, 3650), '7'),
+  PARLEY_UNSEEN_EMAIL_AFTER_MS: v.optional(int('PARLEY_UNSEEN_EMAIL_AFTER_MS', 100, 7 * 86_400_000), '60000'),
+  PARLEY_MAIL_FROM: v.optional(
+    v.pipe(
+      v.string(),
+      // A bare address, or a display name with the address in angle brackets (RFC 5322 name-addr).
+      v.regex(/^(?:[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/, 'PARLEY_MAIL_FROM must be an e-mail address, like no-reply@example.com or Support <no-reply@example.com>'),
+    ),
+    'Parley <no-reply@localhost>',
+  ),
+  PARLEY_SMTP_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^smtps?:\/\/[^/?#]+/, 'PARLEY_SMTP_URL must be an smtp:// or smtps:// URL, like smtp://user:password@mail.example.com:587')),
+  ),
+  PARLEY_MAIL_OUTBOX: v.optional(v.pipe(v.string(), v.minLength(1))),
+  PARLEY_MAIL_RETRY_MS: v.optional(int('PARLEY_MAIL_RETRY_MS', 10, 3_600_000), '30000'),
+  PARLEY_MAIL_ATTEMPTS: v.optional(int('PARLEY_MAIL_ATTEMPTS', 1, 100), '10'),
 });
+
+/** Variables whose value may hold a password: an error about them does not repeat it. */
+const SECRET_VARIABLES = new Set(['PARLEY_SMTP_URL']);
 
 /** A configuration error: names the variable and what it expects. */
 export class ConfigError extends Error {
@@ -86,12 +116,15 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   if (!result.success) {
     const lines = result.issues.map((issue) => {
       const key = v.getDotPath(issue) ?? '';
-      const got = key in present ? ` (got ${JSON.stringify(present[key])})` : '';
+      const got = key in present && !SECRET_VARIABLES.has(key) ? ` (got ${JSON.stringify(present[key])})` : '';
       return `  ${key}: ${issue.message}${got}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = result.output;
+  if (e.PARLEY_SMTP_URL !== undefined && !URL.canParse(e.PARLEY_SMTP_URL)) {
+    throw new ConfigError('Invalid configuration:\n  PARLEY_SMTP_URL: must be an smtp:// or smtps:// URL, like smtp://user:password@mail.example.com:587 (it does not parse as a URL; percent-encode special characters in the user and password)');
+  }
   const consoleOrigins = e.PARLEY_CONSOLE_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   for (const origin of consoleOrigins) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) {
@@ -117,5 +150,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     maxUploadBytes: e.PARLEY_MAX_UPLOAD_BYTES,
     agentStaleMs: e.PARLEY_AGENT_STALE_MS,
     archiveAfterDays: e.PARLEY_ARCHIVE_AFTER_DAYS,
+    unseenEmailAfterMs: e.PARLEY_UNSEEN_EMAIL_AFTER_MS,
+    mailFrom: e.PARLEY_MAIL_FROM,
+    smtpUrl: e.PARLEY_SMTP_URL,
+    mailOutbox: resolve(cwd, e.PARLEY_MAIL_OUTBOX ?? join(e.PARLEY_DATA_DIR, 'outbox')),
+    mailRetryMs: e.PARLEY_MAIL_RETRY_MS,
+    mailAttempts: e.PARLEY_MAIL_ATTEMPTS,
   };
 }
