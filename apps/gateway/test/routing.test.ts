@@ -154,6 +154,52 @@ describe('routing', () => {
     expect(again!.attempts).toBe(1);
   });
 
+  it("runs other capabilities' jobs through their handlers, and a failing one neither keeps its work nor holds up an offer's timeout", async () => {
+    const { ws, agentIds } = await workspaceWith(1);
+    let now = new Date('2026-03-01T10:00:00Z');
+    const clock = () => now;
+    const service = routingService(database.db, { clock });
+    const queue = await service.createQueue(ws, { name: 'Handlers', mode: 'offer', offerTimeoutMs: 10_000 });
+    await joinOnline(service, queue.id, agentIds);
+    const [chat] = await newChats(ws, 1);
+    const offered = (await service.enqueue(chat!, ws, queue.id)).find((e) => e.type === 'offered')!;
+    const kind = `test.${randomUUID()}`;
+    // Due before the offer's timeout, so it is claimed first.
+    await database.db.insert(jobs).values([
+      { kind: `${kind}.fails`, runAt: new Date(now.getTime() - 1_000), payload: {} },
+      { kind: `${kind}.works`, runAt: new Date(now.getTime() - 1_000), payload: {} },
+    ]);
+    const errors: unknown[] = [];
+    const afterCommit: string[] = [];
+    const runner = createJobRunner({
+      routing: service,
+      clock,
+      sweepMs: 0,
+      onError: (error) => errors.push(error),
+      handlers: {
+        [`${kind}.fails`]: async (tx) => {
+          await tx.insert(jobs).values({ kind: `${kind}.left-behind`, runAt: now, payload: {} });
+          throw new Error('handler failed');
+        },
+        [`${kind}.works`]: async () => ({ after: async () => void afterCommit.push('sent') }),
+      },
+    });
+    now = new Date(now.getTime() + 11_000);
+    await runner.runDue();
+    await runner.stop();
+
+    expect((await database.db.select().from(offers).where(sql`${offers.id} = ${offered.offerId}`))[0]!.state).toBe('expired');
+    expect(errors).toEqual([expect.objectContaining({ message: 'handler failed' })]);
+    expect(afterCommit).toEqual(['sent']);
+    const rows = await database.db.select().from(jobs).where(sql`${jobs.kind} like ${`${kind}%`}`);
+    expect(rows.find((r) => r.kind.endsWith('.left-behind'))).toBeUndefined();
+    expect(rows.find((r) => r.kind.endsWith('.works'))!.doneAt).not.toBeNull();
+    // The failed one waits to be tried again later.
+    const failed = rows.find((r) => r.kind.endsWith('.fails'))!;
+    expect(failed).toMatchObject({ doneAt: null, attempts: 1 });
+    expect(failed.runAt.getTime()).toBeGreaterThan(now.getTime());
+  });
+
   it('offers a top-N chat to N agents; the first to accept owns it, the other offer is withdrawn', async () => {
     const { ws, agentIds } = await workspaceWith(3);
     const service = routingService(database.db);

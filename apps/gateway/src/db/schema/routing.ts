@@ -182,3 +182,4 @@ export type RoutingRow = typeof routing.$inferSelect;
 export type OfferRow = typeof offers.$inferSelect;
 export type AgentStatusRow = typeof agentStatus.$inferSelect;
 export type WrapUpReasonRow = typeof wrapUpReasons.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;

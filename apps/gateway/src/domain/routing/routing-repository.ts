@@ -439,6 +439,11 @@ export function createRoutingRepository(db: Database) {
       await tx.update(jobs).set({ doneAt: now, attempts: sql`${jobs.attempts} + 1` }).where(eq(jobs.id, jobId));
     },
 
+    /** Keeps a claimed job, due again at `runAt`, and counts the try. */
+    async postponeJob(tx: Tx, jobId: string, runAt: Date) {
+      await tx.update(jobs).set({ runAt, attempts: sql`${jobs.attempts} + 1` }).where(eq(jobs.id, jobId));
+    },
+
     async routingOf(conversationId: string) {
       const [row] = await db.select().from(routing).where(eq(routing.conversationId, conversationId));
       return row;
