@@ -19,8 +19,10 @@ import { createTemplateService, type TemplateService } from '../domain/templates
 import { createViewService, endDeletedConversation, type ViewService } from '../domain/views/view-service.ts';
 import { createCustomerService, type CustomerService } from '../domain/customers/customer-service.ts';
 import { createBlockingService, endBlockedSessions, type BlockingService } from '../domain/blocking/blocking-service.ts';
+import { createReplyEmailService, type ReplyEmailService } from '../domain/reply-emails/reply-email-service.ts';
 import { createJobRunner } from '../domain/routing/job-runner.ts';
 import { createRoutingService, type RoutingService } from '../domain/routing/routing-service.ts';
+import { createMailer } from '../mail/mailer.ts';
 import { createHub, type Hub } from '../socket/hub.ts';
 import { createRoutingFanout, type RoutingFanout } from '../socket/routing-fanout.ts';
 import { createRateLimiter, type RateLimiter } from '../socket/rate-limiter.ts';
@@ -112,6 +114,7 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
     },
     channel: () => bus?.channel,
     access: { views: routing.views },
+    unseenEmailAfterMs: config.unseenEmailAfterMs,
   });
   bus = database.sql
     ? await createPostgresBus({
@@ -143,7 +146,15 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
     onRequestEnded: (conversationId) => tickets!.closedByVisitor(conversationId),
   });
   fanout = createRoutingFanout({ hub, relay, routing, onError: logError('routing fan-out failed') });
-  routingParts(app, config, routing, fanout, hub, relay);
+  const replyEmails = createReplyEmailService({
+    db: database.db,
+    mailer: createMailer({ smtpUrl: config.smtpUrl, outbox: config.mailOutbox }),
+    from: config.mailFrom,
+    retryMs: config.mailRetryMs,
+    attempts: config.mailAttempts,
+    log: app.log,
+  });
+  routingParts(app, config, routing, fanout, hub, relay, replyEmails);
   const changed = messenger;
   relay.subscribe((event) => {
     if (event.kind !== 'conversation') return;
@@ -222,13 +233,14 @@ export const servicesPlugin = fp<{ config: Config; database: OpenDatabase }>(asy
 
 /**
  * Routing's time-based work: the durable job runner (offer timeouts, resolved chats going to the
- * archive, the sweep) on every node,
+ * archive, the sweep, and reply e-mails: the unseen-replies timers and the sends) on every node,
  * and the heartbeat that tells routing which agents' consoles are connected to this node.
  */
-function routingParts(app: FastifyInstance, config: Config, routing: RoutingService, fanout: RoutingFanout, hub: Hub, relay: EventRelay) {
+function routingParts(app: FastifyInstance, config: Config, routing: RoutingService, fanout: RoutingFanout, hub: Hub, relay: EventRelay, replyEmails: ReplyEmailService) {
   const onError = (error: unknown) => app.log.error({ err: error }, 'routing job failed');
   const runner = createJobRunner({
     routing,
+    handlers: replyEmails.handlers,
     onEvents: (events) => void fanout.publish(events),
     onArchived: (conversationId) => relay.publish({ kind: 'conversation', conversationId }),
     onError,
@@ -241,6 +253,7 @@ function routingParts(app: FastifyInstance, config: Config, routing: RoutingServ
     clearInterval(beat);
     fanout.stop();
     await runner.stop();
+    replyEmails.close();
   });
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PROTOCOL_VERSION, TOKEN_SUBPROTOCOL_PREFIX } from '@parley/protocol';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type OpenDatabase } from '../../src/db/database.ts';
 import { seedDemo } from '../../src/domain/seed.ts';
@@ -30,11 +30,14 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** Starts a gateway on port 0 over a fresh database, seeded with the demo workspace. */
-export async function startGateway(env: Record<string, string> = {}, shared?: OpenDatabase): Promise<TestGateway> {
+/**
+ * Starts a gateway on port 0 over a fresh database, seeded with the demo workspace. `logger`
+ * replaces the silent one, for a test that reads what the gateway logs.
+ */
+export async function startGateway(env: Record<string, string> = {}, shared?: OpenDatabase, { logger }: { logger?: FastifyServerOptions['logger'] } = {}): Promise<TestGateway> {
   const database = shared ?? (await openTestDatabase());
   const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', PARLEY_RATE_LIMIT: '100000', PARLEY_AUTH_RATE_LIMIT: '100000', ...env });
-  const app = await buildGateway({ config, database });
+  const app = await buildGateway({ config, database, ...(logger !== undefined && { logger }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   await seedDemo(database.db, { port, appSecret: DEMO_SECRET, password: DEMO_PASSWORD });

@@ -10,3 +10,4 @@ export * from './templates.ts';
 export * from './views.ts';
 export * from './customers.ts';
 export * from './blocking.ts';
+export * from './reply-emails.ts';

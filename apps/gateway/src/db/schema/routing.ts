@@ -174,7 +174,14 @@ export const jobs = pgTable(
     doneAt: timestamp('done_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
   },
-  (t) => [index('jobs_due_idx').on(t.runAt).where(sql`${t.doneAt} is null`)],
+  (t) => [
+    index('jobs_due_idx').on(t.runAt).where(sql`${t.doneAt} is null`),
+    // One unseen-replies timer per conversation at a time (domain/reply-emails): a reply that
+    // finds one pending joins it, and the e-mail it sends carries every reply not yet seen.
+    uniqueIndex('jobs_unseen_replies_uq')
+      .on(sql`(${t.payload} ->> 'conversationId')`)
+      .where(sql`${t.kind} = 'conversation.unseen_replies' and ${t.doneAt} is null`),
+  ],
 );
 
 export type QueueRow = typeof queues.$inferSelect;

@@ -2,8 +2,9 @@ import type { Attachment } from '@parley/protocol';
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { NotifyChannel } from '../../bus/bus.ts';
 import { prepareStatement, type Database } from '../../db/database.ts';
-import { agentStatus, apps, conversationGuests, conversations, messages, offers, queueAgents, routing, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
+import { agentStatus, apps, conversationGuests, conversations, jobs, messages, offers, queueAgents, routing, visitors, type ConversationRow, type MessageRow } from '../../db/schema/index.ts';
 import { customerNameSql, givenNameSql } from '../customers/customer-repository.ts';
+import { replyAddressSql, UNSEEN_REPLIES } from '../reply-emails/reply-email-repository.ts';
 import { agentMaySeeSql, defaultQueueSql } from '../routing/routing-repository.ts';
 
 /** One message of a batch, as the batch statement reads it. */
@@ -161,8 +162,9 @@ function insertedRows(requests: BatchRequest[], inserted: [string, number, numbe
 }
 
 /**
- * The batch statement, with placeholders for the requests (`requests`, JSON) and the channel that
- * announces new messages to other nodes (`channel`, `node`, `announce`).
+ * The batch statement, with placeholders for the requests (`requests`, JSON), the channel that
+ * announces new messages to other nodes (`channel`, `node`, `announce`) and how long an agent's
+ * reply may stay unread before it is e-mailed (`unseenAfterMs`).
  */
 function batchStatement() {
   // A message of files alone previews as the files' names.
@@ -242,6 +244,18 @@ function batchStatement() {
       select id, conv, seq, public_seq, kind, sender, name, cmid, body, internal, at, files from numbered
       returning id, seq, public_seq
     ),
+    replied as (
+      -- An agent's public reply to a visitor with an e-mail address starts the conversation's
+      -- unseen-replies timer (domain/reply-emails), in this statement, so no reply escapes it. A
+      -- reply that finds a timer pending joins it (one per conversation: jobs_unseen_replies_uq).
+      insert into ${jobs} (kind, run_at, payload)
+      select distinct on (n.conv) ${sql.raw(`'${UNSEEN_REPLIES}'`)}, n.at + ${sql.placeholder('unseenAfterMs')}::int * interval '1 millisecond',
+        jsonb_build_object('conversationId', n.conv)
+      from numbered n join locked l on l.id = n.conv
+      where n.kind = 'agent' and not n.internal and ${replyAddressSql(sql`l.visitor_id`)} is not null
+      order by n.conv, n.i
+      on conflict do nothing
+    ),
     counters as (
       select n.conv,
         max(n.seq) as last_seq,
@@ -312,7 +326,7 @@ function batchStatement() {
 }
 
 /** The queries of the conversation aggregate. Only this module touches its tables. */
-export function createConversationRepository(db: Database) {
+export function createConversationRepository(db: Database, { unseenEmailAfterMs = 60_000 }: { unseenEmailAfterMs?: number } = {}) {
   // The batch statement (see writeBatch), turned into text once.
   const writeStatement = prepareStatement(db, batchStatement());
   return {
@@ -346,7 +360,8 @@ export function createConversationRepository(db: Database) {
      * broadcast to the sender's queue take it (within the sender's chat limit, under their
      * presence row's lock) and refuses the others' replies, inserts them, moves the
      * counters and previews, puts a new conversation's first visitor message (or a resolved
-     * one's next) in its app's queue, and announces the new seq ranges on `channel`. Returns the
+     * one's next) in its app's queue, starts the unseen-replies timer of a conversation an agent
+     * replied in (domain/reply-emails), and announces the new seq ranges on `channel`. Returns the
      * locked rows as they were, the stored originals of resends, the inserted rows, the
      * conversations after the write, the requests allowed, and the conversations enqueued.
      */
@@ -357,6 +372,7 @@ export function createConversationRepository(db: Database) {
         channel: channel?.name ?? '',
         node: channel?.node ?? '',
         announce: channel !== undefined,
+        unseenAfterMs: unseenEmailAfterMs,
       });
       const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { result: BatchJson | string }[];
       const raw = rows[0]!.result;

@@ -52,6 +52,7 @@ export function createConversationService({
   channel,
   access = OPEN_ACCESS,
   masking,
+  unseenEmailAfterMs,
 }: {
   db: Database;
   onCommitted: (batches: CommittedBatch[]) => void;
@@ -61,8 +62,10 @@ export function createConversationService({
   access?: ConversationAccess;
   /** How a workspace's agents get free text: with personal data masked or not (masking-settings.ts). Required: no agent-bound path may forget it. */
   masking: (workspaceId: string) => Promise<Masker>;
+  /** How long an agent's reply may stay unread before it is e-mailed to the visitor (domain/reply-emails). */
+  unseenEmailAfterMs?: number;
 }) {
-  const repo = createConversationRepository(db);
+  const repo = createConversationRepository(db, { unseenEmailAfterMs });
   const writer = createMessageWriter({ repo, onCommitted, channel });
   const files = createAttachmentClaims(db);
   const reads = createMessengerRepository(db);
