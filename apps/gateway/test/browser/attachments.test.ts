@@ -99,10 +99,10 @@ describe('files in the messenger and the console', () => {
     await expect.poll(() => decoded(visitor, 'Image: pasted.png'), { timeout: 15_000 }).toBe(true);
     await visitor.locator('parley-widget').getByRole('button', { name: /^Download terms\.pdf/ }).waitFor();
 
-    // A spoof: HTML named .png. The gateway refuses it and the visitor is told why.
+    // A spoof: HTML (text, to its bytes) named .png. The gateway refuses it and the visitor is told what it really is.
     const [spoofChooser] = await Promise.all([visitor.waitForEvent('filechooser'), attach.click()]);
     await spoofChooser.setFiles({ name: 'cat.png', mimeType: 'image/png', buffer: Buffer.from(files.html()) });
-    const refusal = visitor.locator('parley-widget').getByRole('alert').filter({ hasText: 'cat.png can’t be sent.' });
+    const refusal = visitor.locator('parley-widget').getByRole('alert').filter({ hasText: 'cat.png is not what its name says: it is a TXT file.' });
     await refusal.waitFor({ timeout: 15_000 });
     await visitor.getByRole('button', { name: 'Remove cat.png' }).click();
 
