@@ -84,6 +84,21 @@ describe('the support page: web form and portal mounted inline', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('The tips of the Boston fern went brown. <b>Help?</b>');
     expect(await name.getAttribute('aria-invalid')).toBeNull();
+    // A file over the gateway's limit and a program are refused at once, never uploaded.
+    const uploads: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/visitor/attachments')) uploads.push(new URL(request.url()).searchParams.get('name') ?? '');
+    });
+    await form.getByLabel('Attach files (optional)').setInputFiles([
+      { name: 'care-guide.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(11 * 1024 * 1024, 0x25) },
+      { name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') },
+    ]);
+    const chip = (file: string) => form.getByRole('listitem').filter({ hasText: file });
+    await chip('care-guide.pdf').getByText('11 MB · Too large').waitFor();
+    await chip('setup.exe').getByText('Not a kind of file we accept').waitFor();
+    expect(uploads).toEqual([]);
+    await form.getByRole('button', { name: 'Remove care-guide.pdf' }).click();
+    await form.getByRole('button', { name: 'Remove setup.exe' }).click();
     // A photo, and a file the gateway refuses by its bytes.
     await form.getByLabel('Attach files (optional)').setInputFiles([
       { name: 'fern.png', mimeType: 'image/png', buffer: Buffer.from(files.png(4, 4)) },
@@ -91,6 +106,7 @@ describe('the support page: web form and portal mounted inline', () => {
     ]);
     await form.getByText('Attached').waitFor();
     await form.getByText('Not a kind of file we accept').waitFor();
+    expect(uploads.sort()).toEqual(['fern-photo.png', 'fern.png']);
     await form.getByRole('button', { name: 'Send request' }).press('Enter');
     await form.getByRole('heading', { name: 'Request received' }).waitFor();
     const { tickets } = await asAgent('GET', '/api/agent/tickets');

@@ -12,6 +12,11 @@ import { WebForm } from './WebForm.tsx';
 import { createWebFormModel, type WebFormModel } from './WebFormModel.ts';
 
 const settle = () => act(async () => new Promise((resolve) => setTimeout(resolve, 0)));
+/** Waits until no chosen file is still being checked or uploaded, and renders. */
+const filesDone = async (model: WebFormModel) => {
+  await vi.waitFor(() => expect(model.files.value.filter((f) => f.state === 'uploading')).toEqual([]));
+  await settle();
+};
 
 describe('WebForm', () => {
   let container: HTMLElement;
@@ -105,7 +110,7 @@ describe('WebForm', () => {
     const picker = container.querySelector<HTMLInputElement>('input[type="file"]')!;
     expect(labelOf(picker)).toBe('Attach files (optional)');
     await act(() => model.addFiles([new File([new Uint8Array(3 * 1024 * 1024)], 'scan.pdf'), new File(['hello'], 'notes.txt')]));
-    await settle();
+    await filesDone(model);
     const chips = [...container.querySelectorAll('.pf-chip')].map((li) => li.textContent);
     expect(chips[0]).toContain('scan.pdf');
     expect(chips[0]).toContain('3 MB · Too large');
@@ -113,6 +118,14 @@ describe('WebForm', () => {
     const remove = container.querySelector<HTMLButtonElement>('button[aria-label="Remove scan.pdf"]')!;
     await act(() => remove.click());
     expect(container.querySelectorAll('.pf-chip')).toHaveLength(1);
+  });
+
+  it("says at once, in the visitor's language, why a file too large or of another kind is not attached, without uploading it", async () => {
+    await act(() => render(<WebForm model={model} i18n={createI18n(en, nl, 'nl')} />, container));
+    await act(() => model.addFiles([new File([new Uint8Array(11 * 1024 * 1024)], 'handleiding.pdf'), new File(['MZ'], 'setup.exe')]));
+    await filesDone(model);
+    expect([...container.querySelectorAll('.pf-chip__meta')].map((meta) => meta.textContent)).toEqual(['11 MB · Te groot', '2 B · Dit soort bestand accepteren we niet']);
+    expect(api.calls.filter((c) => c.method === 'upload')).toEqual([]);
   });
 
   it('speaks Dutch, Turkish and Italian', async () => {

@@ -1,15 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFakeTicketsApi } from './fake-tickets-api.ts';
 import { TicketsApiError } from './tickets-api.ts';
-import { createWebFormModel } from './WebFormModel.ts';
+import { createWebFormModel, type WebFormModel } from './WebFormModel.ts';
 
 const ids = () => {
   let n = 0;
   return () => `submission-${++n}`;
 };
 
-function filled() {
-  const api = createFakeTicketsApi();
+/** Resolves once no chosen file is still being checked or uploaded. */
+const uploaded = (model: WebFormModel) => vi.waitFor(() => expect(model.files.value.filter((f) => f.state === 'uploading')).toEqual([]));
+
+function filled(start: Parameters<typeof createFakeTicketsApi>[0] = {}) {
+  const api = createFakeTicketsApi(start);
   const model = createWebFormModel({ api, newId: ids() });
   model.set('name', 'Ayşe Yılmaz');
   model.set('email', 'ayse@example.com');
@@ -116,17 +119,19 @@ describe('WebFormModel', () => {
     expect(api.calls).toHaveLength(1);
   });
 
-  it('uploads chosen files at once, sends the uploaded ones with the request, and shows why one was refused', async () => {
+  it('uploads chosen files at once, sends the uploaded ones with the request, and shows why the gateway refused one', async () => {
     const { api, model } = filled();
+    // A program named as a photo: the name passes the rules, the gateway judges the bytes.
     api.failNext('upload', new TicketsApiError('FILE_TYPE_NOT_ALLOWED', 'not allowed', 415));
-    model.addFiles([new File(['MZ'], 'virus.exe'), new File(['png'], 'fern.png', { type: 'image/png' })]);
+    model.addFiles([new File(['MZ'], 'virus.png'), new File(['png'], 'fern.png', { type: 'image/png' })]);
     expect(model.files.value.map((f) => f.state)).toEqual(['uploading', 'uploading']);
     // Not while a file is still on its way.
     expect(await model.submit()).toBe(false);
     expect(model.notice.value).toBe('files.wait');
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await uploaded(model);
+    expect(api.calls.filter((c) => c.method === 'upload').map((c) => c.args)).toEqual([['virus.png'], ['fern.png']]);
     expect(model.files.value.map((f) => [f.name, f.state, f.error])).toEqual([
-      ['virus.exe', 'failed', 'FILE_TYPE_NOT_ALLOWED'],
+      ['virus.png', 'failed', 'FILE_TYPE_NOT_ALLOWED'],
       ['fern.png', 'ready', undefined],
     ]);
     expect(await model.submit()).toBe(true);
@@ -135,12 +140,47 @@ describe('WebFormModel', () => {
     expect(model.files.value).toEqual([]);
   });
 
+  it("refuses a file over the gateway's limit or of a kind it does not take at once, without uploading it", async () => {
+    const { api, model } = filled();
+    model.addFiles([
+      new File([new Uint8Array(11 * 1024 * 1024)], 'manual.pdf', { type: 'application/pdf' }),
+      new File(['MZ'], 'setup.exe'),
+      new File([], 'empty.txt'),
+      new File(['png'], 'fern.png', { type: 'image/png' }),
+    ]);
+    await uploaded(model);
+    expect(model.files.value.map((f) => [f.name, f.state, f.error])).toEqual([
+      ['manual.pdf', 'failed', 'FILE_TOO_LARGE'],
+      ['setup.exe', 'failed', 'FILE_TYPE_NOT_ALLOWED'],
+      ['empty.txt', 'failed', 'INVALID_REQUEST'],
+      ['fern.png', 'ready', undefined],
+    ]);
+    expect(api.calls.filter((c) => c.method === 'upload').map((c) => c.args)).toEqual([['fern.png']]);
+    // The policy is read once, with the first files.
+    model.addFiles([new File(['MZ'], 'tool.bat')]);
+    await uploaded(model);
+    expect(api.calls.filter((c) => c.method === 'uploadPolicy')).toHaveLength(1);
+    expect(api.calls.filter((c) => c.method === 'upload')).toHaveLength(1);
+  });
+
+  it("follows the gateway's own policy: its size limit and its kinds of files", async () => {
+    const { api, model } = filled({ uploadPolicy: { maxBytes: 1000, extensions: ['pdf', 'txt'] } });
+    model.addFiles([new File([new Uint8Array(1001)], 'scan.pdf'), new File(['png'], 'fern.png'), new File(['hello'], 'notes.TXT')]);
+    await uploaded(model);
+    expect(model.files.value.map((f) => [f.name, f.state, f.error])).toEqual([
+      ['scan.pdf', 'failed', 'FILE_TOO_LARGE'],
+      ['fern.png', 'failed', 'FILE_TYPE_NOT_ALLOWED'],
+      ['notes.TXT', 'ready', undefined],
+    ]);
+    expect(api.calls.filter((c) => c.method === 'upload').map((c) => c.args)).toEqual([['notes.TXT']]);
+  });
+
   it('takes at most ten files, and lets the visitor remove one', async () => {
     const { model } = filled();
     model.addFiles(Array.from({ length: 12 }, (_, i) => new File(['x'], `note-${i}.txt`)));
     expect(model.files.value).toHaveLength(10);
     model.removeFile(model.files.value[0]!.key);
     expect(model.files.value.map((f) => f.name)[0]).toBe('note-1.txt');
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await uploaded(model);
   });
 });

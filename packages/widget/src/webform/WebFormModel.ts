@@ -1,6 +1,7 @@
 import type { Attachment, FieldError, VisitorTicket } from '@parley/protocol';
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import { checkTicket } from './checks.ts';
+import type { UploadOutcome } from './file-upload.ts';
 import { TicketsApiError, type TicketsApi } from './tickets-api.ts';
 
 /** The fields of the web form, in the order they are shown. */
@@ -23,7 +24,10 @@ export interface ChosenFile {
   state: 'uploading' | 'ready' | 'failed';
   /** The upload, once the gateway took it. */
   attachment?: Attachment;
-  /** Why the gateway refused it: FILE_TYPE_NOT_ALLOWED, FILE_TOO_LARGE, NETWORK… */
+  /**
+   * Why it was refused, in the gateway's codes (FILE_TYPE_NOT_ALLOWED, FILE_TOO_LARGE, NETWORK…),
+   * whether the gateway refused it or the form did, by the gateway's rules, before uploading it.
+   */
   error?: string;
 }
 
@@ -44,7 +48,10 @@ export interface WebFormModel {
   readonly attempts: ReadonlySignal<number>;
   /** The files chosen for the request, in the order chosen. */
   readonly files: ReadonlySignal<ChosenFile[]>;
-  /** Uploads files the visitor chose (beyond the tenth, they are left out). */
+  /**
+   * Checks the files the visitor chose by the gateway's rules and uploads the ones they allow; the
+   * others are refused at once, unsent (beyond the tenth, files are left out).
+   */
   addFiles(files: Iterable<File>): void;
   /** Takes a chosen file off the request. */
   removeFile(key: number): void;
@@ -104,6 +111,9 @@ export function createWebFormModel({ api, initial = {}, newId = () => crypto.ran
   const updateFile = (key: number, change: Partial<ChosenFile>) => {
     files.value = files.value.map((f) => (f.key === key ? { ...f, ...change } : f));
   };
+  // The uploads' code (the gateway's rules for files, checked before anything is sent) loads
+  // with the first file chosen.
+  let uploader: Promise<(file: File) => Promise<UploadOutcome>> | undefined;
   // The submission's id is kept until it makes a ticket, so sending again after a lost answer
   // returns that ticket; changed content is a new submission with a new id.
   let pending: { id: string; content: string } | undefined;
@@ -126,11 +136,18 @@ export function createWebFormModel({ api, initial = {}, newId = () => crypto.ran
     addFiles(chosen) {
       for (const file of [...chosen].slice(0, Math.max(0, MAX_FILES - files.value.length))) {
         const key = nextKey++;
+        // Shown at once; sending waits until it is checked and uploaded.
         files.value = [...files.value, { key, name: file.name, size: file.size, state: 'uploading' }];
-        api.upload(file, file.name).then(
-          (attachment) => updateFile(key, { state: 'ready', attachment }),
-          (error: unknown) => updateFile(key, { state: 'failed', error: error instanceof TicketsApiError ? error.code : 'NETWORK' }),
-        );
+        (uploader ??= import('./file-upload.ts').then(({ createUploader }) => createUploader(api)))
+          .then((upload) => upload(file))
+          .then(
+            (outcome) => updateFile(key, outcome),
+            () => {
+              // Its code did not load: this file failed, the next one tries again.
+              uploader = undefined;
+              updateFile(key, { state: 'failed', error: 'NETWORK' });
+            },
+          );
       }
     },
     removeFile(key) {

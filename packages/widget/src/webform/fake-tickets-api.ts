@@ -1,5 +1,6 @@
 // Test support only: never imported by a surface's entry, so it never ships.
-import type { ConversationSummary, Message, TicketCreate, VisitorTicket } from '@parley/protocol';
+import type { ConversationSummary, Message, TicketCreate, UploadPolicy, VisitorTicket } from '@parley/protocol';
+import { DEFAULT_UPLOAD_POLICY } from '../shared/upload-policy.ts';
 import { TicketsApiError, type TicketsApi } from './tickets-api.ts';
 
 /** A ticket the fake keeps, with its messages. */
@@ -29,8 +30,8 @@ export const message = (conversationId: string, seq: number, body: string, kind:
   createdAt: new Date(Date.UTC(2025, 10, 21, 14, seq)).toISOString(),
 });
 
-/** Makes a fake visitor API with optional tickets and conversations to start from. */
-export function createFakeTicketsApi(start: { tickets?: Stored[]; conversations?: ConversationSummary[] } = {}): FakeTicketsApi {
+/** Makes a fake visitor API with optional tickets and conversations to start from, and the gateway's upload policy (its defaults unless given). */
+export function createFakeTicketsApi(start: { tickets?: Stored[]; conversations?: ConversationSummary[]; uploadPolicy?: UploadPolicy } = {}): FakeTicketsApi {
   const calls: { method: string; args: unknown[] }[] = [];
   const tickets: Stored[] = start.tickets ?? [];
   const conversations: ConversationSummary[] = start.conversations ?? [];
@@ -99,6 +100,7 @@ export function createFakeTicketsApi(start: { tickets?: Stored[]; conversations?
         ...tickets.map((t) => ({ id: t.ticket.conversationId, appId: 'demo', status: 'open' as const, lastSeq: t.messages.length, lastMessageAt: t.ticket.lastMessageAt, createdAt: t.ticket.createdAt, preview: t.ticket.preview })),
         ...conversations,
       ]),
+    uploadPolicy: () => record('uploadPolicy', [], () => start.uploadPolicy ?? DEFAULT_UPLOAD_POLICY),
     upload: (file, name) =>
       record('upload', [name], () => ({ id: `file-${calls.filter((c) => c.method === 'upload').length}`, name, size: file.size, type: file.type || 'application/octet-stream' })),
     download: (id) => record('download', [id], () => new Blob([`bytes of ${id}`])),

@@ -1,4 +1,4 @@
-import type { Attachment, ConversationSummary, FieldError, Message, TicketCreate, VisitorTicket } from '@parley/protocol';
+import type { Attachment, ConversationSummary, FieldError, Message, TicketCreate, UploadPolicy, VisitorTicket } from '@parley/protocol';
 
 /** A page of a ticket's or conversation's public messages, oldest first. */
 export interface MessagePage {
@@ -37,6 +37,8 @@ export interface TicketsApi {
   listConversations(): Promise<ConversationSummary[]>;
   /** The latest public messages of one of the visitor's conversations. */
   conversationMessages(conversationId: string): Promise<MessagePage>;
+  /** What the gateway accepts for upload (`GET /api/attachments/policy`, without the session); its defaults when that cannot be read. */
+  uploadPolicy(): Promise<UploadPolicy>;
   /** Uploads a file for a ticket or reply (`POST /api/visitor/attachments`); the gateway judges it by its bytes. */
   upload(file: Blob, name: string): Promise<Attachment>;
   /** A file of one of the visitor's messages, for download. */
@@ -140,6 +142,8 @@ export function createTicketsApi({ baseUrl, session, fetch = (input, init) => gl
     reply: (number, input) => call('POST', `/api/visitor/tickets/${number}/replies`, input),
     listConversations: async () => (await call<{ conversations: ConversationSummary[] }>('GET', '/api/visitor/conversations')).conversations,
     conversationMessages: (id) => call('GET', `/api/visitor/conversations/${encodeURIComponent(id)}/messages`),
+    // The rules load with the first file chosen: the surfaces' first mount does not carry them.
+    uploadPolicy: () => import('../shared/upload-policy.ts').then(({ readUploadPolicy }) => readUploadPolicy(baseUrl, fetch)),
     upload: (file, name) => call('POST', `/api/visitor/attachments?name=${encodeURIComponent(name)}`, file),
     download: (id) => call('GET', `/api/attachments/${encodeURIComponent(id)}`, undefined, false, 'blob'),
   };

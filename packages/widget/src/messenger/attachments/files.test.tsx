@@ -133,7 +133,7 @@ describe('the messenger files', () => {
     expect(view.querySelectorAll('[role=alert]')[3]!.textContent).toBe('A message can carry at most 10 files.');
   });
 
-  it('refuses exactly the files the shared check refuses, for the same reason (its rules, kept here out of the first open)', async () => {
+  it('refuses exactly the files the shared check refuses, for the same reason (the widget keeps its own copy of the rules, out of the first open)', async () => {
     const policy = { maxBytes: 1000, extensions: ['png', 'pdf', 'txt'] };
     const shown = { size: 'is too large', empty: 'is empty', type: 'can’t be sent' } as const;
     const cases = [file('photo.PNG', 10), file('notes', 10), file('x.png.exe', 10), file('a.b', 10), file('big.pdf', 1001), file('e.txt', 0), file('tool.exe', 0), file('.png', 5)];

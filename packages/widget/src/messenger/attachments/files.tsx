@@ -1,4 +1,4 @@
-import { ATTACHMENT_EXTENSIONS, DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type Attachment } from '@parley/protocol';
+import { MAX_ATTACHMENTS_PER_MESSAGE, type Attachment, type UploadPolicy } from '@parley/protocol';
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { FunctionComponent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -7,6 +7,7 @@ import { createI18n, loadI18n, type Catalog, type I18n, type Key, type Params } 
 import css from './files.css?inline';
 import en, { type AttachmentStrings } from './strings/en.ts';
 import { reactive } from '../../shared/reactive.ts';
+import { checkUpload, DEFAULT_UPLOAD_POLICY, readUploadPolicy } from '../../shared/upload-policy.ts';
 
 // The messenger's files, loaded once the messenger has opened: upload with progress, files
 // picked, dropped on the messenger or pasted into it, the files of the message being written,
@@ -22,7 +23,7 @@ const STRINGS: Catalog<AttachmentStrings> = {
 
 /** Images every browser the widget supports shows inline; other files are a chip to download. */
 const SHOWN_INLINE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
-const ACCEPT = ATTACHMENT_EXTENSIONS.map((e) => `.${e}`).join(',');
+const ACCEPT = DEFAULT_UPLOAD_POLICY.extensions.map((e) => `.${e}`).join(',');
 
 /** A file picked for the next message. */
 export interface PendingFile {
@@ -41,12 +42,6 @@ export interface PendingFile {
 export interface Problem {
   key: Key<AttachmentStrings>;
   params?: Params;
-}
-
-/** What the gateway accepts (`GET /api/attachments/policy`). */
-interface Policy {
-  maxBytes: number;
-  extensions: readonly string[];
 }
 
 /** What the files need from the messenger. */
@@ -128,12 +123,8 @@ export function createAttachments(options: AttachmentsOptions, env: AttachmentsE
     }
   };
 
-  let policy: Policy = { maxBytes: DEFAULT_MAX_UPLOAD_BYTES, extensions: ATTACHMENT_EXTENSIONS };
-  const policyLoaded = env
-    .fetch(`${baseUrl}/api/attachments/policy`, { credentials: 'omit' })
-    .then((r) => (r.ok ? (r.json() as Promise<Policy>) : undefined))
-    .then((p) => void (p && (policy = p)))
-    .catch(() => {});
+  let policy: UploadPolicy = DEFAULT_UPLOAD_POLICY;
+  const policyLoaded = readUploadPolicy(baseUrl, env.fetch).then((p) => void (policy = p));
 
   const files = signal<PendingFile[]>([]);
   const uploads = new Map<string, XMLHttpRequest>();
@@ -142,15 +133,12 @@ export function createAttachments(options: AttachmentsOptions, env: AttachmentsE
   let counter = 0;
   const update = (key: string, change: Partial<PendingFile>) => (files.value = files.value.map((f) => (f.key === key ? { ...f, ...change } : f)));
 
-  // `checkUpload` (@parley/protocol) written out here: importing it would move it into the
-  // messenger's first open; files.test.tsx holds the two to the same answers.
+  /** Why a picked file is refused before its upload, in the visitor's words (the rules are shared with the web form). */
   function check(file: File, accepted: number): Problem | undefined {
-    const extension = /\.([^.]+)$/.exec(file.name)?.[1]?.toLowerCase();
-    if (accepted >= MAX_ATTACHMENTS_PER_MESSAGE) return { key: 'error.count', params: { max: MAX_ATTACHMENTS_PER_MESSAGE } };
-    if (file.size > policy.maxBytes) return { key: 'error.size', params: { name: file.name, max: size(policy.maxBytes) } };
-    if (file.size === 0) return { key: 'error.empty', params: { name: file.name } };
-    if (extension && !policy.extensions.includes(extension)) return { key: 'error.type', params: { name: file.name } };
-    return undefined;
+    const problem = checkUpload(file, accepted, policy);
+    if (problem === 'count') return { key: 'error.count', params: { max: MAX_ATTACHMENTS_PER_MESSAGE } };
+    if (problem === 'size') return { key: 'error.size', params: { name: file.name, max: size(policy.maxBytes) } };
+    return problem && { key: `error.${problem}`, params: { name: file.name } };
   }
 
   /** The gateway's refusal, by its stable code (its English message is for developers); `actual`: the extension the file's bytes have, when its name says another. */
