@@ -241,6 +241,38 @@ describe('the support page: web form and portal mounted inline', () => {
     await context.close();
   });
 
+  it('shows a chat started, ended and reopened in the messenger on the same page at once, not at its next read', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const traffic = recordTraffic(page);
+    await page.goto(`${gw.url}/support.html`);
+    const portal = page.locator('#your-requests');
+    await portal.getByText('No chats yet.').waitFor();
+    // The portal reads again every 15 seconds; what the messenger hears shows well before that.
+    const live = { timeout: 5_000 };
+
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('Do you ship olive trees to Utrecht?');
+    await box.press('Enter');
+    const chat = portal.getByRole('list', { name: 'Chats' }).getByRole('button');
+    await chat.getByText('Do you ship olive trees to Utrecht?').waitFor(live);
+    expect(await chat.locator('.pp-badge').textContent()).toBe('Open');
+
+    // The visitor ends it in the messenger.
+    await page.getByRole('button', { name: 'End chat' }).click();
+    await page.getByRole('group', { name: 'End chat' }).getByRole('button', { name: 'End chat' }).click();
+    await chat.locator('.pp-badge', { hasText: 'Ended' }).waitFor(live);
+
+    // An agent's reply reopens it.
+    const { id } = JSON.parse((await page.evaluate(() => localStorage.getItem('parley:demo:conversation')))!) as { id: string };
+    await asAgent('POST', `/api/agent/conversations/${id}/messages`, { clientMessageId: cid(), body: 'Yes, twice a week.' });
+    await chat.locator('.pp-badge', { hasText: 'Open' }).waitFor(live);
+    expect(await chat.count()).toBe(1);
+    expect(traffic.errors).toEqual([]);
+    await context.close();
+  });
+
   it('speaks the boot locale and lays out on a phone', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'nl-NL' });
     const page = await context.newPage();

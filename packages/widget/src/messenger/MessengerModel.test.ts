@@ -471,6 +471,19 @@ describe('createMessengerModel', () => {
       expect(socket.frames('message.send').at(-1)).toMatchObject({ clientConversationId: 'cc-1', body: 'Another question' });
     });
 
+    it("tells the page of every change the gateway reports in a conversation's row: ended or reopened, by anyone", async () => {
+      const changes: { id: string; status: string }[] = [];
+      const socket = await returning({ conversationUpdated: (c) => changes.push({ id: c.id, status: c.status }) });
+      // An agent ends the chat on screen, then reopens the older one with a reply.
+      socket.serverSend({ type: 'conversation.updated', conversation: { ...model.conversations.value[0]!, status: 'closed' } });
+      socket.serverSend({ type: 'conversation.updated', conversation: { ...model.conversations.value.find((c) => c.id === 'old')!, status: 'open', lastSeq: 5 } });
+      expect(changes).toEqual([
+        { id: 'new', status: 'closed' },
+        { id: 'old', status: 'open' },
+      ]);
+      expect(model.ended.value).toBe(true);
+    });
+
     it('shows the list when asked for a conversation it does not know', async () => {
       await returning();
       model.showConversation('nope');

@@ -388,6 +388,7 @@ export function createMessengerModel({
       case 'conversation.updated': {
         const { unread: _unread, seenSeq: _seen, ...summary } = frame.conversation;
         upsertSummary(summary);
+        events.conversationUpdated?.(summary);
       }
     }
   }

@@ -194,4 +194,33 @@ describe('the portal surface (mount)', () => {
     expect(root.innerHTML).toBe('');
     element.remove();
   });
+  it('shows at once a chat the messenger on the page heard end, and stops hearing on unmount', async () => {
+    let chat = { id: 'chat-1', appId: 'demo', status: 'open', lastSeq: 1, lastMessageAt: '2025-11-22T10:00:00.000Z', createdAt: '2025-11-22T10:00:00.000Z', preview: 'Do you ship to Utrecht?' };
+    vi.stubGlobal('fetch', async (url: string) => {
+      const body = url.endsWith('/tickets') ? { tickets: [] } : { conversations: [chat] };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    let hear: ((conversation: { id: string; status: 'open' | 'closed' }) => void) | undefined;
+    const stop = vi.fn();
+    const element = document.createElement('div');
+    document.body.append(element);
+    const root = element.attachShadow({ mode: 'open' });
+    const surface = mount({
+      root,
+      baseUrl: 'https://chat.example.com',
+      appId: 'demo',
+      session: async () => 'visitor-token',
+      onConversationUpdated(listener) {
+        hear = listener;
+        return stop;
+      },
+    });
+    await vi.waitFor(() => expect(root.querySelector('.pp-badge')?.textContent).toBe('Open'));
+    chat = { ...chat, status: 'closed' };
+    hear!({ id: 'chat-1', status: 'closed' });
+    await vi.waitFor(() => expect(root.querySelector('.pp-badge')?.textContent).toBe('Ended'));
+    surface.unmount();
+    expect(stop).toHaveBeenCalledTimes(1);
+    element.remove();
+  });
 });

@@ -1,5 +1,5 @@
 import type { VisitorTicket } from '@parley/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFakeTicketsApi, message } from '../webform/fake-tickets-api.ts';
 import { TicketsApiError } from '../webform/tickets-api.ts';
 import { createPortalModel } from './PortalModel.ts';
@@ -127,6 +127,35 @@ describe('PortalModel', () => {
     api.agentReply(1002, 'Thanks, that helps.');
     await model.refresh();
     expect(model.thread.value!.messages.map((m) => m.body)).toEqual(['first message', 'We need a photo', 'Thanks, that helps.']);
+  });
+
+  it('reads the lists again at once when the messenger reports a chat ended, reopened or new, and not for a change it already shows', async () => {
+    const { api, model } = setup();
+    await model.load();
+    const reads = () => api.calls.filter((c) => c.method === 'listConversations').length;
+    const shown = (expected: [string, string][]) => vi.waitFor(() => expect(model.conversations.value.map((c) => [c.id, c.status])).toEqual(expected));
+    // Nothing new: the chat is shown as ended already.
+    model.conversationUpdated({ id: 'chat-1', status: 'closed' });
+    expect(reads()).toBe(1);
+
+    // Reopened by a reply.
+    api.conversations[0] = { ...api.conversations[0]!, status: 'open', lastSeq: 3 };
+    model.conversationUpdated({ id: 'chat-1', status: 'open' });
+    await shown([['chat-1', 'open']]);
+
+    // Ended in the messenger.
+    api.conversations[0] = { ...api.conversations[0]!, status: 'closed' };
+    model.conversationUpdated({ id: 'chat-1', status: 'closed' });
+    await shown([['chat-1', 'closed']]);
+
+    // A chat the portal has not listed yet.
+    api.conversations.unshift({ id: 'chat-2', appId: 'demo', status: 'open', lastSeq: 1, lastMessageAt: '2025-11-22T10:00:00.000Z', createdAt: '2025-11-22T10:00:00.000Z', preview: 'Do you ship to Utrecht?' });
+    model.conversationUpdated({ id: 'chat-2', status: 'open' });
+    await shown([
+      ['chat-2', 'open'],
+      ['chat-1', 'closed'],
+    ]);
+    expect(reads()).toBe(4);
   });
 
   it('drops the answer for a thread the visitor already left', async () => {

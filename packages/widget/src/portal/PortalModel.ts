@@ -1,5 +1,6 @@
 import type { Attachment, ConversationSummary, Message, VisitorTicket } from '@parley/protocol';
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals-core';
+import type { ConversationChange } from '../shared/messenger-contract.ts';
 import { TicketsApiError, type TicketsApi } from '../webform/tickets-api.ts';
 
 /** Whether the lists have been read: at first, after a failure, or ready. */
@@ -41,6 +42,11 @@ export interface PortalModel {
   reply(): Promise<boolean>;
   /** Reads the lists and the open thread again (new replies from the team). */
   refresh(): Promise<void>;
+  /**
+   * A conversation of the visitor changed elsewhere on the page (the messenger heard it): reads
+   * again when the lists show it with another status (ended, reopened), or not at all (new).
+   */
+  conversationUpdated(conversation: ConversationChange): void;
   /** Downloads a file of the open thread with the visitor's session and hands it to the browser. */
   download(attachment: Attachment): Promise<void>;
 }
@@ -150,7 +156,7 @@ export function createPortalModel({ api, newId = () => crypto.randomUUID(), save
       return { kind: 'conversation', key: `conversation:${conversationId}`, conversation: known, messages: bySeq(page.messages) };
     });
 
-  return {
+  const model: PortalModel = {
     status,
     tickets,
     conversations,
@@ -210,6 +216,9 @@ export function createPortalModel({ api, newId = () => crypto.randomUUID(), save
         notice.value = 'error.download';
       }
     },
+    conversationUpdated({ id, status: now }) {
+      if (allConversations.value.find((c) => c.id === id)?.status !== now) void model.refresh();
+    },
     async refresh() {
       const open = thread.value;
       await load();
@@ -226,4 +235,5 @@ export function createPortalModel({ api, newId = () => crypto.randomUUID(), save
       }
     },
   };
+  return model;
 }

@@ -22,8 +22,9 @@ const REFRESH_MS = 15_000;
 /**
  * Mounts the portal into the host's shadow root (`Parley('mount', { surface: 'portal', element })`):
  * the visitor's own requests and chats. It reads them with the visitor's session at once, again
- * every 15 seconds while the page is visible (so the team's replies show up), and whenever a web
- * form on the same page sends a request.
+ * every 15 seconds while the page is visible (so the team's replies show up), whenever a web
+ * form on the same page sends a request, and whenever the messenger on the page hears that a
+ * chat started, ended or was reopened.
  */
 export function mount(host: SurfaceHost): SurfaceController {
   adoptStyles(host.root, css);
@@ -35,6 +36,8 @@ export function mount(host: SurfaceHost): SurfaceController {
   void model.load();
   // A web form on the same page just made a ticket: show it.
   const stopListening = onTicketsChanged(() => void model.refresh());
+  // The messenger heard a chat change (the visitor ended it, a new message reopened it…): show it.
+  const stopHearing = host.onConversationUpdated?.((conversation) => model.conversationUpdated(conversation));
   const timer = setInterval(() => {
     if (document.visibilityState === 'visible') void model.refresh();
   }, REFRESH_MS);
@@ -49,6 +52,7 @@ export function mount(host: SurfaceHost): SurfaceController {
       mounted = false;
       clearInterval(timer);
       stopListening();
+      stopHearing?.();
       render(null, container);
       container.remove();
     },

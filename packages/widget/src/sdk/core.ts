@@ -146,6 +146,7 @@ export function createCore(context: CoreContext): Core {
         openWith,
         current: () => messenger,
         destroyMessenger,
+        events,
         importModule: context.importModule,
       }),
     ));

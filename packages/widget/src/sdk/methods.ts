@@ -1,4 +1,4 @@
-import type { MessengerController, SurfaceController, SurfaceModule } from '../shared/messenger-contract.ts';
+import type { ConversationChange, MessengerController, MessengerEvents, SurfaceController, SurfaceModule } from '../shared/messenger-contract.ts';
 import type { ProfilePatch, SessionManager } from './session.ts';
 import type { ConsentStorage } from './storage.ts';
 import type { BootOptions, Consent, Identity, MountOptions, UpdateOptions } from './types.ts';
@@ -26,6 +26,8 @@ export interface MethodContext {
   current(): Promise<MessengerController> | undefined;
   /** Closes and forgets the messenger (`destroy()`). */
   destroyMessenger(): Promise<void>;
+  /** The callbacks the messenger reports through (the same object it was mounted with). */
+  events: MessengerEvents;
   importModule(url: string): Promise<unknown>;
 }
 
@@ -83,6 +85,20 @@ export function profileProblem(patch: Record<string, unknown>): string | undefin
 export function createMethods(context: MethodContext): (method: string, args: unknown[]) => Promise<unknown> {
   const { window, appId, baseUrl, options, sessions, storage, report, openWith } = context;
   const surfaces = new Set<SurfaceController>();
+  // The mounted surfaces' listeners for the conversation changes the messenger hears (the portal
+  // shows them), put on the messenger's events when this chunk loads (with the first method a
+  // page calls, `mount` among them): the messenger's first open carries none of it.
+  const conversationListeners = new Set<(conversation: ConversationChange) => void>();
+  context.events.conversationUpdated = (conversation) => {
+    for (const listener of [...conversationListeners]) {
+      try {
+        listener(conversation);
+      } catch (error) {
+        // A surface's failure is neither the messenger's nor another surface's.
+        console.error('Parley:', error);
+      }
+    }
+  };
   /** Whether the session may start without the visitor's click: consent granted. */
   const eager = () => context.consent() === 'granted';
 
@@ -115,6 +131,10 @@ export function createMethods(context: MethodContext): (method: string, args: un
         ...(typeof options.locale === 'string' && { locale: options.locale }),
         ...((options.dir === 'ltr' || options.dir === 'rtl') && { dir: options.dir }),
         showConversation: (conversationId) => void openWith((m) => m.showConversation?.(conversationId)),
+        onConversationUpdated(listener) {
+          conversationListeners.add(listener);
+          return () => void conversationListeners.delete(listener);
+        },
       });
       const mounted: SurfaceController = {
         unmount() {

@@ -417,6 +417,30 @@ describe('the Parley SDK', () => {
     });
   });
 
+  describe('inline surfaces hearing the messenger', () => {
+    it('hands the portal each conversation change the messenger hears, until it stops listening', async () => {
+      const element = document.createElement('div');
+      element.id = 'requests';
+      document.body.append(element);
+      Parley('boot', { appId: 'demo' });
+      Parley('show');
+      await Parley('mount', { surface: 'portal', element: '#requests' });
+      const [surfaceHost] = modules.surfaces.portal!.hosts;
+      const heard: unknown[] = [];
+      const stop = surfaceHost!.onConversationUpdated!((conversation) => heard.push(conversation));
+      const { events } = modules.messenger.hosts[0]!;
+      events!.conversationUpdated!({ id: 'c1', status: 'closed' });
+      events!.conversationUpdated!({ id: 'c1', status: 'open' });
+      expect(heard).toEqual([
+        { id: 'c1', status: 'closed' },
+        { id: 'c1', status: 'open' },
+      ]);
+      stop();
+      events!.conversationUpdated!({ id: 'c2', status: 'closed' });
+      expect(heard).toHaveLength(2);
+    });
+  });
+
   describe('the ESM API', () => {
     it('offers the same methods with types; on returns an unsubscribe function', async () => {
       const parley = createParley({ window, importModule: modules.importModule });

@@ -19,11 +19,19 @@
  *   by itself with the same token and resumes; conversation ids stay the same.
  * - **Events.** The messenger reports through `events` (every callback optional); the SDK turns
  *   them into the public events (`Parley('on', 'unreadCountChange', fn)` …) and draws the
- *   launcher's unread badge from `unreadCountChange`.
+ *   launcher's unread badge from `unreadCountChange`. It hands `conversationUpdated` to the
+ *   inline surfaces that listen (`SurfaceHost.onConversationUpdated`): the portal has no socket
+ *   of its own, and shows at once a chat the visitor ended or reopened in the messenger.
  * - **Teardown.** `Parley('shutdown')` calls `destroy()` on the messenger (close the socket, stop
  *   timers, remove its DOM) and `unmount()` on inline surfaces, then ends the session and clears
  *   every `parley:<appId>:*` key.
  */
+
+/** What the messenger says of a conversation of the visitor that changed (a `ConversationSummary` has more): which one, and whether it is open or ended. */
+export interface ConversationChange {
+  id: string;
+  status: 'open' | 'closed';
+}
 
 /** A key-value store with the shape of `localStorage`; the SDK's follows the visitor's consent. */
 export interface KeyValueStorage {
@@ -96,6 +104,8 @@ export interface MessengerEvents {
   messageReceived?(message: { conversationId: string; body: string; author: { kind: string; name?: string } }): void;
   /** The visitor ended a conversation. */
   conversationEnded?(conversationId: string): void;
+  /** The gateway said one of the visitor's conversations changed (`conversation.updated`): ended or reopened by anyone, started, or a new message in it. */
+  conversationUpdated?(conversation: ConversationChange): void;
   /** Something failed that the site may want to know (e.g. a message refused with `IDENTITY_REQUIRED`): a stable code and a message. */
   error?(error: { code: string; message: string }): void;
 }
@@ -148,6 +158,12 @@ export interface SurfaceHost {
   dir?: 'ltr' | 'rtl';
   /** Opens one of the visitor's conversations in the messenger (the portal's "Continue in chat"), when there is a messenger. */
   showConversation?(conversationId: string): void;
+  /**
+   * Calls `listener` whenever the messenger on the page hears that one of the visitor's
+   * conversations changed (see `MessengerEvents.conversationUpdated`), while the messenger is
+   * connected; returns the function that stops it. The SDK gives it to the surfaces it mounts.
+   */
+  onConversationUpdated?(listener: (conversation: ConversationChange) => void): () => void;
 }
 
 /** What a mounted surface gives back. */
