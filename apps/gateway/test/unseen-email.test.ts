@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobs, replyEmails } from '../src/db/schema/index.ts';
+import { jobs, replyEmails, visitors } from '../src/db/schema/index.ts';
 import { UNSEEN_REPLIES } from '../src/domain/reply-emails/reply-email-service.ts';
 import { TEST_DB } from './support/database.ts';
 import { cid, DEMO_SECRET, startGateway, startSecondNode, type TestGateway } from './support/gateway.ts';
@@ -163,9 +163,10 @@ function actors(gw: TestGateway, cookie: string) {
    * A visitor with a conversation holding one message of theirs; `email` is given the way the
    * messenger's pre-chat form and "leave your e-mail" (and the SDK's `update`) give it.
    */
-  async function visitor({ email, identify }: { email?: string; identify?: { userId: string; email: string } } = {}) {
-    const session = await gw.visitor();
+  async function visitor({ email, identify, locale, patch }: { email?: string; identify?: { userId: string; email: string }; locale?: string; patch?: Record<string, unknown> } = {}) {
+    const session = locale ? await session_(locale) : await gw.visitor();
     if (email) await visitorRequest(session.token, 'PATCH', '/api/visitor/me', { email });
+    if (patch) await visitorRequest(session.token, 'PATCH', '/api/visitor/me', patch);
     if (identify) {
       const signature = createHmac('sha256', DEMO_SECRET).update(identify.userId).digest('hex');
       await visitorRequest(session.token, 'POST', '/api/visitor/identify', { userId: identify.userId, signature, email: identify.email });
@@ -177,6 +178,17 @@ function actors(gw: TestGateway, cookie: string) {
     socket.send({ type: 'message.send', ref, clientConversationId: cid(), clientMessageId: cid(), body: 'Where is my order?' });
     const { conversationId } = await socket.next('message.ack', (f) => f.ref === ref);
     return { ...session, socket, conversationId };
+  }
+
+  /** A visitor session made the way the SDK makes it, in the language the widget shows. */
+  async function session_(locale: string) {
+    const res = await fetch(`${gw.url}/api/visitor/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: gw.origin },
+      body: JSON.stringify({ appId: 'demo', locale }),
+    });
+    if (res.status !== 201) throw new Error(`visitor session failed: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { token: string; visitorId: string };
   }
 
   /** An agent's message (a public reply, or an internal note), acknowledged. */
@@ -246,6 +258,7 @@ describe('unread replies e-mailed over SMTP', () => {
     expect(mail!.headers.get('from')).toBe(FROM);
     expect(mail!.headers.get('to')).toContain(to);
     expect(mail!.headers.get('subject')).toBe('New reply from Demo site');
+    expect(mail!.headers.get('content-language')).toBe('en');
     expect(mail!.headers.get('content-type')).toMatch(/^multipart\/alternative/);
     expect(mail!.text).toContain('Your parcel ships today.');
     expect(mail!.text).toContain('Demo Agent');
@@ -255,6 +268,74 @@ describe('unread replies e-mailed over SMTP', () => {
 
     await settled(gw, v.conversationId);
     expect(smtp.to(to)).toHaveLength(1);
+  });
+
+  it('e-mails a Turkish visitor in Turkish, the language their session was made in', async () => {
+    const to = address('ayse-tr');
+    const v = await fast.visitor({ email: to, locale: 'tr' });
+    await fast.reply(await fast.agent(), v.conversationId, 'Kargonuz bugün çıkıyor.');
+
+    const [mail] = await smtp.arrived(to);
+    expect(mail!.headers.get('content-language')).toBe('tr');
+    expect(mail!.headers.get('subject')).toBe('=?UTF-8?Q?Demo_site_size_yan=C4=B1t_verdi?=');
+    expect(mail!.text).toMatch(/^Merhaba,\r?\n\r?\nSohbetinizde Demo site tarafından yeni bir yanıt var:/);
+    expect(mail!.text).toContain('Kargonuz bugün çıkıyor.');
+    expect(mail!.text).toContain('Yanıtlamak için bize yazdığınız sohbete geri dönün.');
+    expect(mail!.html).toContain('<html lang="tr">');
+  });
+
+  it('e-mails in the language the visitor changed to with PATCH /api/visitor/me', async () => {
+    const to = address('giulia');
+    const v = await fast.visitor({ email: to, locale: 'nl', patch: { locale: 'it' } });
+    await fast.reply(await fast.agent(), v.conversationId, 'Spedito oggi.');
+    const [mail] = await smtp.arrived(to);
+    expect(mail!.headers.get('content-language')).toBe('it');
+    expect(mail!.text).toContain('Hai una nuova risposta da Demo site nella tua chat:');
+  });
+
+  it('refuses a language the widget does not speak, naming the field, and stores nothing', async () => {
+    const count = async () => (await gw.database.db.select({ n: sql<number>`count(*)::int` }).from(visitors))[0]!.n;
+    const before = await count();
+    for (const locale of ['de', 'TR', '', 42]) {
+      const res = await fetch(`${gw.url}/api/visitor/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: gw.origin },
+        body: JSON.stringify({ appId: 'demo', locale }),
+      });
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('INVALID_REQUEST');
+      expect(error.message).toContain('locale');
+    }
+    expect(await count()).toBe(before);
+
+    const session = await gw.visitor();
+    const res = await fetch(`${gw.url}/api/visitor/me`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${session.token}`, origin: gw.origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ locale: 'fr', name: 'Zoé' }),
+    });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('INVALID_REQUEST');
+    expect(error.message).toContain('locale');
+    const [row] = await gw.database.db.select().from(visitors).where(eq(visitors.id, session.visitorId));
+    expect(row).toMatchObject({ locale: null, name: null });
+  });
+
+  it("e-mails a visitor merged into a contact in the language of the contact's visitor, which keeps its own", async () => {
+    const userId = `merve-${cid()}`;
+    const to = address('merve');
+    const first = await fast.visitor({ identify: { userId, email: to }, locale: 'nl' });
+    // A second device in Turkish joins the same user: its conversation moves to the first device's visitor.
+    const second = await fast.visitor({ identify: { userId, email: to }, locale: 'tr' });
+    expect(second.conversationId).not.toBe(first.conversationId);
+    const [owner] = await gw.database.db.select().from(visitors).where(eq(visitors.id, first.visitorId));
+    expect(owner!.locale).toBe('nl');
+    await fast.reply(await fast.agent(), second.conversationId, 'Het pakket is onderweg.');
+    const mails = await smtp.arrived(to);
+    expect(mails[0]!.headers.get('content-language')).toBe('nl');
+    expect(mails[0]!.text).toContain('Je hebt een nieuw antwoord van Demo site in je chat:');
   });
 
   it("e-mails an identified visitor at the contact's address", async () => {

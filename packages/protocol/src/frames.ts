@@ -405,15 +405,24 @@ export const AttributeValueSchema = /* @__PURE__ */ (() =>
     v.union([v.pipe(v.string(), v.maxLength(IDENTITY_LIMITS.attributeText)), v.pipe(v.number(), v.finite()), v.boolean()], 'must be a string, a number or a boolean'),
   ))();
 
+/** The languages the widget speaks, and so the ones the gateway writes to a visitor in (English first, the fallback). */
+export const VISITOR_LOCALES = ['en', 'nl', 'tr', 'it'] as const;
+/** One of the languages the widget speaks. */
+export type VisitorLocale = (typeof VISITOR_LOCALES)[number];
+
+/** The language a visitor reads (`POST /api/visitor/sessions`, `PATCH /api/visitor/me`): one of `VISITOR_LOCALES`. */
+export const VisitorLocaleSchema = /* @__PURE__ */ (() => v.picklist(VISITOR_LOCALES, `must be one of ${VISITOR_LOCALES.join(', ')}`))();
+
 /**
- * `PATCH /api/visitor/me`: the visitor's own name, e-mail and custom attributes. Null clears
- * `name` or `email`; attributes merge key by key, and null removes one. A visitor keeps at most
- * 50 attributes.
+ * `PATCH /api/visitor/me`: the visitor's own name, e-mail, language and custom attributes. Null
+ * clears `name` or `email`; attributes merge key by key, and null removes one. A visitor keeps at
+ * most 50 attributes.
  */
 export const VisitorUpdateSchema = /* @__PURE__ */ (() =>
   v.strictObject({
     name: v.optional(v.nullable(identityName)),
     email: v.optional(v.nullable(identityEmail)),
+    locale: v.optional(VisitorLocaleSchema),
     attributes: v.optional(
       v.pipe(
         v.record(AttributeKeySchema, AttributeValueSchema),

@@ -11,6 +11,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** The language it is written in (a BCP 47 tag), sent as `Content-Language` (RFC 3282). */
+  language?: string;
 }
 
 /** Sends e-mails: over SMTP, or into an outbox folder when no server is set. */
@@ -37,13 +39,14 @@ const SMTP_TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, sock
  * await mailer.send({ messageId: '<1@example.com>', from: 'Support <no-reply@example.com>', to: { name: '', address: 'ayse@example.com' }, subject: 'Hi', text: 'Hi', html: '<p>Hi</p>' });
  */
 export function createMailer({ smtpUrl, outbox }: { smtpUrl: string | undefined; outbox: string }): Mailer {
-  const headers = { 'Auto-Submitted': 'auto-generated' }; // RFC 3834: auto-responders do not answer it.
+  // RFC 3834: auto-responders do not answer it. RFC 3282: mail programs know which language it is in.
+  const withHeaders = ({ language, ...mail }: OutgoingMail) => ({ ...mail, headers: { 'Auto-Submitted': 'auto-generated', ...(language && { 'Content-Language': language }) } });
   if (smtpUrl) {
     const transport = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS });
     return {
       target: 'smtp',
       async send(mail) {
-        const info = await transport.sendMail({ ...mail, headers });
+        const info = await transport.sendMail(withHeaders(mail));
         return `smtp: ${info.response}`;
       },
       close: () => transport.close(),
@@ -53,7 +56,7 @@ export function createMailer({ smtpUrl, outbox }: { smtpUrl: string | undefined;
   return {
     target: outbox,
     async send(mail) {
-      const { message } = await composer.sendMail({ ...mail, headers });
+      const { message } = await composer.sendMail(withHeaders(mail));
       await mkdir(outbox, { recursive: true });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/^<|@.*$/g, '').replace(/[^\w-]/g, '')}.eml`;
       const file = join(outbox, name);

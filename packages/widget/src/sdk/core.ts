@@ -74,6 +74,7 @@ export function createCore(context: CoreContext): Core {
     appId,
     storage,
     ...(context.fetch && { fetch: context.fetch }),
+    locale: () => options.locale,
     report: (error: ParleyError) => report(error.code, error.message, error.method),
     onIdentified(result) {
       emit('identified', result);

@@ -1,4 +1,5 @@
 import type { ConversationChange, MessengerController, MessengerEvents, SurfaceController, SurfaceModule } from '../shared/messenger-contract.ts';
+import { resolveLocale } from '../shared/i18n.ts';
 import type { ProfilePatch, SessionManager } from './session.ts';
 import type { ConsentStorage } from './storage.ts';
 import type { BootOptions, Consent, Identity, MountOptions, UpdateOptions } from './types.ts';
@@ -179,6 +180,8 @@ export function createMethods(context: MethodContext): (method: string, args: un
         void context.current()?.then((m) => m.update?.(display), () => {});
       }
       const patch = Object.fromEntries(Object.entries(input).filter(([name]) => PROFILE_OPTIONS.includes(name))) as ProfilePatch;
+      // The gateway e-mails the visitor in the language the widget shows; a session made later is made in it.
+      if ('locale' in input && sessions.has()) patch.locale = resolveLocale(options.locale);
       if (Object.keys(patch).length) await sessions.update(patch, eager());
     },
 

@@ -348,6 +348,30 @@ describe('the Parley SDK', () => {
     });
   });
 
+  describe('language', () => {
+    it('makes the session in the language the widget shows, so replies are e-mailed in it', async () => {
+      Parley('boot', { appId: 'demo', locale: 'nl-BE' });
+      Parley('show');
+      await settle();
+      expect(gateway.calls[0]).toEqual(expect.objectContaining({ method: 'POST', path: '/api/visitor/sessions', body: { appId: 'demo', locale: 'nl' } }));
+    });
+
+    it("sends a new language with update when a session exists, and makes a later session in it when none does", async () => {
+      Parley('boot', { appId: 'demo', locale: 'nl' });
+      Parley('update', { locale: 'it' });
+      await settle();
+      expect(gateway.paths()).toEqual([]);
+      Parley('show');
+      await settle();
+      expect(gateway.calls[0]!.body).toEqual({ appId: 'demo', locale: 'it' });
+      expect(gateway.paths()).toEqual(['POST /api/visitor/sessions']);
+
+      Parley('update', { locale: 'tr-TR' });
+      await settle();
+      expect(gateway.calls.at(-1)).toEqual({ method: 'PATCH', path: '/api/visitor/me', token: 'token-1', body: { locale: 'tr' } });
+    });
+  });
+
   describe('shutdown', () => {
     it('ends the session, closes the messenger, removes the launcher and every stored key; a new boot starts afresh', async () => {
       Parley('boot', { appId: 'demo' });

@@ -1,3 +1,4 @@
+import { resolveLocale } from '../shared/i18n.ts';
 import type { KeyValueStorage, SessionProvider } from '../shared/messenger-contract.ts';
 import type { Identity, ParleyError } from './types.ts';
 
@@ -8,6 +9,8 @@ export type SessionError = Error & { code: string; status: number };
 export interface ProfilePatch {
   name?: string | null;
   email?: string | null;
+  /** The language the widget shows, one of `LOCALES`: the gateway e-mails the visitor in it. */
+  locale?: string;
   attributes?: Record<string, string | number | boolean | null>;
 }
 
@@ -17,6 +20,8 @@ export interface SessionOptions {
   appId: string;
   storage: KeyValueStorage;
   fetch?: typeof globalThis.fetch;
+  /** The site's `locale` option as it is now (it changes with `update`); the session is made in the language it resolves to. */
+  locale?: () => string | undefined;
   /** Reports a failure the site should hear about (the `error` event). */
   report(error: ParleyError): void;
   /** The gateway accepted the identity. */
@@ -105,7 +110,8 @@ export function createSessionManager(options: SessionOptions): SessionManager {
   }
 
   async function create(): Promise<string> {
-    const { token } = await request<{ token: string }>('POST', '/api/visitor/sessions', undefined, { appId });
+    // The gateway writes to the visitor (the e-mail of unread replies) in the language the widget shows.
+    const { token } = await request<{ token: string }>('POST', '/api/visitor/sessions', undefined, { appId, locale: resolveLocale(options.locale?.()) });
     storage.setItem(key, token);
     return token;
   }

@@ -47,6 +47,8 @@ export const visitors = pgTable(
       .references(() => apps.id, { onDelete: 'cascade' }),
     name: text('name'),
     email: text('email'),
+    /** The language the visitor reads, one of the widget's (`en`, `nl`, `tr`, `it`); null when not told. E-mails to the visitor use it. */
+    locale: text('locale'),
     /** The verified contact this visitor is, once the website vouched for them; at most one visitor per contact. */
     contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
     /** Custom attributes set by the website (`Parley('update', { attributes })`): a flat record of at most 50 values. */

@@ -41,6 +41,8 @@ export interface VisitorProfile {
 export interface VisitorPatch {
   name?: string | null | undefined;
   email?: string | null | undefined;
+  /** The language the visitor reads (one of the widget's). */
+  locale?: string | undefined;
   attributes?: Record<string, string | number | boolean | null> | undefined;
 }
 
@@ -161,6 +163,8 @@ export function createContactRepository(db: Database) {
           .set({
             name: request.name ?? owner.name ?? current.name,
             email: request.email ?? owner.email ?? current.email,
+            // The contact's visitor keeps its own language; this device's only fills in a missing one.
+            locale: owner.locale ?? current.locale,
             attributes: mergeAttributes(owner.attributes, current.attributes),
           })
           .where(eq(visitors.id, to));
@@ -190,6 +194,7 @@ export function createContactRepository(db: Database) {
         const set = {
           ...(patch.name !== undefined && { name: patch.name }),
           ...(patch.email !== undefined && { email: patch.email }),
+          ...(patch.locale !== undefined && { locale: patch.locale }),
           ...(attributes && { attributes }),
         };
         if (Object.keys(set).length) await tx.update(visitors).set(set).where(eq(visitors.id, visitorId));

@@ -10,9 +10,9 @@ export function createIdentityRepository(db: Database) {
       return row;
     },
 
-    async createVisitorWithSession(appId: string, tokenHash: string): Promise<{ visitorId: string }> {
+    async createVisitorWithSession(appId: string, tokenHash: string, locale?: string): Promise<{ visitorId: string }> {
       return db.transaction(async (tx) => {
-        const [visitor] = await tx.insert(visitors).values({ appId }).returning({ id: visitors.id });
+        const [visitor] = await tx.insert(visitors).values({ appId, locale: locale ?? null }).returning({ id: visitors.id });
         await tx.insert(visitorSessions).values({ tokenHash, visitorId: visitor!.id });
         return { visitorId: visitor!.id };
       });

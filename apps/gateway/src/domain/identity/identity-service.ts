@@ -1,4 +1,4 @@
-import { ErrorCode } from '@parley/protocol';
+import { ErrorCode, type VisitorLocale } from '@parley/protocol';
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../errors.ts';
 import { createIdentityRepository } from './identity-repository.ts';
@@ -18,10 +18,10 @@ export function createIdentityService({ db, clock = () => new Date() }: { db: Da
   return {
     findApp: repo.findApp,
 
-    /** Starts an anonymous visitor session for an app. The token is shown once, never stored. */
-    async createVisitorSession(appId: string): Promise<{ token: string; visitorId: string }> {
+    /** Starts an anonymous visitor session for an app, in the language the widget shows (if told). The token is shown once, never stored. */
+    async createVisitorSession(appId: string, locale?: VisitorLocale): Promise<{ token: string; visitorId: string }> {
       const token = newToken();
-      const { visitorId } = await repo.createVisitorWithSession(appId, hashToken(token));
+      const { visitorId } = await repo.createVisitorWithSession(appId, hashToken(token), locale);
       return { token, visitorId };
     },
 

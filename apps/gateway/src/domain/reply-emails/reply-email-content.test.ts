@@ -47,4 +47,36 @@ describe('escapeHtml', () => {
   it('escapes the five characters that matter in HTML text and attributes', () => {
     expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
   });
+
+  describe('in the visitor\'s language', () => {
+    const one = [{ authorName: 'Dana', body: 'Hi', files: ['a.pdf'], at }];
+    const two = [...one, { authorName: 'Sam', body: 'Bye', files: [], at }];
+    const cases = [
+      { locale: 'en', subject: 'New reply from Acme', hello: 'Hello Ayşe,', plain: 'Hello,', intro1: 'You have a new reply from Acme in your chat:', intro2: 'You have 2 new replies from Acme in your chat:', files: 'Files: a.pdf', outro: 'To answer, go back to the chat where you wrote to us.' },
+      { locale: 'nl', subject: 'Nieuw antwoord van Acme', hello: 'Hallo Ayşe,', plain: 'Hallo,', intro1: 'Je hebt een nieuw antwoord van Acme in je chat:', intro2: 'Je hebt 2 nieuwe antwoorden van Acme in je chat:', files: 'Bestanden: a.pdf', outro: 'Ga terug naar de chat waarin je ons schreef om te antwoorden.' },
+      { locale: 'tr', subject: 'Acme size yanıt verdi', hello: 'Merhaba Ayşe,', plain: 'Merhaba,', intro1: 'Sohbetinizde Acme tarafından yeni bir yanıt var:', intro2: 'Sohbetinizde Acme tarafından 2 yeni yanıt var:', files: 'Dosyalar: a.pdf', outro: 'Yanıtlamak için bize yazdığınız sohbete geri dönün.' },
+      { locale: 'it', subject: 'Nuova risposta da Acme', hello: 'Ciao Ayşe,', plain: 'Ciao,', intro1: 'Hai una nuova risposta da Acme nella tua chat:', intro2: 'Hai 2 nuove risposte da Acme nella tua chat:', files: 'Allegati: a.pdf', outro: 'Per rispondere, torna alla chat in cui ci hai scritto.' },
+    ];
+    for (const c of cases) {
+      it(`writes subject, greeting, intro, files and closing line in ${c.locale} when the visitor reads ${c.locale}`, () => {
+        const single = renderReplyEmail({ appName: 'Acme', visitorName: 'Ayşe', locale: c.locale, replies: one });
+        expect(single.locale).toBe(c.locale);
+        expect(single.subject).toBe(c.subject);
+        expect(single.text).toBe(`${c.hello}\n\n${c.intro1}\n\nDana, 2026-03-01 12:05 UTC\nHi\n${c.files}\n\n${c.outro}\n`);
+        expect(single.html).toContain(`<html lang="${c.locale}">`);
+        expect(single.html).toContain(escapeHtml(c.outro));
+        const several = renderReplyEmail({ appName: 'Acme', visitorName: null, locale: c.locale, replies: two });
+        expect(several.text).toMatch(new RegExp(`^${c.plain}\n\n${c.intro2.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
+        expect(several.html).toContain(escapeHtml(c.intro2));
+      });
+    }
+
+    it('writes English when the language is not known or not one the widget speaks', () => {
+      for (const locale of [null, undefined, 'de', 'constructor', 'EN']) {
+        const mail = renderReplyEmail({ appName: 'Acme', visitorName: null, locale, replies: one });
+        expect(mail.locale).toBe('en');
+        expect(mail.subject).toBe('New reply from Acme');
+      }
+    });
+  });
 });

@@ -26,6 +26,8 @@ export function replyAddressSql(visitorId: SQL | AnyPgColumn): SQL<string | null
 export interface UnseenReplies {
   address: string;
   visitorName: string | null;
+  /** The language of the visitor the conversation belongs to; null when not told. */
+  locale: string | null;
   appName: string;
   /** The agents' public replies after the visitor's read position and after the last e-mail, in seq order. */
   replies: MessageRow[];
@@ -46,6 +48,7 @@ export function createReplyEmailRepository(db: Database) {
         .select({
           address: replyAddressSql(conversations.visitorId),
           visitorName: sql<string | null>`coalesce((select c.name from ${contacts} c where c.id = ${visitors.contactId}), ${visitors.name})`,
+          locale: visitors.locale,
           appName: apps.name,
         })
         .from(conversations)
@@ -71,7 +74,7 @@ export function createReplyEmailRepository(db: Database) {
           ),
         )
         .orderBy(asc(messages.seq));
-      return { address: row.address, visitorName: row.visitorName, appName: row.appName, replies };
+      return { address: row.address, visitorName: row.visitorName, locale: row.locale, appName: row.appName, replies };
     },
 
     /** Records an e-mail and the job that sends it (due at once), in the timer's transaction. */

@@ -72,6 +72,7 @@ export function createReplyEmailService({
     const content = renderReplyEmail({
       appName: unseen.appName,
       visitorName: unseen.visitorName,
+      locale: unseen.locale,
       replies: unseen.replies.map((m) => ({ authorName: m.senderName, body: m.body, files: (m.attachments ?? []).map((f) => f.name), at: m.createdAt })),
     });
     await repo.insertEmail(
@@ -84,6 +85,7 @@ export function createReplyEmailService({
         subject: content.subject,
         textBody: content.text,
         htmlBody: content.html,
+        locale: content.locale,
       },
       clock(),
     );
@@ -107,6 +109,7 @@ export function createReplyEmailService({
             subject: email.subject,
             text: email.textBody,
             html: email.htmlBody,
+            language: email.locale,
           });
         } catch (error) {
           const retryAt = tries < attempts ? new Date(clock().getTime() + Math.min(retryMs * 2 ** (tries - 1), MAX_RETRY_MS)) : null;

@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCode, IdSchema } from '@parley/protocol';
+import { CloseCode, ErrorCode, IdSchema, VisitorLocaleSchema } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { AppError } from '../../domain/errors.ts';
@@ -6,7 +6,7 @@ import { bearerToken, limitByAddress, requireVisitor } from '../auth.ts';
 import { checkVisitorOrigin, visitorCors } from '../origin.ts';
 import { parseInput } from '../validate.ts';
 
-const SessionSchema = v.strictObject({ appId: IdSchema });
+const SessionSchema = v.strictObject({ appId: IdSchema, locale: v.optional(VisitorLocaleSchema) });
 const ParamsSchema = v.object({ id: IdSchema });
 const HistorySchema = v.object({
   beforeSeq: v.optional(v.pipe(v.string(), v.regex(/^\d{1,10}$/), v.transform(Number))),
@@ -21,12 +21,12 @@ export async function visitorRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/api/visitor/sessions', async (request, reply) => {
     limitByAddress(request, 'visitor-session');
-    const { appId } = parseInput(SessionSchema, request.body);
+    const { appId, locale } = parseInput(SessionSchema, request.body);
     await app.parley.blocking.admitSession(appId, request.ip);
     const found = await identity.findApp(appId);
     if (!found) throw new AppError(ErrorCode.NOT_FOUND, `No app ${appId}; check the appId in the snippet.`, { status: 404 });
     checkVisitorOrigin(request, found.allowedOrigins);
-    const session = await identity.createVisitorSession(appId);
+    const session = await identity.createVisitorSession(appId, locale);
     return reply.status(201).send({ token: session.token, visitorId: session.visitorId });
   });
 
